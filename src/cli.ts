@@ -1,0 +1,68 @@
+import yargs from 'yargs';
+import chalk from 'chalk';
+import { commands } from './commands/index.js';
+import { takeExitCode, type GlobalArgs } from './commands/shared.js';
+import { CliError, EXIT_USAGE, errorMessage } from './errors.js';
+import { configureColor } from './ui/output.js';
+import { VERSION } from './version.js';
+
+function wantsJson(args: string[]): boolean {
+  return args.includes('--json');
+}
+
+function reportError(err: unknown, args: string[]): number {
+  const code = err instanceof CliError ? err.exitCode : EXIT_USAGE;
+  const message = errorMessage(err);
+  const hint = err instanceof CliError ? err.hint : undefined;
+  if (wantsJson(args)) {
+    process.stdout.write(JSON.stringify({ ok: false, error: { message, hint, exitCode: code } }, null, 2) + '\n');
+  } else {
+    process.stderr.write(`${chalk.red('error:')} ${message}\n`);
+    if (hint) process.stderr.write(`${hint}\n`);
+  }
+  return code;
+}
+
+export function buildParser(args: string[]) {
+  let parser = yargs(args)
+    .scriptName('codex-profiles')
+    .usage('$0 <command> [options]\n\nSet up and audit OpenAI Codex CLI profiles for local models (Ollama, LM Studio).')
+    .option('codex-home', {
+      type: 'string',
+      describe: 'Codex home folder (default: $CODEX_HOME, else ~/.codex)',
+      global: true,
+    })
+    .option('codex-bin', { type: 'string', describe: 'codex executable to use (default: codex on PATH)', global: true })
+    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout', global: true })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change (a diff) and write nothing', global: true })
+    .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Answer yes to confirmations (no prompts)', global: true })
+    .option('color', { type: 'boolean', default: true, describe: 'Colour output (--no-color or NO_COLOR turns it off)', global: true })
+    .middleware((argv) => configureColor((argv as unknown as GlobalArgs).color !== false))
+    .demandCommand(1, 'Name a command; see the list above.')
+    .recommendCommands()
+    .strict()
+    .completion('completion', 'Print a shell completion script (bash/zsh)')
+    .help()
+    .alias('h', 'help')
+    .version(VERSION)
+    .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error.\nDocs: https://www.npmjs.com/package/codex-profiles')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail(false);
+  for (const command of commands) parser = parser.command(command);
+  return parser;
+}
+
+export async function main(args: string[]): Promise<number> {
+  configureColor(!args.includes('--no-color'));
+  try {
+    await buildParser(args).parseAsync();
+    return takeExitCode();
+  } catch (err) {
+    if (err instanceof Error && err.name === 'YError') {
+      // A usage mistake: say what and point at --help, like every yargs CLI.
+      process.stderr.write(`${chalk.red('error:')} ${err.message}\nRun 'codex-profiles --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    return reportError(err, args);
+  }
+}

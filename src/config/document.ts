@@ -1,0 +1,488 @@
+import { parseTOML } from 'toml-eslint-parser';
+import type { AST } from 'toml-eslint-parser';
+import { ConfigError } from '../errors.js';
+import {
+  deleteIn,
+  formatKey,
+  formatKeyPath,
+  formatTable,
+  formatValue,
+  getIn,
+  isPlainTable,
+  parseToml,
+  sameData,
+  setIn,
+  type KeyPath,
+  type TomlTable,
+} from './toml.js';
+
+/**
+ * A TOML file edited in place, in the spirit of Rust's toml_edit: every operation splices new
+ * text into the original string and leaves every other byte alone (comments, blank lines, key
+ * order, quoting, CRLF, a BOM, a missing final newline).
+ *
+ * smol-toml says what the data is and writes new snippets; toml-eslint-parser says where things
+ * are (exact ranges). After every edit the result is parsed again and compared with the data we
+ * meant to produce; any difference is refused before anything reaches the disk.
+ *
+ * Documents are immutable: each edit returns a new document.
+ */
+
+interface KeyValueInfo {
+  /** Dotted parts of the key as written (`a.b = 1` -> ['a', 'b']). */
+  key: string[];
+  start: number;
+  end: number;
+  valueStart: number;
+  valueEnd: number;
+  inline: boolean;
+}
+
+interface TableInfo {
+  path: string[];
+  array: boolean;
+  headerStart: number;
+  headerEnd: number;
+  kvs: KeyValueInfo[];
+}
+
+interface Index {
+  lineStarts: number[];
+  /** Lines whose first non-blank character starts a comment. */
+  commentLines: Set<number>;
+  topKvs: KeyValueInfo[];
+  tables: TableInfo[];
+}
+
+function keyParts(key: AST.TOMLKey): string[] {
+  return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+}
+
+function kvInfo(node: AST.TOMLKeyValue, offset: number): KeyValueInfo {
+  return {
+    key: keyParts(node.key),
+    start: node.range[0] + offset,
+    end: node.range[1] + offset,
+    valueStart: node.value.range[0] + offset,
+    valueEnd: node.value.range[1] + offset,
+    inline: node.value.type === 'TOMLInlineTable',
+  };
+}
+
+function startsWith(path: readonly (string | number)[], prefix: KeyPath): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => String(path[i]) === p);
+}
+
+function samePath(a: readonly (string | number)[], b: KeyPath): boolean {
+  return a.length === b.length && startsWith(a, b);
+}
+
+export class TomlDocument {
+  private index?: Index;
+  private cachedData?: TomlTable;
+
+  private constructor(
+    readonly file: string,
+    readonly text: string,
+    data?: TomlTable,
+  ) {
+    this.cachedData = data;
+  }
+
+  /** Refuses invalid TOML with file:line:col. */
+  static parse(text: string, file: string): TomlDocument {
+    return new TomlDocument(file, text, parseToml(text, file));
+  }
+
+  static empty(file: string): TomlDocument {
+    return new TomlDocument(file, '', {});
+  }
+
+  get data(): TomlTable {
+    this.cachedData ??= parseToml(this.text, this.file);
+    return this.cachedData;
+  }
+
+  get eol(): string {
+    const i = this.text.indexOf('\n');
+    return i > 0 && this.text[i - 1] === '\r' ? '\r\n' : '\n';
+  }
+
+  get(path: KeyPath): unknown {
+    return getIn(this.data, path);
+  }
+
+  /** True when `[path]` is written as a table header of its own. */
+  hasTableHeader(path: KeyPath): boolean {
+    return this.idx().tables.some((t) => !t.array && samePath(t.path, path));
+  }
+
+  /** 1-based line of a table header or key, for messages; undefined when not written as such. */
+  lineOf(path: KeyPath): number | undefined {
+    const ix = this.idx();
+    const table = ix.tables.find((t) => samePath(t.path, path));
+    if (table) return this.lineIndex(table.headerStart) + 1;
+    for (const t of [{ path: [] as string[], kvs: ix.topKvs }, ...ix.tables]) {
+      for (const kv of t.kvs) if (startsWith([...t.path, ...kv.key], path) || startsWith(path, [...t.path, ...kv.key])) {
+        return this.lineIndex(kv.start) + 1;
+      }
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /** Set a scalar or array value; `path` is [...table, key]. Creates the table when missing. */
+  setValue(path: KeyPath, value: unknown): TomlDocument {
+    if (path.length === 0) throw new Error('setValue needs a key');
+    const tablePath = path.slice(0, -1);
+    const key = path[path.length - 1]!;
+    const ix = this.idx();
+    const eol = this.eol;
+    const line = `${formatKey(key)} = ${formatValue(value)}`;
+
+    let kvs: KeyValueInfo[];
+    let insertAfter: number; // a position just past the end of the line we insert after
+    if (tablePath.length === 0) {
+      kvs = ix.topKvs;
+    } else {
+      const table = this.requireHeaderTable(tablePath, { allowMissing: true });
+      if (!table) return this.addTable(tablePath, { [key]: value });
+      kvs = table.kvs;
+    }
+    const existing = kvs.find((kv) => kv.key.length === 1 && kv.key[0] === key);
+    if (existing) {
+      const text = this.text.slice(0, existing.valueStart) + formatValue(value) + this.text.slice(existing.valueEnd);
+      return this.verified(text, (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
+    }
+    const dotted = kvs.find((kv) => kv.key[0] === key);
+    if (dotted) this.refuseShape(path, dotted.start, 'dotted keys');
+
+    if (tablePath.length === 0 && kvs.length === 0) {
+      // No top-level keys yet: they must come before the first table.
+      const first = ix.tables[0];
+      if (first) {
+        const at = this.blockStart(first);
+        const text = this.text.slice(0, at) + line + eol + eol + this.text.slice(at);
+        return this.verified(text, (d) => setIn(d, path, value), `set ${key}`);
+      }
+      return this.verified(this.insertLineAt(this.contentEnd(0, this.text.length), line), (d) => setIn(d, path, value), `set ${key}`);
+    }
+    if (kvs.length > 0) {
+      insertAfter = this.lineEnd(this.lineIndex(kvs[kvs.length - 1]!.end));
+    } else {
+      const table = this.requireHeaderTable(tablePath, { allowMissing: false })!;
+      insertAfter = this.lineEnd(this.lineIndex(table.headerEnd));
+    }
+    return this.verified(this.insertLineAt(insertAfter, line), (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
+  }
+
+  /** Remove a key (with its whole line). Missing keys are a no-op. */
+  removeValue(path: KeyPath): TomlDocument {
+    const tablePath = path.slice(0, -1);
+    const key = path[path.length - 1]!;
+    const ix = this.idx();
+    const kvs = tablePath.length === 0 ? ix.topKvs : this.requireHeaderTable(tablePath, { allowMissing: true })?.kvs;
+    if (!kvs) return this;
+    const kv = kvs.find((k) => k.key.length === 1 && k.key[0] === key);
+    if (!kv) {
+      const dotted = kvs.find((k) => k.key[0] === key);
+      if (dotted) this.refuseShape(path, dotted.start, 'dotted keys');
+      return this;
+    }
+    let start = this.lineStart(this.lineIndex(kv.start));
+    let end = this.lineEnd(this.lineIndex(kv.end));
+    if (end === this.text.length && !this.endsWithEol(end)) start = this.eatEolBefore(start);
+    // The last top-level key goes with the blank line that separated it from the first table.
+    const first = this.idx().tables[0];
+    if (tablePath.length === 0 && kvs.length === 1 && first && end < this.text.length && this.isBlankLine(this.lineIndex(end)) &&
+      this.lineEnd(this.lineIndex(end)) === this.blockStart(first)) {
+      end = this.lineEnd(this.lineIndex(end));
+    }
+    const text = this.text.slice(0, start) + this.text.slice(end);
+    return this.verified(text, (d) => deleteIn(d, path), `remove ${formatKeyPath(path)}`);
+  }
+
+  /** Add a new table (with sub-tables for nested objects); refuses when it already exists. */
+  addTable(path: KeyPath, data: TomlTable): TomlDocument {
+    if (this.get(path) !== undefined) {
+      throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] already exists`);
+    }
+    this.checkAncestors(path);
+    const ix = this.idx();
+    const family = ix.tables.filter((t) => String(t.path[0]) === path[0]);
+    const anchor = family[family.length - 1] ?? ix.tables[ix.tables.length - 1];
+    const at = anchor ? this.tableContentEnd(ix.tables.indexOf(anchor)) : this.contentEnd(0, this.text.length);
+    const block = formatTable(path, data).replace(/\n/g, this.eol);
+    const text = this.insertBlockAt(at, block);
+    return this.verified(text, (d) => setIn(d, path, structuredCloneTable(data)), `add [${formatKeyPath(path)}]`);
+  }
+
+  /**
+   * Remove a table, its sub-tables and the comment lines directly above it. Missing tables are
+   * a no-op; tables written in shapes we cannot cut out cleanly are refused.
+   */
+  removeTable(path: KeyPath): TomlDocument {
+    if (this.get(path) === undefined) return this;
+    const [start, end] = this.tableSpan(path);
+    let s = start;
+    let e = end;
+    if (s > 0 && this.isBlankLine(this.lineIndex(s - 1))) s = this.lineStart(this.lineIndex(s - 1));
+    if (e === this.text.length && !this.endsWithEol(e)) s = this.eatEolBefore(s);
+    const text = this.text.slice(0, s) + this.text.slice(e);
+    return this.verified(text, (d) => this.deletePruning(d, path), `remove [${formatKeyPath(path)}]`);
+  }
+
+  /**
+   * Make `[path]` hold exactly `data`, editing key by key so comments and the order of keys that
+   * stay are kept. Adds the table when missing.
+   */
+  replaceTable(path: KeyPath, data: TomlTable): TomlDocument {
+    if (this.get(path) === undefined) return this.addTable(path, data);
+    this.requireHeaderTable(path, { allowMissing: false });
+    let doc: TomlDocument = this;
+    const current = doc.get(path) as TomlTable;
+    for (const key of Object.keys(current)) {
+      if (Object.prototype.hasOwnProperty.call(data, key)) continue;
+      doc = isPlainTable(current[key]) && doc.hasTableHeader([...path, key])
+        ? doc.removeTable([...path, key])
+        : doc.removeValue([...path, key]);
+    }
+    for (const [key, value] of Object.entries(data)) {
+      const sub = [...path, key];
+      if (isPlainTable(value) && (doc.get(sub) === undefined || doc.hasTableHeader(sub))) {
+        doc = doc.replaceTable(sub, value);
+      } else if (!sameData(doc.get(sub), value)) {
+        doc = doc.setValue(sub, value);
+      }
+    }
+    return doc;
+  }
+
+  /** The exact text of a table, its sub-tables and attached comments (for moving it elsewhere). */
+  tableText(path: KeyPath): string {
+    const [start, end] = this.tableSpan(path);
+    return this.text.slice(start, end);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** `[path]` header, or `path = ...` written as a key (not just implied by deeper keys). */
+  private definedExplicitly(path: KeyPath): boolean {
+    const ix = this.idx();
+    if (ix.tables.some((t) => samePath(t.path, path))) return true;
+    return [{ path: [] as string[], kvs: ix.topKvs }, ...ix.tables].some((t) => t.kvs.some((kv) => samePath([...t.path, ...kv.key], path)));
+  }
+
+  /** Delete, then drop parents that existed only implicitly (no header of their own) and are now empty. */
+  private deletePruning(data: TomlTable, path: KeyPath): void {
+    deleteIn(data, path);
+    for (let n = path.length - 1; n >= 1; n--) {
+      const prefix = path.slice(0, n);
+      const value = getIn(data, prefix);
+      if (!isPlainTable(value) || Object.keys(value).length > 0 || this.definedExplicitly(prefix)) break;
+      deleteIn(data, prefix);
+    }
+  }
+
+  private idx(): Index {
+    if (this.index) return this.index;
+    const hasBom = this.text.charCodeAt(0) === 0xfeff;
+    const offset = hasBom ? 1 : 0;
+    let ast: AST.TOMLProgram;
+    try {
+      ast = parseTOML(hasBom ? this.text.slice(1) : this.text, { tomlVersion: '1.1' });
+    } catch (err) {
+      // smol-toml accepted it (we only get here with valid data); the syntax-tree parser did not.
+      throw new ConfigError(
+        `${this.file}: this file is valid TOML but uses a form the editor cannot locate safely (${(err as Error).message}); nothing was changed.`,
+      );
+    }
+    const lineStarts = [0];
+    for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    const index: Index = { lineStarts, commentLines: new Set(), topKvs: [], tables: [] };
+    this.index = index;
+    for (const c of ast.comments) {
+      const pos = c.range[0] + offset;
+      const line = this.lineIndex(pos);
+      if (this.text.slice(lineStarts[line], pos).trim().replace(/^\uFEFF/, '') === '') index.commentLines.add(line);
+    }
+    const top = ast.body[0];
+    for (const node of top?.body ?? []) {
+      if (node.type === 'TOMLKeyValue') index.topKvs.push(kvInfo(node, offset));
+      else {
+        index.tables.push({
+          path: node.resolvedKey.map(String),
+          array: node.kind === 'array',
+          headerStart: node.range[0] + offset,
+          headerEnd: node.key.range[1] + offset + 1,
+          kvs: node.body.map((kv) => kvInfo(kv, offset)),
+        });
+      }
+    }
+    return index;
+  }
+
+  private lineIndex(pos: number): number {
+    const starts = this.idx().lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private lineStart(line: number): number {
+    return this.idx().lineStarts[line] ?? this.text.length;
+  }
+
+  /** Just past the line's end-of-line (or the end of the text on the last line). */
+  private lineEnd(line: number): number {
+    return this.idx().lineStarts[line + 1] ?? this.text.length;
+  }
+
+  private isBlankLine(line: number): boolean {
+    const s = this.text.slice(this.lineStart(line), this.lineEnd(line));
+    return s.replace(/^\uFEFF/, '').trim() === '';
+  }
+
+  private endsWithEol(pos: number): boolean {
+    return pos > 0 && this.text[pos - 1] === '\n';
+  }
+
+  private eatEolBefore(pos: number): number {
+    if (pos > 0 && this.text[pos - 1] === '\n') return pos >= 2 && this.text[pos - 2] === '\r' ? pos - 2 : pos - 1;
+    return pos;
+  }
+
+  /** The start of a table's block: its header line, or the comment lines directly above it. */
+  private blockStart(table: TableInfo): number {
+    let line = this.lineIndex(table.headerStart);
+    const comments = this.idx().commentLines;
+    while (line > 0 && comments.has(line - 1)) line--;
+    return this.lineStart(line);
+  }
+
+  /** The end of the last non-blank line in [from, to). */
+  private contentEnd(from: number, to: number): number {
+    let end = to;
+    while (end > from) {
+      const line = this.lineIndex(end - 1);
+      if (!this.isBlankLine(line)) break;
+      end = Math.max(from, this.lineStart(line));
+    }
+    return end;
+  }
+
+  private tableContentEnd(i: number): number {
+    const ix = this.idx();
+    const next = ix.tables[i + 1];
+    return this.contentEnd(ix.tables[i]!.headerStart, next ? this.blockStart(next) : this.text.length);
+  }
+
+  /** [start, end) of a table with its sub-tables and attached comments. */
+  private tableSpan(path: KeyPath): [number, number] {
+    const table = this.requireHeaderTable(path, { allowMissing: false })!;
+    const ix = this.idx();
+    const members = ix.tables.map((t, i) => (startsWith(t.path, path) ? i : -1)).filter((i) => i >= 0);
+    const first = ix.tables.indexOf(table);
+    const last = members[members.length - 1]!;
+    if (members[0] !== first || members.length !== last - first + 1) {
+      throw new ConfigError(
+        `${this.file}:${this.lineIndex(table.headerStart) + 1}: [${formatKeyPath(path)}] is split across the file (its sub-tables are not next to it); edit it by hand.`,
+      );
+    }
+    return [this.blockStart(table), this.tableContentEnd(last)];
+  }
+
+  /**
+   * The header table for `path`. Tables that exist only through dotted keys, inline tables or
+   * arrays of tables are refused with a clear message rather than rewritten.
+   */
+  private requireHeaderTable(path: KeyPath, opts: { allowMissing: boolean }): TableInfo | undefined {
+    const ix = this.idx();
+    const found = ix.tables.find((t) => samePath(t.path, path));
+    if (found?.array) {
+      throw new ConfigError(`${this.file}:${this.lineIndex(found.headerStart) + 1}: [[${formatKeyPath(path)}]] is an array of tables; codex-profiles will not edit it.`);
+    }
+    if (found) return found;
+    if (this.get(path) === undefined) {
+      if (opts.allowMissing) {
+        this.checkAncestors(path);
+        return undefined;
+      }
+      throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] does not exist`);
+    }
+    const line = this.lineOf(path);
+    throw new ConfigError(
+      `${this.file}${line ? `:${line}` : ''}: ${formatKeyPath(path)} is written with dotted keys or as an inline table; codex-profiles will not rewrite that shape.`,
+      `Rewrite it as a [${formatKeyPath(path)}] table, or edit it by hand. Nothing was changed.`,
+    );
+  }
+
+  /** A new table cannot go under a value, an inline table or an array. */
+  private checkAncestors(path: KeyPath): void {
+    for (let n = 1; n < path.length; n++) {
+      const prefix = path.slice(0, n);
+      const value = this.get(prefix);
+      if (value === undefined) continue;
+      const inlineOrValue = !isPlainTable(value) || this.idx().topKvs.some((kv) => samePath(kv.key, prefix) && kv.inline) ||
+        this.idx().tables.some((t) => t.kvs.some((kv) => kv.inline && samePath([...t.path, ...kv.key], prefix)));
+      if (inlineOrValue) this.refuseShape(prefix, undefined, isPlainTable(value) ? 'an inline table' : 'a plain value');
+    }
+  }
+
+  private refuseShape(path: KeyPath, pos: number | undefined, shape: string): never {
+    const line = pos !== undefined ? this.lineIndex(pos) + 1 : this.lineOf(path);
+    throw new ConfigError(
+      `${this.file}${line ? `:${line}` : ''}: ${formatKeyPath(path)} is written as ${shape}; codex-profiles will not rewrite that shape.`,
+      `Rewrite it as a [${formatKeyPath(path)}] table, or edit it by hand. Nothing was changed.`,
+    );
+  }
+
+  /** Insert one line after position `at` (the end of a line, or the end of the text). */
+  private insertLineAt(at: number, line: string): string {
+    const eol = this.eol;
+    if (at === 0) return line + eol + this.text;
+    if (this.endsWithEol(at)) return this.text.slice(0, at) + line + eol + this.text.slice(at);
+    return this.text.slice(0, at) + eol + line + this.text.slice(at);
+  }
+
+  /**
+   * Insert a block (ending in an end-of-line) after the content ending at `at`, separated by one
+   * blank line. The exact inverse is removeTable's "block plus one blank line before it", which
+   * is what makes add-then-remove give back the original bytes.
+   */
+  private insertBlockAt(at: number, block: string): string {
+    const eol = this.eol;
+    if (at === 0) return block + this.text;
+    if (this.endsWithEol(at)) return this.text.slice(0, at) + eol + block + this.text.slice(at);
+    // The file had no final newline: keep it that way.
+    return this.text.slice(0, at) + eol + eol + block.slice(0, -eol.length) + this.text.slice(at);
+  }
+
+  /** Build the edited document, or refuse if its data is not exactly what we meant. */
+  private verified(text: string, intend: (data: TomlTable) => void, what: string): TomlDocument {
+    const expected = parseToml(this.text, this.file);
+    intend(expected);
+    let actual: TomlTable;
+    try {
+      actual = parseToml(text, this.file);
+    } catch (err) {
+      throw new ConfigError(`${this.file}: refusing to ${what}: the result would not be valid TOML (${(err as Error).message}). Nothing was changed.`);
+    }
+    if (!sameData(actual, expected)) {
+      throw new ConfigError(`${this.file}: refusing to ${what}: the result would change more than intended. Nothing was changed.`);
+    }
+    return new TomlDocument(this.file, text, actual);
+  }
+}
+
+function structuredCloneTable(data: TomlTable): TomlTable {
+  const out: TomlTable = {};
+  for (const [k, v] of Object.entries(data)) out[k] = isPlainTable(v) ? structuredCloneTable(v) : v;
+  return out;
+}

@@ -1,0 +1,125 @@
+import { parse, stringify, TomlError } from 'smol-toml';
+import { isDeepStrictEqual } from 'node:util';
+import { ConfigError } from '../errors.js';
+
+export type TomlTable = Record<string, unknown>;
+export type KeyPath = readonly string[];
+
+/** Invalid TOML: the message always names file:line:col so the person can jump to it. */
+export class TomlSyntaxError extends ConfigError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(
+      `${file}:${line}:${column}: not valid TOML: ${reason}`,
+      'Nothing was changed. Fix the file (or restore a backup with `codex-profiles restore`) and run again.',
+    );
+    this.name = 'TomlSyntaxError';
+  }
+}
+
+/**
+ * Parse with smol-toml. Integers beyond 2^53 come back as bigint instead of failing (TOML allows
+ * 64-bit integers, and a config that Codex reads must not be refused by us).
+ */
+export function parseToml(text: string, file: string): TomlTable {
+  try {
+    return parse(text, { integersAsBigInt: 'asNeeded' }) as TomlTable;
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const reason = err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+      throw new TomlSyntaxError(file, err.line, err.column, reason);
+    }
+    throw err;
+  }
+}
+
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** A key as TOML text: bare where allowed, else a basic string escaped by smol-toml. */
+export function formatKey(key: string): string {
+  if (BARE_KEY.test(key)) return key;
+  const line = stringify({ [key]: 0 });
+  return line.slice(0, line.lastIndexOf(' = '));
+}
+
+export function formatKeyPath(path: KeyPath): string {
+  return path.map(formatKey).join('.');
+}
+
+function isPlainTable(value: unknown): value is TomlTable {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** A value as TOML text for the right side of `key = ...`; tables become inline tables. */
+export function formatValue(value: unknown): string {
+  if (isPlainTable(value)) {
+    const parts = Object.entries(value).map(([k, v]) => `${formatKey(k)} = ${formatValue(v)}`);
+    return parts.length ? `{ ${parts.join(', ')} }` : '{}';
+  }
+  const line = stringify({ v: value });
+  // "v = <value>\n"
+  return line.slice(4, line.endsWith('\n') ? -1 : undefined);
+}
+
+/** `[a.b]` plus body lines for a new table, via smol-toml (correct quoting and escaping). */
+export function formatTable(path: KeyPath, data: TomlTable): string {
+  const header = `[${formatKeyPath(path)}]\n`;
+  const scalars: TomlTable = {};
+  const tables: [string, TomlTable][] = [];
+  for (const [k, v] of Object.entries(data)) {
+    if (isPlainTable(v)) tables.push([k, v]);
+    else scalars[k] = v;
+  }
+  let text = header + (Object.keys(scalars).length ? stringify(scalars) : '');
+  for (const [k, v] of tables) text += '\n' + formatTable([...path, k], v);
+  return text;
+}
+
+/** Values as data, independent of prototypes and of how dates are represented. */
+function canonical(value: unknown): unknown {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = canonical(v);
+    return out;
+  }
+  if (typeof value === 'bigint') {
+    // smol-toml returns bigint only beyond the safe range; compare by value either way.
+    return Number.isSafeInteger(Number(value)) ? Number(value) : { $bigint: value.toString() };
+  }
+  return value;
+}
+
+export function sameData(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(canonical(a), canonical(b));
+}
+
+export function getIn(data: TomlTable, path: KeyPath): unknown {
+  let cur: unknown = data;
+  for (const key of path) {
+    if (!isPlainTable(cur) || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+export function setIn(data: TomlTable, path: KeyPath, value: unknown): void {
+  let cur: TomlTable = data;
+  for (const key of path.slice(0, -1)) {
+    if (!isPlainTable(cur[key])) cur[key] = {};
+    cur = cur[key] as TomlTable;
+  }
+  cur[path[path.length - 1]!] = value;
+}
+
+export function deleteIn(data: TomlTable, path: KeyPath): void {
+  const parent = getIn(data, path.slice(0, -1));
+  if (isPlainTable(parent)) delete parent[path[path.length - 1]!];
+}
+
+export { isPlainTable };
