@@ -1,0 +1,53 @@
+import chalk from 'chalk';
+import type { CommandContext } from '../commands/shared.js';
+import { loadHome } from '../config/profiles.js';
+import { EXIT_OK } from '../errors.js';
+import { renderTable } from '../ui/table.js';
+
+export async function runList(ctx: CommandContext): Promise<number> {
+  const state = await loadHome(ctx.opts.codexHome);
+  const report = {
+    codexHome: state.home,
+    configPath: state.configPath,
+    configExists: state.configText !== null,
+    ossProvider: state.ossProvider ?? null,
+    profileSelector: state.profileSelector ?? null,
+    profiles: state.profiles.map((p) => ({
+      name: p.name,
+      layout: p.layout,
+      provider: p.provider ?? null,
+      model: p.model ?? null,
+      path: p.path,
+      line: p.line ?? null,
+    })),
+    errors: state.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
+  };
+  if (ctx.opts.json) {
+    ctx.out.json(report);
+    return EXIT_OK;
+  }
+  ctx.out.line(`Codex home: ${state.home}${state.configText === null ? chalk.dim(' (no config.toml)') : ''}`);
+  ctx.out.line(`oss_provider: ${state.ossProvider ?? chalk.dim('(not set)')}`);
+  if (state.profileSelector) {
+    ctx.out.line(`profile selector: profile = "${state.profileSelector}" ${chalk.yellow('(legacy; Codex >= 0.134 refuses it: see `codex-profiles migrate`)')}`);
+  }
+  for (const e of state.errors) ctx.out.warn(e.message);
+  if (state.profiles.length === 0) {
+    ctx.out.line('\nNo profiles yet. Create some with `codex-profiles setup`.');
+    return EXIT_OK;
+  }
+  ctx.out.line('');
+  ctx.out.line(
+    renderTable(
+      ['NAME', 'LAYOUT', 'PROVIDER', 'MODEL', 'PATH'],
+      state.profiles.map((p) => [
+        p.name,
+        p.layout,
+        p.provider ?? chalk.dim('(default)'),
+        p.model ?? chalk.dim('(default)'),
+        p.line ? `${p.path}:${p.line}` : p.path,
+      ]),
+    ),
+  );
+  return EXIT_OK;
+}

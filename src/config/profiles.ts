@@ -1,0 +1,136 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { TomlDocument } from './document.js';
+import { readFileOrNull } from './safe-write.js';
+import { TomlSyntaxError, type TomlTable } from './toml.js';
+
+/**
+ * Where a profile lives. Codex >= 0.134 reads `$CODEX_HOME/NAME.config.toml` (`file`); older
+ * versions read `[profiles.NAME]` in config.toml (`table`). See docs/codex-eras.md.
+ */
+export type ProfileLayout = 'file' | 'table';
+
+export interface Profile {
+  name: string;
+  layout: ProfileLayout;
+  /** The file it lives in. */
+  path: string;
+  /** 1-based line of `[profiles.NAME]` (tables only). */
+  line?: number;
+  /** The profile's own keys, as written. */
+  values: TomlTable;
+  provider?: string;
+  model?: string;
+}
+
+/** Everything codex-profiles knows about a CODEX_HOME, read once per command. */
+export interface HomeState {
+  home: string;
+  configPath: string;
+  /** config.toml as read (null: it does not exist). */
+  configText: string | null;
+  config: TomlDocument | null;
+  /** Per-profile files, by profile name: the text as read. */
+  profileFiles: Map<string, { path: string; text: string; doc: TomlDocument | null }>;
+  profiles: Profile[];
+  ossProvider?: string;
+  /** A top-level `profile = "X"` selector (breaks Codex >= 0.134). */
+  profileSelector?: string;
+  /** Files that are not valid TOML (reported, never edited). */
+  errors: TomlSyntaxError[];
+}
+
+export const PROFILE_FILE_SUFFIX = '.config.toml';
+
+export function configPath(home: string): string {
+  return path.join(home, 'config.toml');
+}
+
+export function profileFilePath(home: string, name: string): string {
+  return path.join(home, `${name}${PROFILE_FILE_SUFFIX}`);
+}
+
+/** Names Codex accepts for `-p` (>= 0.134 rejects anything else before running). */
+export const PROFILE_NAME_RE = /^[A-Za-z0-9_-]+$/;
+
+export function isValidProfileName(name: string): boolean {
+  return PROFILE_NAME_RE.test(name) && name.length <= 64;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function parseOrRecord(text: string, file: string, errors: TomlSyntaxError[]): TomlDocument | null {
+  try {
+    return TomlDocument.parse(text, file);
+  } catch (err) {
+    if (err instanceof TomlSyntaxError) {
+      errors.push(err);
+      return null;
+    }
+    throw err;
+  }
+}
+
+export async function loadHome(home: string): Promise<HomeState> {
+  const errors: TomlSyntaxError[] = [];
+  const cfgPath = configPath(home);
+  const configText = await readFileOrNull(cfgPath);
+  const config = configText === null ? null : parseOrRecord(configText, cfgPath, errors);
+  const profiles: Profile[] = [];
+
+  const tables = config?.get(['profiles']);
+  if (tables && typeof tables === 'object') {
+    for (const [name, values] of Object.entries(tables as TomlTable)) {
+      if (!values || typeof values !== 'object' || Array.isArray(values)) continue;
+      const v = values as TomlTable;
+      profiles.push({
+        name,
+        layout: 'table',
+        path: cfgPath,
+        line: config!.lineOf(['profiles', name]),
+        values: v,
+        provider: str(v.model_provider),
+        model: str(v.model),
+      });
+    }
+  }
+
+  const profileFiles = new Map<string, { path: string; text: string; doc: TomlDocument | null }>();
+  let entries: string[] = [];
+  try {
+    entries = await fs.readdir(home);
+  } catch {
+    // No CODEX_HOME yet: nothing to list.
+  }
+  for (const entry of entries.sort()) {
+    if (!entry.endsWith(PROFILE_FILE_SUFFIX) || entry.length === PROFILE_FILE_SUFFIX.length) continue;
+    const file = path.join(home, entry);
+    const name = entry.slice(0, -PROFILE_FILE_SUFFIX.length);
+    const text = await readFileOrNull(file);
+    if (text === null) continue;
+    const doc = parseOrRecord(text, file, errors);
+    profileFiles.set(name, { path: file, text, doc });
+    const v = doc?.data ?? {};
+    profiles.push({ name, layout: 'file', path: file, values: v, provider: str(v.model_provider), model: str(v.model) });
+  }
+
+  return {
+    home,
+    configPath: cfgPath,
+    configText,
+    config,
+    profileFiles,
+    profiles,
+    ossProvider: str(config?.get(['oss_provider'])),
+    profileSelector: str(config?.get(['profile'])),
+    errors,
+  };
+}
+
+/** config.toml as an editable document, refusing (with file:line:col) when it is not valid TOML. */
+export function editableConfig(state: HomeState): TomlDocument {
+  if (state.configText === null) return TomlDocument.empty(state.configPath);
+  return state.config ?? TomlDocument.parse(state.configText, state.configPath);
+}

@@ -1,0 +1,63 @@
+import type { CommandContext } from '../commands/shared.js';
+import { applyPlan, effectiveChanges, type Plan } from '../config/plan.js';
+import { canPrompt } from '../context.js';
+import { UsageError } from '../errors.js';
+import { colorDiff, unifiedDiff } from './diff.js';
+
+export interface PlanOutcome {
+  applied: boolean;
+  dryRun: boolean;
+  changed: string[];
+  backupId?: string;
+  diff: string;
+  summary: string[];
+  warnings: string[];
+}
+
+/**
+ * The one path every writing command ends in: show the plan (a coloured diff), stop there on
+ * --dry-run, ask before writing when a person is present (unless --yes), then apply.
+ * Without a TTY and without --yes we refuse rather than write unasked.
+ */
+export async function showAndApply(ctx: CommandContext, plan: Plan, opts: { confirmMessage?: string; alreadyConfirmed?: boolean } = {}): Promise<PlanOutcome> {
+  const changes = effectiveChanges(plan);
+  const diff = changes.map((c) => unifiedDiff(c, plan.home)).join('');
+  const outcome: PlanOutcome = {
+    applied: false,
+    dryRun: ctx.opts.dryRun,
+    changed: changes.map((c) => c.path),
+    diff,
+    summary: plan.summary,
+    warnings: plan.warnings,
+  };
+  for (const w of plan.warnings) ctx.out.warn(w);
+  if (changes.length === 0) {
+    ctx.out.line('Nothing to change.');
+    return outcome;
+  }
+  for (const s of plan.summary) ctx.out.line(`• ${s}`);
+  if (ctx.opts.dryRun || (!ctx.opts.yes && !opts.alreadyConfirmed)) ctx.out.line('\n' + colorDiff(diff));
+  if (ctx.opts.dryRun) {
+    ctx.out.line('Dry run: nothing was written.');
+    return outcome;
+  }
+  if (!ctx.opts.yes && !opts.alreadyConfirmed) {
+    if (!canPrompt()) {
+      throw new UsageError(
+        'this would change files and there is no terminal to confirm on.',
+        'Pass --yes to apply, or --dry-run to only see the diff.',
+      );
+    }
+    const { confirm } = await import('@inquirer/prompts');
+    const ok = await confirm({ message: opts.confirmMessage ?? 'Write these changes?', default: true });
+    if (!ok) {
+      ctx.out.line('Nothing was written.');
+      return outcome;
+    }
+  }
+  const result = await applyPlan(plan);
+  outcome.applied = true;
+  outcome.backupId = result.backupId;
+  ctx.out.line(`Wrote ${result.written.length} file(s). Backup: ${result.backupId} (undo with \`codex-profiles restore ${result.backupId}\`).`);
+  return outcome;
+}
