@@ -11,6 +11,7 @@ import {
   isPlainTable,
   parseToml,
   sameData,
+  TomlSyntaxError,
   setIn,
   type KeyPath,
   type TomlTable,
@@ -91,7 +92,11 @@ export class TomlDocument {
 
   /** Refuses invalid TOML with file:line:col. */
   static parse(text: string, file: string): TomlDocument {
-    return new TomlDocument(file, text, parseToml(text, file));
+    const doc = new TomlDocument(file, text, parseToml(text, file));
+    // The syntax tree is needed for any edit, and its parser also catches what smol-toml lets
+    // through (e.g. February 30th): build it now so invalid files are refused up front.
+    doc.idx();
+    return doc;
   }
 
   static empty(file: string): TomlDocument {
@@ -203,8 +208,12 @@ export class TomlDocument {
     return this.verified(text, (d) => deleteIn(d, path), `remove ${formatKeyPath(path)}`);
   }
 
-  /** Add a new table (with sub-tables for nested objects); refuses when it already exists. */
-  addTable(path: KeyPath, data: TomlTable): TomlDocument {
+  /**
+   * Add a new table (with sub-tables for nested objects); refuses when it already exists.
+   * `blockText` (a header with its body and comments, e.g. from a template) replaces the
+   * generated text; it is still verified to mean exactly `data`.
+   */
+  addTable(path: KeyPath, data: TomlTable, blockText?: string): TomlDocument {
     if (this.get(path) !== undefined) {
       throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] already exists`);
     }
@@ -213,7 +222,8 @@ export class TomlDocument {
     const family = ix.tables.filter((t) => String(t.path[0]) === path[0]);
     const anchor = family[family.length - 1] ?? ix.tables[ix.tables.length - 1];
     const at = anchor ? this.tableContentEnd(ix.tables.indexOf(anchor)) : this.contentEnd(0, this.text.length);
-    const block = formatTable(path, data).replace(/\n/g, this.eol);
+    let block = (blockText ?? formatTable(path, data)).replace(/\r?\n/g, this.eol);
+    if (!block.endsWith(this.eol)) block += this.eol;
     const text = this.insertBlockAt(at, block);
     return this.verified(text, (d) => setIn(d, path, structuredCloneTable(data)), `add [${formatKeyPath(path)}]`);
   }
@@ -293,10 +303,11 @@ export class TomlDocument {
     try {
       ast = parseTOML(hasBom ? this.text.slice(1) : this.text, { tomlVersion: '1.1' });
     } catch (err) {
-      // smol-toml accepted it (we only get here with valid data); the syntax-tree parser did not.
-      throw new ConfigError(
-        `${this.file}: this file is valid TOML but uses a form the editor cannot locate safely (${(err as Error).message}); nothing was changed.`,
-      );
+      const e = err as { lineNumber?: number; column?: number; message: string };
+      if (typeof e.lineNumber === 'number') {
+        throw new TomlSyntaxError(this.file, e.lineNumber, (e.column ?? 0) + 1 + (hasBom && e.lineNumber === 1 ? 1 : 0), e.message);
+      }
+      throw err;
     }
     const lineStarts = [0];
     for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) lineStarts.push(i + 1);

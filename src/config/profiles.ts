@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TomlDocument } from './document.js';
-import { readFileOrNull } from './safe-write.js';
-import { TomlSyntaxError, type TomlTable } from './toml.js';
+import { decodeToml, TomlSyntaxError, type TomlTable } from './toml.js';
 
 /**
  * Where a profile lives. Codex >= 0.134 reads `$CODEX_HOME/NAME.config.toml` (`file`); older
@@ -61,6 +60,31 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+async function readBytesOrNull(file: string): Promise<Uint8Array | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Reads a TOML file; invalid UTF-8 or TOML is recorded in `errors` (text kept, doc null). */
+async function readToml(file: string, errors: TomlSyntaxError[]): Promise<{ text: string; doc: TomlDocument | null } | null> {
+  const bytes = await readBytesOrNull(file);
+  if (bytes === null) return null;
+  let text: string;
+  try {
+    text = decodeToml(bytes, file);
+  } catch (err) {
+    if (!(err instanceof TomlSyntaxError)) throw err;
+    errors.push(err);
+    // Lossy text only for display; such a file is never edited (doc stays null).
+    return { text: new TextDecoder().decode(bytes), doc: null };
+  }
+  return { text, doc: parseOrRecord(text, file, errors) };
+}
+
 function parseOrRecord(text: string, file: string, errors: TomlSyntaxError[]): TomlDocument | null {
   try {
     return TomlDocument.parse(text, file);
@@ -76,8 +100,9 @@ function parseOrRecord(text: string, file: string, errors: TomlSyntaxError[]): T
 export async function loadHome(home: string): Promise<HomeState> {
   const errors: TomlSyntaxError[] = [];
   const cfgPath = configPath(home);
-  const configText = await readFileOrNull(cfgPath);
-  const config = configText === null ? null : parseOrRecord(configText, cfgPath, errors);
+  const cfg = await readToml(cfgPath, errors);
+  const configText = cfg?.text ?? null;
+  const config = cfg?.doc ?? null;
   const profiles: Profile[] = [];
 
   const tables = config?.get(['profiles']);
@@ -108,9 +133,9 @@ export async function loadHome(home: string): Promise<HomeState> {
     if (!entry.endsWith(PROFILE_FILE_SUFFIX) || entry.length === PROFILE_FILE_SUFFIX.length) continue;
     const file = path.join(home, entry);
     const name = entry.slice(0, -PROFILE_FILE_SUFFIX.length);
-    const text = await readFileOrNull(file);
-    if (text === null) continue;
-    const doc = parseOrRecord(text, file, errors);
+    const read = await readToml(file, errors);
+    if (read === null) continue;
+    const { text, doc } = read;
     profileFiles.set(name, { path: file, text, doc });
     const v = doc?.data ?? {};
     profiles.push({ name, layout: 'file', path: file, values: v, provider: str(v.model_provider), model: str(v.model) });
@@ -132,5 +157,14 @@ export async function loadHome(home: string): Promise<HomeState> {
 /** config.toml as an editable document, refusing (with file:line:col) when it is not valid TOML. */
 export function editableConfig(state: HomeState): TomlDocument {
   if (state.configText === null) return TomlDocument.empty(state.configPath);
-  return state.config ?? TomlDocument.parse(state.configText, state.configPath);
+  if (state.config) return state.config;
+  throw state.errors.find((e) => e.file === state.configPath) ?? new Error(`${state.configPath} could not be read`);
+}
+
+/** A profile file as an editable document, refusing when it is not valid TOML. */
+export function editableProfileFile(state: HomeState, name: string): TomlDocument | null {
+  const entry = state.profileFiles.get(name);
+  if (!entry) return null;
+  if (entry.doc) return entry.doc;
+  throw state.errors.find((e) => e.file === entry.path) ?? new Error(`${entry.path} could not be read`);
 }

@@ -37,6 +37,34 @@ export function parseToml(text: string, file: string): TomlTable {
   }
 }
 
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * File bytes as text. TOML must be UTF-8: a file that is not is refused with the line and column
+ * of the first bad byte (decoding it leniently would silently replace characters on write).
+ */
+export function decodeToml(bytes: Uint8Array, file: string): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    let good = 0;
+    for (let end = bytes.length; end > 0; ) {
+      // Find the longest valid prefix by bisection: O(n log n) only on the failure path.
+      const mid = Math.floor((good + end) / 2);
+      if (mid === good) break;
+      try {
+        decoder.decode(bytes.subarray(0, mid));
+        good = mid;
+      } catch {
+        end = mid;
+      }
+    }
+    const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, good));
+    const lines = prefix.split('\n');
+    throw new TomlSyntaxError(file, lines.length, lines[lines.length - 1]!.length + 1, 'not valid UTF-8');
+  }
+}
+
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
 /** A key as TOML text: bare where allowed, else a basic string escaped by smol-toml. */

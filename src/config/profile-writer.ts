@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, UsageError } from '../errors.js';
+import { TomlDocument } from './document.js';
+import { plannedText, putChange, type Plan } from './plan.js';
+import { editableConfig, editableProfileFile, isValidProfileName, profileFilePath, type HomeState, type ProfileLayout } from './profiles.js';
+import { formatKey, formatValue, parseToml, sameData, type TomlTable } from './toml.js';
+
+/** Which template a new profile's text comes from (templates/KIND.toml). */
+export type ProfileKind = 'ollama' | 'lmstudio' | 'remote' | 'hosted';
+
+export interface ProfileSpec {
+  name: string;
+  kind: ProfileKind;
+  /** `model_provider` (a built-in id such as `ollama`, or one of ours for a remote host). */
+  provider: string;
+  /** `model`, exactly as the provider names it. */
+  model: string;
+  /** Keys chosen beyond provider and model (e.g. `model_context_window`). */
+  extra?: TomlTable;
+  /** For the comment of remote profiles. */
+  url?: string;
+}
+
+const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+const templateCache = new Map<ProfileKind, string>();
+
+function loadTemplate(kind: ProfileKind): string {
+  let text = templateCache.get(kind);
+  if (text === undefined) {
+    text = fs.readFileSync(`${TEMPLATES_DIR}${kind}.toml`, 'utf8').replace(/\r\n/g, '\n');
+    templateCache.set(kind, text);
+  }
+  return text;
+}
+
+/** Comment text cannot carry a newline (or any control character) out of its `#` line. */
+export function commentSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ').slice(0, 200);
+}
+
+/** The data a profile will hold (what we own of it). */
+export function profileData(spec: ProfileSpec): TomlTable {
+  return { model_provider: spec.provider, model: spec.model, ...(spec.extra ?? {}) };
+}
+
+/**
+ * The profile's text from its template: leading comment lines and key lines. Values are written
+ * by the TOML library; the result is parsed back and must mean exactly `profileData(spec)`.
+ */
+export function renderProfile(spec: ProfileSpec): { comments: string; body: string; data: TomlTable } {
+  const data = profileData(spec);
+  const values: Record<string, string> = {
+    model_provider: formatValue(spec.provider),
+    model: formatValue(spec.model),
+  };
+  const comments: Record<string, string> = {
+    name: commentSafe(spec.name),
+    model_comment: commentSafe(spec.model),
+    url_comment: commentSafe(spec.url ?? ''),
+  };
+  const lines = loadTemplate(spec.kind).split('\n');
+  const commentLines: string[] = [];
+  const bodyLines: string[] = [];
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (line.trimStart().startsWith('#')) {
+      const filled = line.replace(/\{\{(\w+)\}\}/g, (_, k: string) => comments[k] ?? '');
+      (bodyLines.length ? bodyLines : commentLines).push(filled);
+    } else {
+      bodyLines.push(line.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+        const v = values[k];
+        if (v === undefined) throw new Error(`template ${spec.kind}.toml: unknown value placeholder {{${k}}}`);
+        return v;
+      }));
+    }
+  }
+  for (const [k, v] of Object.entries(spec.extra ?? {})) bodyLines.push(`${formatKey(k)} = ${formatValue(v)}`);
+  const body = bodyLines.join('\n') + '\n';
+  const comment = commentLines.length ? commentLines.join('\n') + '\n' : '';
+  if (!sameData(parseToml(comment + body, `templates/${spec.kind}.toml`), data)) {
+    throw new Error(`template ${spec.kind}.toml does not produce the intended profile`);
+  }
+  return { comments: comment, body, data };
+}
+
+function docFor(plan: Plan, file: string, current: string | null): TomlDocument {
+  const text = plannedText(plan, file, current);
+  return text === null ? TomlDocument.empty(file) : TomlDocument.parse(text, file);
+}
+
+function configDoc(plan: Plan, state: HomeState): TomlDocument {
+  const text = plannedText(plan, state.configPath, state.configText);
+  if (text === state.configText) return editableConfig(state);
+  return text === null ? TomlDocument.empty(state.configPath) : TomlDocument.parse(text, state.configPath);
+}
+
+export function validateProfileName(name: string): void {
+  if (!isValidProfileName(name)) {
+    throw new UsageError(
+      `"${name}" is not a profile name Codex accepts: use letters, digits, '-' and '_' (at most 64).`,
+      'Choose one with --name, e.g. --name gpt-oss-20b.',
+    );
+  }
+}
+
+/**
+ * Plan writing one profile in `layout`. A new profile gets its template text; an existing one
+ * (only with `force`) has just our keys updated, so keys and comments the person added stay.
+ */
+export function planWriteProfile(plan: Plan, state: HomeState, spec: ProfileSpec, layout: ProfileLayout, opts: { force?: boolean } = {}): void {
+  validateProfileName(spec.name);
+  const existing = state.profiles.filter((p) => p.name === spec.name);
+  const other = existing.find((p) => p.layout !== layout);
+  if (other) {
+    throw new ConfigError(
+      `profile ${spec.name} already exists as ${other.layout === 'table' ? `a [profiles.${spec.name}] table in` : ''} ${other.path}, in the layout this Codex does not read.`,
+      'Run `codex-profiles migrate` first, or pick another --name.',
+    );
+  }
+  if (existing.length && !opts.force) {
+    throw new ConfigError(`profile ${spec.name} already exists (${existing[0]!.path}).`, 'Pass --force to update it, or pick another --name.');
+  }
+  const { comments, body, data } = renderProfile(spec);
+
+  if (layout === 'file') {
+    const file = profileFilePath(state.home, spec.name);
+    editableProfileFile(state, spec.name); // refuses an invalid existing file
+    const current = state.profileFiles.get(spec.name)?.text ?? null;
+    const before = plannedText(plan, file, current);
+    if (before === null) {
+      putChange(plan, { path: file, before: current, after: comments + body });
+    } else {
+      let doc = docFor(plan, file, current);
+      for (const [k, v] of Object.entries(data)) if (!sameData(doc.get([k]), v)) doc = doc.setValue([k], v);
+      putChange(plan, { path: file, before: current, after: doc.text });
+    }
+  } else {
+    let doc = configDoc(plan, state);
+    if (doc.get(['profiles', spec.name]) === undefined) {
+      const header = `[profiles.${formatKey(spec.name)}]\n`;
+      doc = doc.addTable(['profiles', spec.name], data, comments + header + body);
+    } else {
+      for (const [k, v] of Object.entries(data)) {
+        if (!sameData(doc.get(['profiles', spec.name, k]), v)) doc = doc.setValue(['profiles', spec.name, k], v);
+      }
+    }
+    putChange(plan, { path: state.configPath, before: state.configText, after: doc.text });
+  }
+  plan.summary.push(`${existing.length ? 'update' : 'add'} profile ${spec.name} (${spec.provider} / ${spec.model}, ${layout === 'file' ? `${spec.name}.config.toml` : `[profiles.${spec.name}] in config.toml`})`);
+}
+
+/** Plan removing a profile wherever it lives (file, table, or both). */
+export function planRemoveProfile(plan: Plan, state: HomeState, name: string): void {
+  const found = state.profiles.filter((p) => p.name === name);
+  if (found.length === 0) throw new ConfigError(`no profile named ${name} in ${state.home}.`, 'See them with `codex-profiles list`.');
+  for (const p of found) {
+    if (p.layout === 'file') {
+      putChange(plan, { path: p.path, before: state.profileFiles.get(name)?.text ?? null, after: null });
+    } else {
+      const doc = configDoc(plan, state).removeTable(['profiles', name]);
+      putChange(plan, { path: state.configPath, before: state.configText, after: doc.text });
+    }
+    plan.summary.push(`remove profile ${name} (${p.layout === 'file' ? p.path : `[profiles.${name}] in config.toml`})`);
+  }
+}
+
+/** Plan a top-level key in config.toml (`oss_provider`, ...). */
+export function planSetTopLevel(plan: Plan, state: HomeState, key: string, value: unknown): void {
+  const doc = configDoc(plan, state);
+  if (sameData(doc.get([key]), value)) return;
+  putChange(plan, { path: state.configPath, before: state.configText, after: doc.setValue([key], value).text });
+  plan.summary.push(`set ${key} = ${formatValue(value)} in config.toml`);
+}
+
+/** Plan a table in config.toml (e.g. `[model_providers.ID]`), replacing our keys when present. */
+export function planSetTable(plan: Plan, state: HomeState, path: string[], data: TomlTable): void {
+  const doc = configDoc(plan, state);
+  const current = doc.get(path);
+  if (current !== undefined && sameData(current, data)) return;
+  const next = current === undefined ? doc.addTable(path, data) : doc.replaceTable(path, data);
+  putChange(plan, { path: state.configPath, before: state.configText, after: next.text });
+  plan.summary.push(`${current === undefined ? 'add' : 'update'} [${path.map(formatKey).join('.')}] in config.toml`);
+}
