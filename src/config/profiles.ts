@@ -80,7 +80,7 @@ async function readToml(file: string, errors: TomlSyntaxError[]): Promise<{ text
     if (!(err instanceof TomlSyntaxError)) throw err;
     errors.push(err);
     // Lossy text only for display; such a file is never edited (doc stays null).
-    return { text: new TextDecoder().decode(bytes), doc: null };
+    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), doc: null };
   }
   return { text, doc: parseOrRecord(text, file, errors) };
 }

@@ -26,6 +26,8 @@ export class TomlSyntaxError extends ConfigError {
  * 64-bit integers, and a config that Codex reads must not be refused by us).
  */
 export function parseToml(text: string, file: string): TomlTable {
+  // One byte order mark may open the file; a second one is content, and not valid there.
+  if (text.startsWith('\uFEFF\uFEFF')) throw new TomlSyntaxError(file, 1, 2, 'a second byte order mark');
   try {
     return parse(text, { integersAsBigInt: 'asNeeded' }) as TomlTable;
   } catch (err) {
@@ -37,7 +39,7 @@ export function parseToml(text: string, file: string): TomlTable {
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * File bytes as text. TOML must be UTF-8: a file that is not is refused with the line and column
