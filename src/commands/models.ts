@@ -1,0 +1,31 @@
+import type { CommandModule } from 'yargs';
+import { handle, type GlobalArgs } from './shared.js';
+
+interface ModelsFlags {
+  provider?: 'ollama' | 'lmstudio';
+  ollamaUrl?: string;
+  lmstudioUrl?: string;
+  timeout?: number;
+}
+
+export const modelsCommand: CommandModule<GlobalArgs, GlobalArgs & ModelsFlags> = {
+  command: 'models',
+  describe: 'List the models Ollama and LM Studio have, and what Codex needs to know about them',
+  builder: (y) =>
+    y
+      .option('provider', { choices: ['ollama', 'lmstudio'] as const, describe: 'Only this provider (default: both, in parallel)' })
+      .option('ollama-url', { type: 'string', describe: 'Ollama server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)' })
+      .option('lmstudio-url', {
+        type: 'string',
+        describe: 'LM Studio server (default: the port `lms server status` reports, else http://127.0.0.1:1234)',
+      })
+      .option('timeout', { type: 'number', describe: 'Give up on a server that does not answer after this many ms (default 1000)' })
+      .example('$0 models', 'Both providers: models, size, context, tool support, what is loaded')
+      .example('$0 models --provider ollama --json', 'Ollama only, as JSON (facts, where each came from, hints)')
+      .example('$0 models --ollama-url http://gpu-box:11434 --timeout 3000', 'A remote Ollama, with more patience')
+      .epilogue('Read-only: never downloads or loads a model. Unreachable providers are reported, and the exit code is still 0.'),
+  handler: handle<ModelsFlags>(async (argv, ctx) => {
+    const { runModels } = await import('../providers/run-models.js');
+    return runModels(argv, ctx);
+  }),
+};

@@ -1,0 +1,157 @@
+import type { Hint, ModelRecord, ProviderId } from './types.js';
+
+/** Ollama's docs ask for at least 64k tokens for coding agents. */
+export const OLLAMA_MIN_CONTEXT = 65536;
+/** Codex's docs for LM Studio ask for a context above ~25k tokens. */
+export const LMSTUDIO_MIN_CONTEXT = 25000;
+
+export function minContextFor(provider: ProviderId): number {
+  return provider === 'ollama' ? OLLAMA_MIN_CONTEXT : LMSTUDIO_MIN_CONTEXT;
+}
+
+/** 131072 -> `128k`, 40960 -> `40k`, 25000 -> `24.4k`, 512 -> `512`. */
+export function formatTokens(n: number): string {
+  if (n < 1024) return String(n);
+  const k = n / 1024;
+  return Number.isInteger(k) ? `${k}k` : `${k.toFixed(1)}k`;
+}
+
+/** Embedding-only models cannot answer prompts: never offer them for a profile. */
+export function isEmbeddingOnly(model: Pick<ModelRecord, 'capabilities'>): boolean {
+  return model.capabilities.embedding === true && model.capabilities.completion !== true;
+}
+
+/** The server environment variable for Ollama's default context, read from our own environment. */
+function ollamaContextFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.OLLAMA_CONTEXT_LENGTH?.trim().replace(/^["']+|["']+$/g, '');
+  if (!raw || !/^\d+$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/**
+ * The judgement shown next to each model. Pure: the record's facts in, hints out.
+ * `env` is only used to tell whether OLLAMA_CONTEXT_LENGTH is set where we run.
+ */
+export function judgeModel(model: ModelRecord, env: NodeJS.ProcessEnv = {}): Hint[] {
+  const hints: Hint[] = [];
+  const { provider } = model;
+
+  if (model.remoteHost) {
+    hints.push({
+      level: 'warn',
+      code: 'CLOUD_MODEL',
+      message: `cloud model: Ollama forwards prompts for it to ${model.remoteHost}; nothing runs on this machine`,
+      fix: 'pick a local model if prompts must stay on this machine',
+    });
+  }
+
+  if (isEmbeddingOnly(model)) {
+    hints.push({
+      level: 'info',
+      code: 'EMBEDDING_ONLY',
+      message: 'embedding model: it cannot answer prompts, so it is not offered for profiles',
+    });
+    return hints; // tools and context do not matter for a model nobody will chat with
+  }
+
+  const tools = model.capabilities.tools;
+  if (tools === false) {
+    hints.push(
+      provider === 'ollama'
+        ? {
+            level: 'warn',
+            code: 'NO_TOOLS',
+            message: 'no tool calling: Codex needs tools to run commands and edit files; this model can only chat',
+            fix: 'choose a model whose `ollama show` lists "tools" under Capabilities (e.g. gpt-oss, qwen3-coder)',
+          }
+        : {
+            level: 'warn',
+            code: 'NO_TOOLS',
+            message:
+              'not trained for tool use: LM Studio falls back to a generic tool prompt, and Codex (which needs tools) may stall or answer without acting',
+            fix: 'prefer a model LM Studio marks as trained for tool use (the hammer badge)',
+          },
+    );
+  } else if (tools === undefined && !model.remoteHost) {
+    hints.push({
+      level: 'info',
+      code: 'TOOLS_UNKNOWN',
+      message: `${provider === 'ollama' ? 'Ollama' : 'LM Studio'} did not say whether this model supports tool calling (older server or CLI listing); Codex needs it`,
+    });
+  }
+
+  if (model.remoteHost) return hints; // a cloud model's context is the remote host's business
+
+  const context = contextHint(model, env);
+  if (context) hints.push(context);
+  return hints;
+}
+
+function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefined {
+  const { provider, id } = model;
+  const min = minContextFor(provider);
+  const max = model.contextLength;
+  const runtime = model.runtimeContextLength;
+  const want = provider === 'ollama' ? OLLAMA_MIN_CONTEXT : 32768;
+
+  if (max !== undefined && max < min) {
+    return {
+      level: 'warn',
+      code: 'MODEL_CONTEXT_SMALL',
+      message: `the model supports only ${formatTokens(max)} tokens of context; Codex wants at least ${formatTokens(min)}`,
+      fix: 'no setting can raise a model past its own maximum: choose a model with a longer context',
+    };
+  }
+
+  if (runtime !== undefined && runtime < min) {
+    const where = model.sources.runtimeContextLength ?? 'the server';
+    if (provider === 'ollama') {
+      const fromModelfile = /num_ctx/.test(where);
+      return {
+        level: 'warn',
+        code: 'CONTEXT_SMALL',
+        message: `runs with a ${formatTokens(runtime)} context (${where}); Codex needs at least ${formatTokens(min)} or it forgets the task`,
+        fix: fromModelfile
+          ? `the Modelfile sets num_ctx ${runtime}: create a variant with \`PARAMETER num_ctx ${want}\` (ollama create), or set \`model_context_window\` no higher than ${runtime}`
+          : `restart the server with OLLAMA_CONTEXT_LENGTH=${want} (e.g. \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or in the Ollama app's settings)`,
+      };
+    }
+    return {
+      level: 'warn',
+      code: 'CONTEXT_SMALL',
+      message: `loaded with a ${formatTokens(runtime)} context; Codex needs more than ${formatTokens(min)}`,
+      fix: `reload it with a larger context: \`lms unload ${shellWord(id)}\` then \`lms load ${shellWord(id)} --context-length ${want}\`, or raise Context Length in the model's load settings in LM Studio`,
+    };
+  }
+
+  if (runtime === undefined) {
+    if (provider === 'ollama') {
+      const envCtx = ollamaContextFromEnv(env);
+      if (envCtx !== undefined && envCtx >= min) {
+        return {
+          level: 'info',
+          code: 'CONTEXT_DEFAULT',
+          message: `not loaded: it will run with the server's default context; OLLAMA_CONTEXT_LENGTH=${envCtx} is set here, which is enough if the server was started with it`,
+        };
+      }
+      return {
+        level: 'warn',
+        code: 'CONTEXT_DEFAULT',
+        message: `not loaded: Ollama will run it with its default context (4096 tokens below 24 GiB of VRAM) unless the server sets OLLAMA_CONTEXT_LENGTH; Codex needs at least ${formatTokens(min)}`,
+        fix: `start the server with OLLAMA_CONTEXT_LENGTH=${want} (e.g. \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or in the Ollama app's settings)`,
+      };
+    }
+    return {
+      level: 'info',
+      code: 'CONTEXT_DEFAULT',
+      message: `not loaded: LM Studio will load it with the context length from its load settings; Codex needs more than ${formatTokens(min)}`,
+      fix: `load it yourself with enough context: \`lms load ${shellWord(id)} --context-length ${want}\``,
+    };
+  }
+  return undefined;
+}
+
+/** Quote a model id for a copy-paste command line (POSIX shells) when it needs quoting. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9._:/@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,33 @@
+import type { CommandContext } from '../commands/shared.js';
+import { UsageError } from '../errors.js';
+import { discover } from './discover.js';
+import { renderDiscovery } from './render.js';
+import type { ProviderId } from './types.js';
+
+export interface ModelsArgs {
+  provider?: ProviderId;
+  ollamaUrl?: string;
+  lmstudioUrl?: string;
+  timeout?: number;
+}
+
+/** `codex-profiles models`: discovery, then a table (or the result as JSON). Exit 0 once it ran. */
+export async function runModels(args: ModelsArgs, ctx: CommandContext): Promise<number> {
+  if (Array.isArray(args.provider)) throw new UsageError('give --provider once (ollama or lmstudio), or leave it out for both');
+  if (args.timeout !== undefined && (typeof args.timeout !== 'number' || Number.isNaN(args.timeout))) {
+    throw new UsageError('--timeout takes a number of milliseconds, e.g. --timeout 1500');
+  }
+  for (const [flag, v] of [['--ollama-url', args.ollamaUrl], ['--lmstudio-url', args.lmstudioUrl]] as const) {
+    if (v !== undefined && typeof v !== 'string') throw new UsageError(`give ${flag} once`);
+  }
+  const result = await discover({
+    providers: args.provider ? [args.provider] : undefined,
+    ollamaUrl: args.ollamaUrl,
+    lmstudioUrl: args.lmstudioUrl,
+    timeoutMs: args.timeout,
+    env: ctx.env,
+  });
+  if (ctx.opts.json) ctx.out.json(result);
+  else ctx.out.line(renderDiscovery(result).replace(/\n$/, ''));
+  return 0;
+}

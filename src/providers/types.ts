@@ -1,0 +1,87 @@
+/**
+ * What discovery reports about the local model servers. Other modules (profile writer, smoke
+ * test, audit) build on these shapes: add optional fields, never rename.
+ */
+export type ProviderId = 'ollama' | 'lmstudio';
+
+export const PROVIDER_IDS: readonly ProviderId[] = ['ollama', 'lmstudio'];
+
+export const PROVIDER_NAMES: Record<ProviderId, string> = { ollama: 'Ollama', lmstudio: 'LM Studio' };
+
+export interface Hint {
+  level: 'info' | 'warn' | 'error';
+  /** Stable identifier (e.g. `NO_TOOLS`, `CONTEXT_SMALL`); listed in docs/discovery.md. */
+  code: string;
+  message: string;
+  /** What to do about it, when there is something to do. */
+  fix?: string;
+}
+
+export interface ModelCapabilities {
+  tools?: boolean;
+  vision?: boolean;
+  thinking?: boolean;
+  embedding?: boolean;
+  /** Text generation (Ollama `completion`, LM Studio `llm`); false only for embedding-only models. */
+  completion?: boolean;
+}
+
+export interface ModelRecord {
+  provider: ProviderId;
+  /** Exactly what Codex needs in `model = "..."` (Ollama name, LM Studio model key). */
+  id: string;
+  displayName: string;
+  sizeBytes?: number;
+  /** As the provider writes it: `20.9B`, `7B`. */
+  parameters?: string;
+  quantization?: string;
+  /** The model's context length as the provider reports it (its maximum / trained context). */
+  contextLength?: number;
+  /**
+   * The context the server runs (or will run) the model with, when the provider says so: a
+   * loaded instance (Ollama /api/ps, LM Studio loaded_instances) or `num_ctx` in the Modelfile.
+   * Undefined means the server's default applies (Ollama: 4096 below 24 GiB VRAM).
+   */
+  runtimeContextLength?: number;
+  capabilities: ModelCapabilities;
+  /** Loaded in memory right now (undefined: the provider did not say). */
+  loaded?: boolean;
+  /** Ollama cloud models: prompts are forwarded to this host, not run here. */
+  remoteHost?: string;
+  /** fact -> where it came from, e.g. `contextLength: '/api/show model_info'`. */
+  sources: Record<string, string>;
+  hints: Hint[];
+}
+
+export type ProviderStatus = 'up' | 'down' | 'not-responding' | 'error';
+
+export interface ProviderReport {
+  provider: ProviderId;
+  /** Base URL without `/v1` (a profile's `base_url` is this plus `/v1`). */
+  url: string;
+  status: ProviderStatus;
+  /** One line: why it is not `up`. */
+  reason?: string;
+  version?: string;
+  /** Prompts can reach it from other hosts (non-loopback address, or a bind-all OLLAMA_HOST). */
+  exposed: boolean;
+  /** Where the model list came from. */
+  via: 'http' | 'cli' | 'none';
+  models: ModelRecord[];
+  notes: Hint[];
+}
+
+export interface CodexOssReport {
+  /** `CODEX_OSS_BASE_URL` as set (undefined when unset or blank). */
+  baseUrl?: string;
+  /** `CODEX_OSS_PORT` as set (undefined when unset or blank). */
+  port?: string;
+  /** Base URL (with `/v1`) each built-in provider id uses in Codex with this environment. */
+  effective: Record<ProviderId, string>;
+  notes: Hint[];
+}
+
+export interface DiscoveryResult {
+  providers: ProviderReport[];
+  codexOss: CodexOssReport;
+}
