@@ -2,11 +2,13 @@ import type { CommandModule } from 'yargs';
 // One line per command. Command modules are thin; their work is imported lazily.
 import { listCommand } from './list.js';
 import { restoreCommand } from './restore.js';
+import { classifyCommand } from './classify.js';
 import { modelsCommand } from './models.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
   listCommand,
   restoreCommand,
+  classifyCommand,
   modelsCommand,
 ];

@@ -1,0 +1,145 @@
+/**
+ * `codex-profiles classify`: read the prompt, classify it, print the verdict (and the redacted
+ * prompt with --redact). Exit 0 whenever classification ran: `local` is information, not a
+ * failure. Exit 2 for usage errors (no prompt, both a prompt and --file, unreadable file).
+ */
+import fs from 'node:fs/promises';
+import chalk from 'chalk';
+import type { CommandContext } from '../commands/shared.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { classify, type Classification, type Finding } from './classify.js';
+import { redact } from './redact.js';
+
+export interface ClassifyRunOptions {
+  /** The prompt given on the command line (words joined with spaces). */
+  prompt?: string;
+  /** A file to read, `-` for stdin. */
+  file?: string;
+  redact: boolean;
+  showMapping: boolean;
+}
+
+const USAGE_HINT = [
+  'Examples:',
+  '  codex-profiles classify "summarise this for me"',
+  '  codex-profiles classify --file prompt.txt',
+  '  cat prompt.txt | codex-profiles classify --file -',
+].join('\n');
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeReadError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+async function readInput(opts: ClassifyRunOptions): Promise<{ text: string; source: string }> {
+  if (opts.prompt !== undefined && opts.file !== undefined) {
+    throw new UsageError('Give the prompt either as an argument or with --file, not both.', USAGE_HINT);
+  }
+  if (opts.file !== undefined) {
+    if (opts.file === '') throw new UsageError('--file needs a path (or - for stdin).', USAGE_HINT);
+    let text: string;
+    if (opts.file === '-') {
+      text = await readStdin();
+    } else {
+      try {
+        text = await fs.readFile(opts.file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`Cannot read ${opts.file}: ${describeReadError(err)}.`, USAGE_HINT);
+      }
+    }
+    // A byte order mark is not part of the prompt (and would shift every column on line 1).
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text, source: opts.file === '-' ? 'stdin' : opts.file };
+  }
+  if (opts.prompt !== undefined) return { text: opts.prompt, source: 'argument' };
+  throw new UsageError('Nothing to classify: give a prompt or --file.', USAGE_HINT);
+}
+
+function findingLines(findings: readonly Finding[]): string[] {
+  const pos = findings.map((f) => `${f.line}:${f.column}`);
+  const posWidth = Math.max(...pos.map((p) => p.length));
+  const ruleWidth = Math.max(...findings.map((f) => f.rule.length));
+  return findings.map((f, i) => `  ${(pos[i] as string).padEnd(posWidth)}  ${f.rule.padEnd(ruleWidth)}  ${f.preview}`);
+}
+
+function report(result: Classification): string[] {
+  const lines: string[] = [];
+  if (result.verdict === 'hosted') {
+    lines.push(`${chalk.green('hosted')}: ${result.reasons[0] ?? ''}`);
+    lines.push(chalk.dim('(a rule set, not a guarantee: see docs/routing.md for what it looks for)'));
+    return lines;
+  }
+  const n = result.findings.length;
+  lines.push(`${chalk.yellow('local')}: ${n} finding${n === 1 ? '' : 's'} keep${n === 1 ? 's' : ''} this prompt on the machine`);
+  lines.push(...findingLines(result.findings));
+  lines.push('');
+  lines.push('Why:');
+  for (const reason of result.reasons) lines.push(`  - ${reason}`);
+  return lines;
+}
+
+export async function runClassify(ctx: CommandContext, opts: ClassifyRunOptions): Promise<number> {
+  if (opts.showMapping && !opts.redact) {
+    throw new UsageError('--show-mapping only makes sense with --redact.', 'Run: codex-profiles classify --redact --show-mapping ...');
+  }
+  const { text, source } = await readInput(opts);
+  const result = classify(text);
+
+  const redaction = opts.redact ? redact(text, result.findings, { mapping: true }) : undefined;
+  if (redaction) {
+    const recheck = classify(redaction.text);
+    if (recheck.verdict !== 'hosted') {
+      ctx.out.warn(
+        `the redacted prompt still matches ${recheck.findings.map((f) => `${f.rule} at ${f.line}:${f.column}`).join(', ')}; check it before sending it anywhere`,
+      );
+    }
+  }
+
+  if (ctx.opts.json) {
+    ctx.out.json({
+      ok: true,
+      source,
+      verdict: result.verdict,
+      reasons: result.reasons,
+      findings: result.findings,
+      ...(redaction ? { redacted: redaction.text } : {}),
+      ...(redaction && opts.showMapping ? { mapping: redaction.mapping } : {}),
+    });
+    return EXIT_OK;
+  }
+
+  if (!redaction) {
+    for (const line of report(result)) ctx.out.line(line);
+    if (result.verdict === 'local') {
+      ctx.out.line('');
+      ctx.out.line('For a hosted model, send the redacted version: add --redact.');
+    }
+    return EXIT_OK;
+  }
+
+  // --redact: stdout is the redacted prompt alone, so it can be piped; the report goes to stderr.
+  for (const line of report(result)) ctx.out.note(line);
+  if (opts.showMapping && Object.keys(redaction.mapping).length > 0) {
+    ctx.out.note('');
+    ctx.out.note(chalk.red('Mapping (contains the original values; do not send it):'));
+    for (const [placeholder, value] of Object.entries(redaction.mapping)) ctx.out.note(`  ${placeholder} = ${value}`);
+  }
+  ctx.out.line(redaction.text.replace(/\r?\n$/, ''));
+  return EXIT_OK;
+}
