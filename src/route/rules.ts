@@ -121,9 +121,13 @@ const hasLower = (s: string) => /[a-z]/.test(s);
 
 const PEM_BEGIN = /-----BEGIN ((?:[A-Z0-9]{1,12} ){0,3})PRIVATE KEY( BLOCK)?-----/g;
 const PEM_END = /-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
-/** The body of a key whose END line is missing: base64 lines, PEM headers, JSON-escaped newlines. */
+/**
+ * The body of a key whose END line is missing: whole lines of base64 and PEM headers, separated
+ * by real or JSON-escaped newlines, or 16+ base64 characters after a space (a key collapsed onto
+ * one line). It stops at the first line of anything else.
+ */
 const PEM_BODY =
-  /(?:(?:\r\n|\n|\r|\\r\\n|\\n| )(?:Proc-Type:[^\r\n]{0,100}|DEK-Info:[^\r\n]{0,100}|Comment:[^\r\n]{0,200}|[A-Za-z0-9+/=]+)?)*/y;
+  /(?:(?:\r\n|\n|\r|\\r\\n|\\n)(?:Proc-Type:[^\r\n]{0,100}|DEK-Info:[^\r\n]{0,100}|Comment:[^\r\n]{0,200}|[A-Za-z0-9+/=]+(?=[\r\n"',]|\\[rn]|$))?| [A-Za-z0-9+/=]{16,}(?=[ \r\n"',]|\\[rn]|$))*/y;
 
 function findPrivateKeys(text: string): Span[] {
   const ends: number[] = [];
@@ -528,6 +532,28 @@ export function isCardNumber(digits: string): boolean {
   );
 }
 
+/** How printed cards group their digits: 4-4-4-4, 4-4-4-4-3, 4-6-5 (Amex), 4-6-4 (Diners). */
+const CARD_GROUPINGS: readonly (readonly number[])[] = [[4, 4, 4, 4, 3], [4, 4, 4, 4], [4, 6, 5], [4, 6, 4]];
+
+/**
+ * The card number at the start of a candidate (digits with optional single spaces or dashes), as
+ * its length in the candidate, or 0. Grouped numbers must follow a printed grouping; anything
+ * after the card (a year, an amount) is left out.
+ */
+export function cardPrefixLength(candidate: string): number {
+  const groups = candidate.split(/[ -]/);
+  const first = groups[0] as string;
+  if (first.length >= 13) return isCardNumber(first) ? first.length : 0;
+  for (const grouping of CARD_GROUPINGS) {
+    if (groups.length < grouping.length) continue;
+    if (!grouping.every((n, i) => (groups[i] as string).length === n)) continue;
+    if (isCardNumber(groups.slice(0, grouping.length).join(''))) {
+      return grouping.reduce((a, b) => a + b, 0) + grouping.length - 1;
+    }
+  }
+  return 0;
+}
+
 const creditCard: Rule = {
   id: 'credit-card',
   title: 'Payment card number',
@@ -535,23 +561,15 @@ const creditCard: Rule = {
   label: 'CARD_NUMBER',
   specificity: 65,
   description:
-    'A 13-19 digit card number, optionally grouped with spaces or dashes, with a known issuer prefix and a valid Luhn check digit. Not: numbers failing Luhn, numbers without a card prefix, decimals (`0.4111...`), longer digit runs.',
+    'A 13-19 digit card number, compact or grouped like a printed card (4-4-4-4, 4-4-4-4-3, 4-6-5, 4-6-4) with spaces or dashes, with a known issuer prefix and a valid Luhn check digit. Not: numbers failing Luhn, numbers without a card prefix, odd groupings, decimals (`0.4111...`), longer digit runs.',
   why: 'a card number is payment data of a person (and PCI scope)',
   find: (t) =>
     scan(t, [
       {
         re: /(?<![\w.])\d(?:[ -]?\d){12,18}(?!\w|\.\d)/g,
         accept: (m) => {
-          const raw = m[0];
-          // Try the whole candidate, then shorter ones cut at a separator (a card followed by a year).
-          const cuts: number[] = [raw.length];
-          for (let i = raw.length - 1; i > 0; i--) if (raw[i] === ' ' || raw[i] === '-') cuts.push(i);
-          for (const cut of cuts) {
-            const digits = raw.slice(0, cut).replace(/[ -]/g, '');
-            if (digits.length < 13) break;
-            if (isCardNumber(digits)) return { offset: m.index, length: cut };
-          }
-          return false;
+          const length = cardPrefixLength(m[0]);
+          return length > 0 ? { offset: m.index, length } : false;
         },
       },
     ]),
