@@ -20,6 +20,8 @@ export interface RequestOptions {
   /** An outer signal (e.g. a phase deadline); the request also has its own timeout. */
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** Body size limit (default MAX_BODY_BYTES). */
+  maxBytes?: number;
 }
 
 /** Keep reasons to one short line: no newlines or control characters, bounded length. */
@@ -103,6 +105,10 @@ function describeHttpError(status: number, statusText: string, text: string): st
   return oneLine(detail ? `${head}: ${detail}` : head);
 }
 
+function formatLimit(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}
+
 function looksLikeHtml(contentType: string, text: string): boolean {
   return /html/i.test(contentType) || /^\s*</.test(text);
 }
@@ -127,7 +133,7 @@ export async function requestJson(url: string, opts: RequestOptions): Promise<Js
   }
   let read: { text: string } | { tooLarge: true };
   try {
-    read = await readCapped(res, MAX_BODY_BYTES);
+    read = await readCapped(res, opts.maxBytes ?? MAX_BODY_BYTES);
   } catch (err) {
     if (isAbort(err)) {
       return {
@@ -151,7 +157,7 @@ export async function requestJson(url: string, opts: RequestOptions): Promise<Js
       ok: false,
       kind: 'too-large',
       status: res.status,
-      reason: `the answer is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MiB; not a model list`,
+      reason: `the answer is larger than ${formatLimit(opts.maxBytes ?? MAX_BODY_BYTES)}; not a model list`,
       elapsedMs: elapsed(),
     };
   }
