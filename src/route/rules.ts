@@ -415,6 +415,8 @@ const secretAssignment: Rule = {
       {
         re: SECRET_ASSIGNMENT,
         accept: (m, text) => {
+          // `https://x-access-token:...@host` is a URL user name, not an assignment (see url-password).
+          if (/:\/\/[^\s/?#@]*$/.test(lineBefore(text, m.index, 300))) return false;
           const groups = [1, 2, 3, 4] as const;
           for (const g of groups) {
             const idx = m.indices?.[g];
@@ -473,7 +475,7 @@ const email: Rule = {
   label: 'EMAIL',
   specificity: 30,
   description:
-    'An email address `local@domain.tld` (alphabetic TLD of 2+ letters). Not: npm scopes (`@types/node`), versions (`pkg@1.2.3`), retina file names (`icon@2x.png`), `git@host:owner/repo` remotes, or the `user:password@host` part of a URL (see url-password).',
+    'An email address `local@domain.tld` (alphabetic TLD of 2+ letters). Not: npm scopes (`@types/node`), versions (`pkg@1.2.3`), retina file names (`icon@2x.png`), `git@host:owner/repo` remotes, or the `user@` / `user:password@` part of a URL (see url-password).',
   why: 'an email address identifies a person',
   find: (t) =>
     scan(t, [
@@ -496,8 +498,9 @@ const email: Rule = {
           const after = charAt(text, end);
           if (/[A-Za-z0-9_-]/.test(after)) return false;
           if (local === 'git' && after === ':') return false; // git@github.com:owner/repo.git
-          // `scheme://user:password@host`: the url-password rule covers that.
-          if (/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@]*:$/.test(lineBefore(text, offset, 300))) return false;
+          // The user (and password) part of `scheme://user:password@host` is not an email address;
+          // the url-password rule covers the password.
+          if (/[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^\s/?#@]*:)?$/.test(lineBefore(text, offset, 300))) return false;
           return { offset, length: end - offset };
         },
       },
