@@ -1,0 +1,231 @@
+/**
+ * Which Codex is installed, and what `codex -p NAME` reads there (the era, see
+ * docs/codex-eras.md):
+ *
+ * | codex        | `codex exec --help`                        | `-p NAME` reads              |
+ * |--------------|--------------------------------------------|------------------------------|
+ * | <= 0.130     | `-p, --profile <CONFIG_PROFILE>`           | `[profiles.NAME]` table      |
+ * | 0.131-0.133  | same, plus `--profile-v2 <CONFIG_PROFILE_V2>` | the table (`--profile-v2 NAME` reads `NAME.config.toml`) |
+ * | >= 0.134     | `-p, --profile <CONFIG_PROFILE_V2>`        | `$CODEX_HOME/NAME.config.toml` |
+ *
+ * The help text decides; the version only breaks ties when the help does not say.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { findOnPath, launchCommand, runTree, envValue } from './process.js';
+
+export type ProfileLayout = 'file' | 'table';
+
+export interface CodexInfo {
+  found: boolean;
+  bin?: string;
+  /** e.g. "0.169.0" (from `codex --version`: "codex-cli 0.169.0"). */
+  version?: string;
+  /** What `codex -p NAME` reads: a `NAME.config.toml` file, or a `[profiles.NAME]` table. */
+  layout: ProfileLayout;
+  /** The flag that selects a profile, as `codex exec --help` lists it (`-p`). */
+  profileFlag: string;
+  /** The help's placeholder after `--profile` (`CONFIG_PROFILE` or `CONFIG_PROFILE_V2`). */
+  profilePlaceholder?: string;
+  /** `--profile-v2 NAME` is accepted (0.131-0.133; rejected from 0.134). */
+  profileV2: boolean;
+  /** `--ephemeral` is accepted. */
+  ephemeral: boolean;
+  warnings: string[];
+}
+
+export interface DetectOptions {
+  /** `--codex-bin`: a path, or a name looked up on PATH. */
+  codexBin?: string;
+  /** The environment codex runs with (PATH is searched there). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Per command. Default 20000. */
+  timeoutMs?: number;
+}
+
+/** 0.134.0: `-p` reads `NAME.config.toml`. */
+const FILE_ERA = [0, 134, 0] as const;
+/** 0.131.0: first version with `--profile-v2`. */
+const V2_FROM = [0, 131, 0] as const;
+/** `--ephemeral` exists from 0.121 at the latest (domain.md). */
+const EPHEMERAL_FROM = [0, 121, 0] as const;
+
+function versionParts(version: string): [number, number, number] | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return undefined;
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** Compares two versions numerically on major.minor.patch (pre-release tags ignored). */
+export function compareVersions(a: string | readonly number[], b: string | readonly number[]): number {
+  const pa = typeof a === 'string' ? versionParts(a) : a;
+  const pb = typeof b === 'string' ? versionParts(b) : b;
+  if (!pa || !pb) return 0;
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** `codex-cli 0.169.0` -> `0.169.0`. */
+export function parseCodexVersion(text: string): string | undefined {
+  const m = /\b(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b/.exec(text);
+  return m?.[1];
+}
+
+export interface HelpFacts {
+  layout: ProfileLayout;
+  profileFlag: string;
+  profilePlaceholder?: string;
+  profileV2: boolean;
+  ephemeral: boolean;
+  warnings: string[];
+}
+
+/**
+ * Reads the era from `codex exec --help` (undefined when it could not be run), using the version
+ * only where the help is silent.
+ */
+export function parseExecHelp(help: string | undefined, version?: string): HelpFacts {
+  const warnings: string[] = [];
+  const known = version !== undefined && versionParts(version) !== undefined;
+  const byVersion = (): ProfileLayout => (known && compareVersions(version, FILE_ERA) < 0 ? 'table' : 'file');
+
+  const m = help === undefined ? null : /^\s*(?:(-[A-Za-z]),\s*)?--profile\s+<([A-Za-z0-9_]+)>/m.exec(help);
+  let layout: ProfileLayout;
+  let profileFlag = '-p';
+  let profilePlaceholder: string | undefined;
+  if (m) {
+    profileFlag = m[1] ?? '--profile';
+    profilePlaceholder = m[2];
+    if (profilePlaceholder === 'CONFIG_PROFILE_V2') layout = 'file';
+    else if (profilePlaceholder === 'CONFIG_PROFILE') layout = 'table';
+    else {
+      layout = byVersion();
+      warnings.push(
+        `codex exec --help shows an unknown placeholder <${profilePlaceholder}> after --profile; ` +
+          `assuming ${layout === 'file' ? 'profile files (NAME.config.toml)' : '[profiles.NAME] tables'} from the version.`,
+      );
+    }
+  } else {
+    layout = byVersion();
+    const why = help === undefined ? 'could not read codex exec --help' : 'codex exec --help does not list --profile';
+    warnings.push(
+      `${why}; assuming ${layout === 'file' ? 'profile files (NAME.config.toml)' : '[profiles.NAME] tables'}` +
+        (known ? ` from version ${version}.` : ' (the newest layout).'),
+    );
+  }
+
+  let profileV2: boolean;
+  if (help !== undefined && /(^|\s)--profile-v2\b/m.test(help)) profileV2 = true;
+  else {
+    // 0.131-0.133 accept --profile-v2 (0.131 lists it in the help we captured; domain.md says
+    // it may be unlisted). From 0.134 it is an unknown argument.
+    profileV2 =
+      layout === 'table' && known && compareVersions(version, V2_FROM) >= 0 && compareVersions(version, FILE_ERA) < 0;
+  }
+
+  const ephemeral =
+    help !== undefined ? /(^|\s)--ephemeral\b/m.test(help) : known && compareVersions(version, EPHEMERAL_FROM) >= 0;
+
+  return { layout, profileFlag, profilePlaceholder, profileV2, ephemeral, warnings };
+}
+
+const cache = new Map<string, Promise<CodexInfo>>();
+
+/** Forgets cached detections (tests, or after installing another codex). */
+export function clearCodexCache(): void {
+  cache.clear();
+}
+
+function notFound(warning: string, bin?: string): CodexInfo {
+  return {
+    found: false,
+    bin,
+    layout: 'file',
+    profileFlag: '-p',
+    profileV2: false,
+    ephemeral: false,
+    warnings: [warning],
+  };
+}
+
+async function resolveBin(codexBin: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (codexBin === undefined || codexBin.trim() === '') return findOnPath('codex', env);
+  const looksLikePath = codexBin.includes('/') || codexBin.includes('\\') || path.isAbsolute(codexBin);
+  if (!looksLikePath) return findOnPath(codexBin, env);
+  const abs = path.resolve(codexBin);
+  try {
+    return (await fs.stat(abs)).isFile() ? abs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
+  const env = opts.env ?? process.env;
+  const timeoutMs = opts.timeoutMs ?? 20000;
+  const bin = await resolveBin(opts.codexBin, env);
+  if (!bin) {
+    return notFound(
+      opts.codexBin
+        ? `--codex-bin ${opts.codexBin}: no such file. Assuming the newest profile layout (NAME.config.toml).`
+        : 'codex was not found on PATH; assuming the newest profile layout (NAME.config.toml). ' +
+            'Install it (npm install -g @openai/codex) or pass --codex-bin.',
+    );
+  }
+  const launch = await launchCommand(bin);
+  const run = (args: string[]) =>
+    runTree({ file: launch.file, args: [...launch.prefixArgs, ...args], env, timeoutMs });
+  const [ver, help] = await Promise.all([run(['--version']), run(['exec', '--help'])]);
+
+  const warnings: string[] = launch.warning ? [launch.warning] : [];
+  if (ver.spawnError || ver.timedOut || ver.exitCode !== 0) {
+    const why = ver.spawnError
+      ? ver.spawnError.message
+      : ver.timedOut
+        ? `no answer within ${timeoutMs} ms`
+        : `exit code ${ver.exitCode}: ${lastLine(ver.stderr)}`;
+    const info = notFound(`could not run ${bin} --version (${why}); assuming the newest profile layout (NAME.config.toml).`, bin);
+    info.warnings.unshift(...warnings);
+    return info;
+  }
+  const version = parseCodexVersion(ver.stdout) ?? parseCodexVersion(ver.stderr);
+  if (!version) warnings.push(`could not read a version from "${lastLine(ver.stdout)}".`);
+  const helpText = help.exitCode === 0 && !help.timedOut ? help.stdout : undefined;
+  const facts = parseExecHelp(helpText, version);
+  return {
+    found: true,
+    bin,
+    version,
+    layout: facts.layout,
+    profileFlag: facts.profileFlag,
+    profilePlaceholder: facts.profilePlaceholder,
+    profileV2: facts.profileV2,
+    ephemeral: facts.ephemeral,
+    warnings: [...warnings, ...facts.warnings],
+  };
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split(/\r?\n/);
+  return lines[lines.length - 1] ?? '';
+}
+
+/**
+ * Finds codex (`--codex-bin`, else PATH) and reads its version and profile era from
+ * `codex --version` and `codex exec --help`. Absent codex gives `found: false`, layout 'file'
+ * and a warning. Results are cached per process (by binary and PATH).
+ */
+export function detectCodex(opts: DetectOptions = {}): Promise<CodexInfo> {
+  const env = opts.env ?? process.env;
+  const key = JSON.stringify([opts.codexBin ?? null, envValue(env, 'PATH') ?? '', envValue(env, 'PATHEXT') ?? '', process.cwd()]);
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = detectUncached(opts);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending.then((info) => ({ ...info, warnings: [...info.warnings] }));
+}

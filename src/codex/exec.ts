@@ -1,0 +1,193 @@
+/**
+ * Runs `codex exec` once, non-interactively, and reports what happened: the final answer, which
+ * provider and model codex says it used, and a classified failure. See docs/codex-eras.md.
+ *
+ * What we pass, and why:
+ * - `-p NAME` (the flag `codex exec --help` lists): it reads `[profiles.NAME]` up to 0.133 and
+ *   `$CODEX_HOME/NAME.config.toml` from 0.134 — each era's own profile layout.
+ * - `--skip-git-repo-check`: we run in a fresh temporary directory, not a git repository.
+ * - `--ephemeral` where the help lists it: no session files for a check.
+ * - `-o FILE`: codex writes only the final answer there.
+ * - the prompt after `--`, so a prompt starting with `-` is not read as a flag.
+ * - stdin closed (codex reads a non-TTY stdin and appends it to the prompt), `CODEX_HOME` set,
+ *   no shell, cwd a fresh temporary directory, the whole process tree killed on timeout.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CodexInfo } from './detect.js';
+import { classifyFailure, parseHeader, type ExecFailure } from './failures.js';
+import { launchCommand, runTree } from './process.js';
+
+export type { ExecFailure, FailureCode } from './failures.js';
+
+export interface ExecOptions {
+  codex: CodexInfo;
+  codexHome: string;
+  /** The profile to select; none runs the base config. */
+  profile?: string;
+  prompt: string;
+  timeoutMs: number;
+  /** Extra `codex exec` flags, placed before the prompt (e.g. `-c key=value`). */
+  extraArgs?: string[];
+  /** The environment (default process.env); CODEX_HOME is always set to `codexHome`. */
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /**
+   * From 0.134 `-p NAME` silently runs the base config (often a hosted model) when
+   * `NAME.config.toml` does not exist. By default we refuse to start in that case
+   * (failure `profile_not_found`, nothing is sent anywhere); `true` runs codex anyway.
+   */
+  allowMissingProfileFile?: boolean;
+  /** Called once codex has started (its process id and arguments). */
+  onSpawn?: (info: { pid: number; args: string[] }) => void;
+}
+
+export interface ExecResult {
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  /** The final answer (`-o FILE`); undefined when codex wrote none. */
+  finalMessage?: string;
+  /** From the `provider:` header line on stderr: what codex actually used. */
+  reportedProvider?: string;
+  /** From the `model:` header line on stderr. */
+  reportedModel?: string;
+  stderr: string;
+  stdout: string;
+  durationMs: number;
+  /** The arguments given to codex (after the script path when it is a `.js`). */
+  args: string[];
+  failure?: ExecFailure;
+  /** codex was not started (missing binary, or a guard refused). */
+  skipped?: boolean;
+  aborted?: boolean;
+}
+
+/** Plain profile names, as codex >= 0.134 accepts them. */
+const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** The `codex exec` arguments for an era. Pure: tested per era in unit tests. */
+export function buildExecArgs(
+  codex: Pick<CodexInfo, 'profileFlag' | 'ephemeral'>,
+  opts: { profile?: string; outputFile: string; prompt: string; extraArgs?: string[] },
+): string[] {
+  const args = ['exec', '--skip-git-repo-check'];
+  if (codex.ephemeral) args.push('--ephemeral');
+  if (opts.profile !== undefined) args.push(codex.profileFlag || '-p', opts.profile);
+  args.push('-o', opts.outputFile);
+  args.push(...(opts.extraArgs ?? []));
+  args.push('--', opts.prompt);
+  return args;
+}
+
+/** The file `-p NAME` reads in the 'file' layout. */
+export function profileFilePath(codexHome: string, profile: string): string {
+  return path.join(codexHome, `${profile}.config.toml`);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function codexLabel(codex: CodexInfo): string {
+  return codex.version ? `codex ${codex.version}` : 'codex';
+}
+
+function skipped(args: string[], failure: ExecFailure): ExecResult {
+  return { ok: false, exitCode: null, timedOut: false, stderr: '', stdout: '', durationMs: 0, args, failure, skipped: true };
+}
+
+export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
+  const { codex, profile } = opts;
+  if (!codex.found || !codex.bin) {
+    return skipped([], {
+      code: 'spawn_failed',
+      message: 'codex is not installed (not found on PATH).',
+      fix: 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.',
+    });
+  }
+  if (profile !== undefined && codex.layout === 'file') {
+    if (!PROFILE_NAME.test(profile)) {
+      return skipped([], {
+        code: 'invalid_profile_name',
+        message: `\`${profile}\` is not a valid profile name for ${codexLabel(codex)}.`,
+        fix: 'Use letters, digits, `-` and `_` only (a model id such as `gpt-oss:20b` is not a profile name).',
+      });
+    }
+    const file = profileFilePath(opts.codexHome, profile);
+    if (!opts.allowMissingProfileFile && !(await exists(file))) {
+      return skipped([], {
+        code: 'profile_not_found',
+        message:
+          `${file} does not exist. ${codexLabel(codex)} would silently run the base config instead ` +
+          '(possibly a hosted model), so it was not started.',
+        fix: `Create the profile first (this Codex reads ${profile}.config.toml in ${opts.codexHome}).`,
+      });
+    }
+  }
+
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'codex-profiles-exec-'));
+  try {
+    const cwd = path.join(tmp, 'work');
+    await fs.mkdir(cwd);
+    const outputFile = path.join(tmp, 'last-message.txt');
+    const args = buildExecArgs(codex, { profile, outputFile, prompt: opts.prompt, extraArgs: opts.extraArgs });
+    const launch = await launchCommand(codex.bin);
+    const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), CODEX_HOME: opts.codexHome };
+
+    const run = await runTree({
+      file: launch.file,
+      args: [...launch.prefixArgs, ...args],
+      cwd,
+      env,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      onSpawn: (pid) => opts.onSpawn?.({ pid, args }),
+    });
+
+    let finalMessage: string | undefined;
+    try {
+      finalMessage = (await fs.readFile(outputFile, 'utf8')).replace(/\r?\n$/, '');
+    } catch {
+      finalMessage = undefined;
+    }
+    const header = parseHeader(run.stderr);
+    const answered = finalMessage !== undefined && finalMessage.trim() !== '';
+    const ok = run.exitCode === 0 && !run.timedOut && !run.aborted && answered;
+    const result: ExecResult = {
+      ok,
+      exitCode: run.exitCode,
+      timedOut: run.timedOut,
+      finalMessage,
+      reportedProvider: header.provider,
+      reportedModel: header.model,
+      stderr: run.stderr,
+      stdout: run.stdout,
+      durationMs: run.durationMs,
+      args,
+    };
+    if (run.aborted) result.aborted = true;
+    if (!ok) {
+      result.failure = classifyFailure({
+        stderr: run.stderr,
+        stdout: run.stdout,
+        exitCode: run.exitCode,
+        timedOut: run.timedOut,
+        aborted: run.aborted,
+        timeoutMs: opts.timeoutMs,
+        finalMessage,
+        profile,
+        spawnError: run.spawnError,
+      });
+    }
+    return result;
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+  }
+}
