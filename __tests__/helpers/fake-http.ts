@@ -65,6 +65,8 @@ export interface FakeServer {
   calls(): string[];
   /** The most requests to `path` that were waiting for an answer at the same time. */
   maxInFlight(path: string): number;
+  /** Requests to `path` waiting for an answer right now. */
+  inFlight(path: string): number;
   close(): Promise<void>;
 }
 
@@ -191,6 +193,7 @@ export async function startFakeHttp(router: Router, opts: FakeHttpOptions = {}):
     requests,
     calls: () => requests.map((r) => `${r.method} ${r.path}`),
     maxInFlight: (path: string) => maxInFlight.get(path) ?? 0,
+    inFlight: (path: string) => inFlight.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -127,7 +127,7 @@ export function codexOssReport(env: NodeJS.ProcessEnv, reports: ProviderReport[]
         : {
             level: 'warn',
             code: 'CODEX_DEFAULT_MISMATCH',
-            message: `Codex's built-in \`${r.provider}\` provider uses ${codexUrl}, but ${name} answered at ${r.url}${r.provider === 'ollama' ? ' (Codex does not read OLLAMA_HOST)' : ''}`,
+            message: `Codex's built-in \`${r.provider}\` provider uses ${codexUrl}, but ${name} answered at ${r.url}${r.provider === 'ollama' && env.OLLAMA_HOST?.trim() ? ' (Codex does not read OLLAMA_HOST)' : ''}`,
             fix: `give profiles their own provider id (not \`${r.provider}\`, which cannot be redefined) with base_url = "${r.url}/v1"`,
           },
     );

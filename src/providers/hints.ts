@@ -9,11 +9,12 @@ export function minContextFor(provider: ProviderId): number {
   return provider === 'ollama' ? OLLAMA_MIN_CONTEXT : LMSTUDIO_MIN_CONTEXT;
 }
 
-/** 131072 -> `128k`, 40960 -> `40k`, 25000 -> `24.4k`, 512 -> `512`. */
+/** 131072 -> `128k`, 40960 -> `40k`, 25000 -> `25k`, 30000.5 -> `29.3k`, 512 -> `512`. */
 export function formatTokens(n: number): string {
-  if (n < 1024) return String(n);
-  const k = n / 1024;
-  return Number.isInteger(k) ? `${k}k` : `${k.toFixed(1)}k`;
+  if (n < 1000) return String(n);
+  if (n % 1024 === 0) return `${n / 1024}k`;
+  if (n % 1000 === 0) return `${n / 1000}k`;
+  return `${(n / 1024).toFixed(1)}k`;
 }
 
 /** Embedding-only models cannot answer prompts: never offer them for a profile. */
@@ -110,7 +111,7 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
       return {
         level: 'warn',
         code: 'CONTEXT_SMALL',
-        message: `runs with a ${formatTokens(runtime)} context (${where}); Codex needs at least ${formatTokens(min)} or it forgets the task`,
+        message: `runs with ${formatTokens(runtime)} tokens of context (${where}); Codex needs at least ${formatTokens(min)} or it loses track of the task`,
         fix: fromModelfile
           ? `the Modelfile sets num_ctx ${runtime}: create a variant with \`PARAMETER num_ctx ${want}\` (ollama create), or set \`model_context_window\` no higher than ${runtime}`
           : `restart the server with OLLAMA_CONTEXT_LENGTH=${want} (e.g. \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or in the Ollama app's settings)`,
@@ -119,7 +120,7 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
     return {
       level: 'warn',
       code: 'CONTEXT_SMALL',
-      message: `loaded with a ${formatTokens(runtime)} context; Codex needs more than ${formatTokens(min)}`,
+      message: `loaded with ${formatTokens(runtime)} tokens of context; Codex needs more than ${formatTokens(min)}`,
       fix: `reload it with a larger context: \`lms unload ${shellWord(id)}\` then \`lms load ${shellWord(id)} --context-length ${want}\`, or raise Context Length in the model's load settings in LM Studio`,
     };
   }
