@@ -1,0 +1,201 @@
+/**
+ * `codex-profiles models` as a user runs it: the built CLI (dist/, built by `npm test`) against
+ * fake Ollama / LM Studio servers on 127.0.0.1 and fake `ollama` / `lms` on a temporary PATH,
+ * with HOME pointed at a temporary folder.
+ */
+import { runCli, parseJson } from '../helpers/cli.js';
+import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
+import { refusedPort, SIDE_EFFECT_PATHS, type FakeServer } from '../helpers/fake-http.js';
+import { startFakeOllama } from '../helpers/fake-ollama.js';
+import { startFakeLmStudio } from '../helpers/fake-lmstudio.js';
+import { makeFakeCliDir, ollamaListText, type FakeCliDir } from '../helpers/fake-cli.js';
+import type { DiscoveryResult } from '../../src/providers/types.js';
+
+let sb: Sandbox;
+let cli: FakeCliDir;
+const servers: FakeServer[] = [];
+
+beforeEach(() => {
+  sb = makeSandbox();
+  cli = makeFakeCliDir();
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+  cli.cleanup();
+  sb.cleanup();
+});
+
+const env = (extra: NodeJS.ProcessEnv = {}) => sandboxEnv(sb, { PATH: cli.PATH, OLLAMA_HOST: undefined, CODEX_OSS_BASE_URL: undefined, CODEX_OSS_PORT: undefined, ...extra });
+
+async function fakes() {
+  const o = await startFakeOllama({
+    models: [
+      { name: 'gpt-oss:20b', size: 13_780_000_000, parameterSize: '20.9B', quantization: 'MXFP4', capabilities: ['completion', 'tools', 'thinking'], contextLength: 131072, loaded: true, loadedContextLength: 65536 },
+      { name: 'gemma3:4b', capabilities: ['completion', 'vision'], contextLength: 131072 },
+      { name: 'nomic-embed-text:latest', capabilities: ['embedding'], contextLength: 2048 },
+    ],
+  });
+  const l = await startFakeLmStudio({ models: [{ key: 'qwen/qwen3-coder-30b', maxContextLength: 262144, loaded: [32768] }, { key: 'text-embedding-nomic', type: 'embedding' }] });
+  servers.push(o, l);
+  return { o, l };
+}
+
+describe('codex-profiles models', () => {
+  it('--json: one JSON document with both providers, exit 0', async () => {
+    const { o, l } = await fakes();
+    const r = await runCli(['models', '--json', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    expect(r.code).toBe(0);
+    const result = parseJson<DiscoveryResult>(r);
+    expect(result.providers.map((p) => [p.provider, p.status, p.via])).toEqual([
+      ['ollama', 'up', 'http'],
+      ['lmstudio', 'up', 'http'],
+    ]);
+    const gpt = result.providers[0]!.models.find((m) => m.id === 'gpt-oss:20b')!;
+    expect(gpt).toMatchObject({ contextLength: 131072, runtimeContextLength: 65536, loaded: true, capabilities: { tools: true } });
+    expect(gpt.hints).toEqual([]);
+    expect(result.providers[1]!.models[0]).toMatchObject({ id: 'qwen/qwen3-coder-30b', runtimeContextLength: 32768 });
+    expect(result.codexOss.effective).toEqual({ ollama: 'http://localhost:11434/v1', lmstudio: 'http://localhost:1234/v1' });
+    for (const s of [o, l]) for (const req of s.requests) expect(SIDE_EFFECT_PATHS).not.toContain(req.path);
+  });
+
+  it('a table per provider, with tool support and status', async () => {
+    const { o, l } = await fakes();
+    const r = await runCli(['models', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Ollama up at ${o.url.replace(/\./g, '\\.')} \\(version 0\\.13\\.5\\)`));
+    expect(r.stdout).toMatch(/NAME +SIZE +PARAMS +QUANT +CONTEXT +TOOLS +STATUS/);
+    expect(r.stdout).toMatch(/gpt-oss:20b +13\.8 GB +20\.9B +MXFP4 +64k\/128k +yes +loaded/);
+    expect(r.stdout).toMatch(/gemma3:4b .* no$/m);
+    expect(r.stdout).toMatch(/nomic-embed-text:latest .*embedding, not for profiles/);
+    expect(r.stdout).toMatch(/LM Studio up at/);
+    expect(r.stdout).not.toContain('\u001b'); // NO_COLOR
+  });
+
+  it('--provider ollama asks only Ollama', async () => {
+    const { o, l } = await fakes();
+    const r = await runCli(['models', '--provider', 'ollama', '--json', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    expect(parseJson<DiscoveryResult>(r).providers.map((p) => p.provider)).toEqual(['ollama']);
+    expect(l.requests).toEqual([]);
+  });
+
+  it('one refusing and one hanging: both reported, exit 0, no hang', async () => {
+    const port = await refusedPort();
+    const hang = await startFakeOllama({ hang: true });
+    servers.push(hang);
+    const r = await runCli(['models', '--json', '--timeout', '300', '--ollama-url', hang.url, '--lmstudio-url', `127.0.0.1:${port}`], { env: env(), timeoutMs: 20_000 });
+    expect(r.code).toBe(0);
+    const result = parseJson<DiscoveryResult>(r);
+    expect(result.providers.map((p) => [p.provider, p.status])).toEqual([
+      ['ollama', 'not-responding'],
+      ['lmstudio', 'down'],
+    ]);
+    expect(result.providers[0]!.reason).toMatch(/no answer within 300 ms/);
+    const text = await runCli(['models', '--timeout', '300', '--ollama-url', hang.url, '--lmstudio-url', `127.0.0.1:${port}`], { env: env(), timeoutMs: 20_000 });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Ollama not responding at ${hang.url}: not responding (no answer within 300 ms)`);
+    expect(text.stdout).toContain(`LM Studio down at http://127.0.0.1:${port}: connection refused`);
+    expect(text.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('a 500 and an HTML page: one-line reasons, no stack trace', async () => {
+    const o = await startFakeOllama({ failures: { '*': 'http500' } });
+    const l = await startFakeLmStudio({ failures: { '*': 'html' } });
+    servers.push(o, l);
+    const r = await runCli(['models', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Ollama error at');
+    expect(r.stdout).toContain('HTTP 500 Internal Server Error: something broke in the server');
+    expect(r.stdout).toMatch(/LM Studio error at .*answered with HTML, not JSON/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('servers down, CLIs installed: models from `ollama list` and `lms ls --json`, nothing pulled or loaded', async () => {
+    cli.add('ollama', { commands: { list: { stdout: ollamaListText([{ name: 'gpt-oss:20b', size: '13 GB' }]) } } });
+    cli.add('lms', {
+      commands: {
+        'ls --json': { stdout: JSON.stringify([{ type: 'llm', modelKey: 'qwen/qwen3-coder-30b', sizeBytes: 18e9, maxContextLength: 262144, trainedForToolUse: true }]) },
+      },
+    });
+    const oPort = await refusedPort();
+    const lPort = await refusedPort();
+    const r = await runCli(['models', '--json', '--ollama-url', `http://127.0.0.1:${oPort}`, '--lmstudio-url', `http://127.0.0.1:${lPort}`], { env: env() });
+    expect(r.code).toBe(0);
+    const result = parseJson<DiscoveryResult>(r);
+    expect(result.providers.map((p) => [p.status, p.via, p.models.map((m) => m.id)])).toEqual([
+      ['down', 'cli', ['gpt-oss:20b']],
+      ['down', 'cli', ['qwen/qwen3-coder-30b']],
+    ]);
+    const ran = cli.calls().map((c) => `${c.name} ${c.args.join(' ')}`).sort();
+    expect(ran).toEqual(['lms ls --json', 'ollama list']);
+    expect(cli.calls().every((c) => c.env.HOME === sb.home)).toBe(true);
+  });
+
+  it('lms reports the LM Studio port when no flag is given', async () => {
+    const l = await startFakeLmStudio({ models: [{ key: 'a/b' }] });
+    servers.push(l);
+    cli.add('lms', { commands: { 'server status --json': { stdout: `{"running":true,"port":${l.port}}\n` } } });
+    const r = await runCli(['models', '--json', '--provider', 'lmstudio'], { env: env() });
+    const p = parseJson<DiscoveryResult>(r).providers[0]!;
+    expect(p).toMatchObject({ url: `http://127.0.0.1:${l.port}`, status: 'up' });
+  });
+
+  it('OLLAMA_HOST=0.0.0.0:PORT is found and reported as exposed; CODEX_OSS_PORT mismatch noted', async () => {
+    const { o } = await fakes();
+    const r = await runCli(['models', '--json', '--provider', 'ollama'], { env: env({ OLLAMA_HOST: `0.0.0.0:${o.port}`, CODEX_OSS_PORT: '11434' }) });
+    const result = parseJson<DiscoveryResult>(r);
+    expect(result.providers[0]).toMatchObject({ status: 'up', exposed: true, url: `http://127.0.0.1:${o.port}` });
+    expect(result.codexOss.port).toBe('11434');
+    expect(result.codexOss.notes.map((n) => n.code)).toContain('CODEX_OSS_MISMATCH');
+    const text = await runCli(['models', '--provider', 'ollama'], { env: env({ OLLAMA_HOST: `0.0.0.0:${o.port}` }) });
+    expect(text.stdout).toMatch(/\[exposed\]/);
+    expect(text.stdout).toMatch(/listen on every network interface/);
+  });
+
+  it('hostile model names reach JSON exactly and the terminal harmlessly', async () => {
+    const evil = 'x\u001b[2J\u001b]0;pwned\u0007\ny:latest';
+    const o = await startFakeOllama({ models: [{ name: evil, contextLength: 131072 }] });
+    servers.push(o);
+    const json = await runCli(['models', '--json', '--provider', 'ollama', '--ollama-url', o.url], { env: env() });
+    expect(parseJson<DiscoveryResult>(json).providers[0]!.models[0]!.id).toBe(evil);
+    const text = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url], { env: env() });
+    expect(text.stdout).not.toContain('\u001b');
+    expect(text.stdout).not.toContain('\u0007');
+    expect(text.stdout).toContain('x\\x1b[2J');
+  });
+
+  it('an empty list is fine', async () => {
+    const o = await startFakeOllama({ models: [] });
+    servers.push(o);
+    const r = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Ollama up at .*\n.*Ollama is running but has no models/);
+  });
+
+  describe('bad flags: exit 2', () => {
+    it.each([
+      [['models', '--provider', 'openai'], /Invalid values|Choices/],
+      [['models', '--timeout', 'abc'], /--timeout takes a number/],
+      [['models', '--timeout', '0'], /timeout must be a number of milliseconds/],
+      [['models', '--ollama-url', 'ftp://127.0.0.1'], /--ollama-url: scheme "ftp"/],
+      [['models', '--lmstudio-url', 'http://exa mple'], /--lmstudio-url: .* is not a URL/],
+      [['models', '--bogus'], /Unknown argument/],
+    ])('%j', async (args, message) => {
+      const r = await runCli(args as string[], { env: env() });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    });
+
+    it('with --json the error is JSON on stdout', async () => {
+      const r = await runCli(['models', '--json', '--timeout', '-5'], { env: env() });
+      expect(r.code).toBe(2);
+      expect(parseJson(r)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+    });
+  });
+
+  it('--help shows the flags and examples without contacting anything', async () => {
+    const r = await runCli(['models', '--help'], { env: env({ OLLAMA_HOST: '127.0.0.1:1' }) });
+    expect(r.code).toBe(0);
+    for (const s of ['--provider', '--ollama-url', '--lmstudio-url', '--timeout', 'Examples:', 'never downloads or loads a model']) expect(r.stdout).toContain(s);
+  });
+});
