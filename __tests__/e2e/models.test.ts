@@ -3,11 +3,16 @@
  * fake Ollama / LM Studio servers on 127.0.0.1 and fake `ollama` / `lms` on a temporary PATH,
  * with HOME pointed at a temporary folder.
  */
-import { runCli, parseJson } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { runCli, parseJson, REPO_ROOT } from '../helpers/cli.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
 import { refusedPort, SIDE_EFFECT_PATHS, type FakeServer } from '../helpers/fake-http.js';
 import { startFakeOllama } from '../helpers/fake-ollama.js';
 import { startFakeLmStudio } from '../helpers/fake-lmstudio.js';
+import { responsesHandler } from '../helpers/responses-sse.js';
 import { makeFakeCliDir, ollamaListText, type FakeCliDir } from '../helpers/fake-cli.js';
 import type { DiscoveryResult } from '../../src/providers/types.js';
 
@@ -197,5 +202,62 @@ describe('codex-profiles models', () => {
     const r = await runCli(['models', '--help'], { env: env({ OLLAMA_HOST: '127.0.0.1:1' }) });
     expect(r.code).toBe(0);
     for (const s of ['--provider', '--ollama-url', '--lmstudio-url', '--timeout', 'Examples:', 'never downloads or loads a model']) expect(r.stdout).toContain(s);
+  });
+});
+
+describe('the fake providers also drive the real Codex (smoke tests build on them)', () => {
+  /** Runs `codex exec` (0.169) with a custom provider pointed at `baseUrl`; any proxy-able outbound traffic goes to a local recorder. */
+  async function codexExec(baseUrl: string, model: string) {
+    fs.mkdirSync(sb.codexHome, { recursive: true });
+    const out = path.join(sb.root, 'last.txt');
+    const proxyHits: string[] = [];
+    const proxy = net.createServer((sock) => {
+      sock.once('data', (d) => proxyHits.push(d.toString('latin1').split('\r\n')[0]!));
+      sock.destroy();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const args = [
+      path.join(REPO_ROOT, 'node_modules', 'codex-0.169', 'bin', 'codex.js'),
+      'exec',
+      '--skip-git-repo-check',
+      '--ephemeral',
+      '-c',
+      'model_provider="fakeprov"',
+      '-c',
+      `model_providers.fakeprov={ name = "Fake", base_url = "${baseUrl}/v1", wire_api = "responses" }`,
+      '-m',
+      model,
+      '-o',
+      out,
+      'Reply with exactly OK',
+    ];
+    const childEnv = sandboxEnv(sb, { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: '127.0.0.1,localhost,::1' });
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, args, { env: childEnv, cwd: sb.root, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      c.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => c.kill('SIGKILL'), 45_000);
+      c.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    return { ...result, last: fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined, proxyHits };
+  }
+
+  it.each([
+    ['Ollama', () => startFakeOllama({ models: [{ name: 'gpt-oss:20b' }] })],
+    ['LM Studio', () => startFakeLmStudio({ models: [{ key: 'openai/gpt-oss-20b' }], responses: responsesHandler({ text: 'OK' }) })],
+  ] as const)('%s fake: codex exec finishes with the streamed answer', async (_name, start) => {
+    const server = await start();
+    servers.push(server);
+    const r = await codexExec(server.url, 'gpt-oss:20b');
+    expect([r.code, r.last?.trim()]).toEqual([0, 'OK']);
+    expect(r.stderr).toMatch(/provider: fakeprov/);
+    expect(server.calls()).toEqual(['POST /v1/responses']);
+    expect(server.requests[0]!.json).toMatchObject({ model: 'gpt-oss:20b', stream: true });
+    expect(r.proxyHits).toEqual([]); // nothing tried to leave this machine
   });
 });

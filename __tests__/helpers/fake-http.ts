@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { responsesHandler } from './responses-sse.js';
 
 /**
  * The machinery shared by the fake Ollama and LM Studio servers: an http.Server on 127.0.0.1
@@ -50,9 +51,9 @@ export interface FakeHttpOptions {
   /** Misbehaviour per route: keys are `/path`, `METHOD /path`, or `*` for every route. */
   failures?: Record<string, Failure>;
   /**
-   * POST /v1/responses: hook for the SSE writer in __tests__/helpers/responses-sse.ts (owned by
-   * the smoke-test work), so the real Codex binary can run against the fake. Without it the
-   * fake answers 501.
+   * POST /v1/responses (Server-Sent Events, what Codex calls). Default: `responsesHandler()` from
+   * __tests__/helpers/responses-sse.ts, answering "OK"; pass `responsesHandler({...})` for other
+   * answers, errors or hangs.
    */
   responses?: ResponsesHandler;
 }
@@ -124,6 +125,7 @@ function sendFailure(failure: Failure, res: ServerResponse, socket: Socket, answ
 
 export async function startFakeHttp(router: Router, opts: FakeHttpOptions = {}): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
+  const responses = opts.responses ?? responsesHandler();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Map<string, number>();
@@ -149,16 +151,11 @@ export async function startFakeHttp(router: Router, opts: FakeHttpOptions = {}):
       if (opts.hang) return;
 
       const answer = () => {
-        if (rec.method === 'POST' && rec.path === '/v1/responses' && opts.responses) {
-          opts.responses(req, res, body);
-          return;
-        }
         const routed = router(rec);
         const failure = failureFor(opts.failures, rec);
         if (failure) return sendFailure(failure, res, req.socket, routed);
         if (rec.method === 'POST' && rec.path === '/v1/responses') {
-          res.writeHead(501, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: 'fake server: no /v1/responses handler (pass `responses`, see __tests__/helpers/responses-sse.ts)' } }));
+          responses(req, res, body);
           return;
         }
         const a = routed ?? { status: 404, json: { error: `fake server: no route for ${rec.method} ${rec.path}` } };
