@@ -7,9 +7,13 @@
  * gets the same placeholder everywhere in one prompt, so the model can still tell that two
  * mentions are the same thing. A placeholder that already occurs in the text is never reused.
  *
+ * Replacing a finding can make its neighbour match (a token glued to a key is rejected for the
+ * glue, and matches once the key is `[PRIVATE_KEY_1]`), so redact() re-scans its own output and
+ * replaces whatever matches now, until nothing does: the result classifies as `hosted`.
+ *
  * The mapping (placeholder -> original) contains the secrets: it is returned only when asked for.
  */
-import type { Finding } from './classify.js';
+import { findAll, type Finding } from './classify.js';
 import { ruleById } from './rules.js';
 
 export interface Redaction {
@@ -49,34 +53,55 @@ function normalise(text: string, findings: readonly Span[]): Span[] {
   return out;
 }
 
+/** A bound on re-scans; each one only happens because the previous pass changed a neighbour. */
+const MAX_PASSES = 8;
+
 export function redact(text: string, findings: readonly Span[]): Redaction;
 export function redact(text: string, findings: readonly Span[], options: { mapping: true }): RedactionWithMapping;
 export function redact(text: string, findings: readonly Span[], options?: RedactOptions): Redaction | RedactionWithMapping;
 export function redact(text: string, findings: readonly Span[], options: RedactOptions = {}): Redaction | RedactionWithMapping {
-  const spans = normalise(text, findings);
   const byValue = new Map<string, string>();
   const counters = new Map<string, number>();
   const mapping: Record<string, string> = {};
-  const parts: string[] = [];
-  let pos = 0;
-  for (const span of spans) {
-    const value = text.slice(span.offset, span.offset + span.length);
-    let placeholder = byValue.get(value);
-    if (placeholder === undefined) {
-      const label = ruleById(span.rule)?.label ?? 'REDACTED';
-      let n = counters.get(label) ?? 0;
-      do {
-        n++;
-        placeholder = `[${label}_${n}]`;
-      } while (text.includes(placeholder));
-      counters.set(label, n);
-      byValue.set(value, placeholder);
-      mapping[placeholder] = value;
+  const placeholderRe = /\[[A-Z][A-Z0-9_]*_\d+\]/g;
+  /** The original text behind a span of redacted text (expanding placeholders it contains). */
+  const original = (value: string) => value.replace(placeholderRe, (p) => mapping[p] ?? p);
+
+  const replaceAll = (current: string, spans: readonly Span[]): string => {
+    const parts: string[] = [];
+    let pos = 0;
+    for (const span of spans) {
+      const value = original(current.slice(span.offset, span.offset + span.length));
+      let placeholder = byValue.get(value);
+      if (placeholder === undefined) {
+        const label = ruleById(span.rule)?.label ?? 'REDACTED';
+        let n = counters.get(label) ?? 0;
+        do {
+          n++;
+          placeholder = `[${label}_${n}]`;
+        } while (text.includes(placeholder));
+        counters.set(label, n);
+        byValue.set(value, placeholder);
+        mapping[placeholder] = value;
+      }
+      parts.push(current.slice(pos, span.offset), placeholder);
+      pos = span.offset + span.length;
     }
-    parts.push(text.slice(pos, span.offset), placeholder);
-    pos = span.offset + span.length;
+    parts.push(current.slice(pos));
+    return parts.join('');
+  };
+
+  let spans = normalise(text, findings);
+  let replaced = spans.length;
+  let current = replaceAll(text, spans);
+  // Replacing a finding changes its neighbours' context: `x@acme.com-----BEGIN ...` is no email
+  // until the key after it becomes `[PRIVATE_KEY_1]`. Re-scan until nothing matches, so that the
+  // result always classifies as hosted.
+  for (let pass = 1; pass < MAX_PASSES && spans.length > 0; pass++) {
+    spans = normalise(current, findAll(current));
+    replaced += spans.length;
+    current = replaceAll(current, spans);
   }
-  parts.push(text.slice(pos));
-  const result: Redaction = { text: parts.join(''), replaced: spans.length };
+  const result: Redaction = { text: current, replaced };
   return options.mapping ? { ...result, mapping } : result;
 }

@@ -500,7 +500,7 @@ const email: Rule = {
           if (local === 'git' && after === ':') return false; // git@github.com:owner/repo.git
           // The user (and password) part of `scheme://user:password@host` is not an email address;
           // the url-password rule covers the password.
-          if (/[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^\s/?#@]*:)?$/.test(lineBefore(text, offset, 300))) return false;
+          if (/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@]*$/.test(lineBefore(text, offset, 300))) return false;
           return { offset, length: end - offset };
         },
       },
