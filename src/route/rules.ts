@@ -898,7 +898,7 @@ const internalHost: Rule = {
       {
         re: URL_HOST,
         group: 1,
-        accept: (m) => !NOT_A_HOST.has((m[1] ?? '').toLowerCase()),
+        accept: (m) => /[A-Za-z]/.test(m[1] ?? '') && !NOT_A_HOST.has((m[1] ?? '').toLowerCase()),
       },
     ]),
   ],

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { classify } from '../../../src/route/classify.js';
 import {
   RULES,
@@ -418,6 +421,7 @@ const CASES: Record<string, Cases> = {
       'https://example.com/internal',
       'internal',
       'http://host:8080/',
+      'http://1234/',
       'http://jenkins.example.com/',
     ],
   },
@@ -464,6 +468,13 @@ describe.each(RULES.map((r) => [r.id, r] as const))('rule %s', (id, rule) => {
 test('every case table names a real rule', () => {
   for (const id of Object.keys(CASES)) expect(ruleById(id)?.id).toBe(id);
   expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
+});
+
+test('docs/routing.md has a table row for every rule', () => {
+  const docs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/routing.md'), 'utf8');
+  for (const rule of RULES) expect(docs).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
+  const rows = docs.split('\n').filter((l) => /^\| `[a-z0-9-]+` \|/.test(l));
+  expect(rows).toHaveLength(RULES.length);
 });
 
 test('rule ids and placeholder labels are unique', () => {
