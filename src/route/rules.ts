@@ -80,7 +80,11 @@ function scan(text: string, patterns: readonly Pattern[]): Span[] {
         re.lastIndex = m.index + 1;
         continue;
       }
-      if (verdict !== true) span = verdict;
+      if (verdict !== true) {
+        // A narrowed candidate (a card followed by a year): look at the rest again.
+        span = verdict;
+        re.lastIndex = Math.max(m.index + 1, Math.min(re.lastIndex, span.offset + span.length));
+      }
       if (span.length > 0) out.push(span);
       if (m[0].length === 0) re.lastIndex = m.index + 1;
     }
