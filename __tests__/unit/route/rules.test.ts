@@ -262,6 +262,7 @@ const CASES: Record<string, Cases> = {
       ['5555555555554444', '5555555555554444'],
       ['amex 3782 822463 10005', '3782 822463 10005'],
       ['4111 1111 1111 1111 111 is too long, the first 16 are a card', '4111 1111 1111 1111'],
+      ['4111 1111 1111 1111 5555555555554444', '5555555555554444'], // the rest after a card is scanned again
     ],
     miss: [
       '4111 1111 1111 1112', // Luhn fails
