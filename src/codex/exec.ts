@@ -45,6 +45,7 @@ export interface ExecOptions {
 
 export interface ExecResult {
   ok: boolean;
+  /** null when codex did not exit by itself (timeout, abort) or was not started. */
   exitCode: number | null;
   timedOut: boolean;
   /** The final answer (`-o FILE`); undefined when codex wrote none. */
@@ -162,7 +163,8 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
     const ok = run.exitCode === 0 && !run.timedOut && !run.aborted && answered;
     const result: ExecResult = {
       ok,
-      exitCode: run.exitCode,
+      // A run we stopped has no meaningful exit code: 0.131/0.133 exit 0 on SIGTERM (seen).
+      exitCode: run.timedOut || run.aborted ? null : run.exitCode,
       timedOut: run.timedOut,
       finalMessage,
       reportedProvider: header.provider,

@@ -208,6 +208,7 @@ describe('runCodexExec process handling (codex stub)', () => {
     });
     expect(r.timedOut).toBe(true);
     expect(r.ok).toBe(false);
+    expect(r.exitCode).toBeNull();
     expect(r.failure?.code).toBe('timeout');
     expect(membersWhileRunning).toBe(2); // the stub and its grandchild shared the group
     const child = Number(fs.readFileSync(pidFile, 'utf8'));
