@@ -237,7 +237,7 @@ export class TomlDocument {
     const [start, end] = this.tableSpan(path);
     let s = start;
     let e = end;
-    if (s > 0 && this.isBlankLine(this.lineIndex(s - 1))) s = this.lineStart(this.lineIndex(s - 1));
+    if (s > this.bomLength && this.isBlankLine(this.lineIndex(s - 1))) s = Math.max(this.bomLength, this.lineStart(this.lineIndex(s - 1)));
     if (e === this.text.length && !this.endsWithEol(e)) s = this.eatEolBefore(s);
     const text = this.text.slice(0, s) + this.text.slice(e);
     return this.verified(text, (d) => this.deletePruning(d, path), `remove [${formatKeyPath(path)}]`);
@@ -346,7 +346,9 @@ export class TomlDocument {
     return lo;
   }
 
+  /** Line 0 starts after a byte order mark, so no edit ever moves or removes it. */
   private lineStart(line: number): number {
+    if (line === 0) return Math.min(this.bomLength, this.text.length);
     return this.idx().lineStarts[line] ?? this.text.length;
   }
 
@@ -358,6 +360,11 @@ export class TomlDocument {
   private isBlankLine(line: number): boolean {
     const s = this.text.slice(this.lineStart(line), this.lineEnd(line));
     return s.replace(/^\uFEFF/, '').trim() === '';
+  }
+
+  /** A byte order mark stays first: nothing is ever inserted before it. */
+  private get bomLength(): number {
+    return this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
   }
 
   private endsWithEol(pos: number): boolean {
@@ -382,8 +389,9 @@ export class TomlDocument {
     let end = to;
     while (end > from) {
       const line = this.lineIndex(end - 1);
-      if (!this.isBlankLine(line)) break;
-      end = Math.max(from, this.lineStart(line));
+      const start = Math.max(from, this.lineStart(line));
+      if (!this.isBlankLine(line) || start >= end) break;
+      end = start;
     }
     return end;
   }
@@ -457,7 +465,8 @@ export class TomlDocument {
   /** Insert one line after position `at` (the end of a line, or the end of the text). */
   private insertLineAt(at: number, line: string): string {
     const eol = this.eol;
-    if (at === 0) return line + eol + this.text;
+    at = Math.max(at, this.bomLength);
+    if (at === this.bomLength) return this.text.slice(0, at) + line + eol + this.text.slice(at);
     if (this.endsWithEol(at)) return this.text.slice(0, at) + line + eol + this.text.slice(at);
     return this.text.slice(0, at) + eol + line + this.text.slice(at);
   }
@@ -469,7 +478,8 @@ export class TomlDocument {
    */
   private insertBlockAt(at: number, block: string): string {
     const eol = this.eol;
-    if (at === 0) return block + this.text;
+    at = Math.max(at, this.bomLength);
+    if (at === this.bomLength) return this.text.slice(0, at) + block + this.text.slice(at);
     if (this.endsWithEol(at)) return this.text.slice(0, at) + eol + block + this.text.slice(at);
     // The file had no final newline: keep it that way.
     return this.text.slice(0, at) + eol + eol + block.slice(0, -eol.length) + this.text.slice(at);
