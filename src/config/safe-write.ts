@@ -17,14 +17,15 @@ export interface ApplyResult {
   backupId?: string;
 }
 
-/** Tests shorten the wait; people get a few seconds before a clear "busy" error. */
-const LOCK_RETRIES = Number(process.env.CODEX_PROFILES_LOCK_RETRIES ?? 40);
+/** A second run waits about this long for the first to finish, then gives a clear error. */
+const DEFAULT_LOCK_WAIT_MS = 4_000;
 
 export async function readFileOrNull(file: string): Promise<string | null> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw err;
   }
 }
@@ -53,7 +54,7 @@ async function existingMode(file: string): Promise<number | undefined> {
  * the same folder, fsync, rename) that keeps the file's mode. If a later file fails, the earlier
  * ones are put back from the backup, so a run never leaves half its changes behind.
  */
-export async function applyChanges(codexHome: string, changes: FileChange[]): Promise<ApplyResult> {
+export async function applyChanges(codexHome: string, changes: FileChange[], opts: { lockWaitMs?: number } = {}): Promise<ApplyResult> {
   const real = changes.filter((c) => c.before !== c.after);
   if (real.length === 0) return { written: [] };
 
@@ -67,7 +68,7 @@ export async function applyChanges(codexHome: string, changes: FileChange[]): Pr
       lockfilePath: path.join(dir, 'write.lock'),
       realpath: false,
       stale: 15_000,
-      retries: { retries: LOCK_RETRIES, factor: 1, minTimeout: 100, maxTimeout: 100 },
+      retries: { retries: Math.ceil((opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS) / 100), factor: 1, minTimeout: 100, maxTimeout: 100 },
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
