@@ -46,6 +46,8 @@ export type ResponsesHandler = (req: IncomingMessage, res: ServerResponse, body:
 export interface FakeHttpOptions {
   /** Delay before each answer (ms), or per request. */
   latencyMs?: number | ((req: RecordedRequest) => number);
+  /** Hold the answer to a request until the returned promise settles (undefined: no wait). */
+  gate?: (req: RecordedRequest) => Promise<unknown> | undefined;
   /** Every request hangs (the server accepts and never answers). */
   hang?: boolean;
   /** Misbehaviour per route: keys are `/path`, `METHOD /path`, or `*` for every route. */
@@ -164,7 +166,10 @@ export async function startFakeHttp(router: Router, opts: FakeHttpOptions = {}):
         res.end(text);
       };
       const delay = typeof opts.latencyMs === 'function' ? opts.latencyMs(rec) : (opts.latencyMs ?? 0);
-      if (delay > 0) {
+      const gate = opts.gate?.(rec);
+      if (gate) {
+        void gate.then(answer, answer);
+      } else if (delay > 0) {
         const t = setTimeout(() => {
           timers.delete(t);
           answer();

@@ -34,20 +34,24 @@ const up = (provider: 'ollama' | 'lmstudio', url: string): ProviderReport => ({ 
 
 describe('discover', () => {
   it('queries both providers in parallel and reports them in a fixed order', async () => {
-    const o = await startFakeOllama({ models: [{ name: 'gpt-oss:20b', contextLength: 131072 }], latencyMs: 150 });
-    servers.push(o);
-    // When LM Studio's first request arrives, is Ollama's model list still being answered?
-    let ollamaBusyWhenLmStudioAsked: boolean | undefined;
+    // Ollama holds its model list until LM Studio has been asked: only parallel discovery gets
+    // both answers (one after the other, Ollama would wait in vain and time out).
+    let lmStudioAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (lmStudioAsked = resolve));
+    const safety = new Promise<void>((resolve) => setTimeout(resolve, 8000).unref());
+    const o = await startFakeOllama({
+      models: [{ name: 'gpt-oss:20b', contextLength: 131072 }],
+      gate: (req) => (req.path === '/api/tags' ? Promise.race([asked, safety]) : undefined),
+    });
     const l = await startFakeLmStudio({
       models: [{ key: 'qwen/qwen3-coder-30b' }],
-      latencyMs: (req) => {
-        if (req.path === '/api/v1/models') ollamaBusyWhenLmStudioAsked = o.inFlight('/api/tags') > 0;
-        return 150;
+      latencyMs: () => {
+        lmStudioAsked();
+        return 0;
       },
     });
-    servers.push(l);
-    const r = await discover({ ollamaUrl: o.url, lmstudioUrl: l.url, env: env() });
-    expect(ollamaBusyWhenLmStudioAsked).toBe(true);
+    servers.push(o, l);
+    const r = await discover({ ollamaUrl: o.url, lmstudioUrl: l.url, env: env(), timeoutMs: 6000 });
     expect(r.providers.map((p) => [p.provider, p.status])).toEqual([
       ['ollama', 'up'],
       ['lmstudio', 'up'],

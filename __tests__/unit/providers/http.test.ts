@@ -50,7 +50,7 @@ describe('requestJson: every failure is a kind and one line', () => {
   ];
   it.each(cases)('%s -> %s', async (failure, kind, reason) => {
     const s = await serve(failure);
-    const r = await requestJson(`${s.url}/api/tags`, { timeoutMs: 300 });
+    const r = await requestJson(`${s.url}/api/tags`, { timeoutMs: kind === 'timeout' ? 300 : 5000 });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.kind).toBe(kind);

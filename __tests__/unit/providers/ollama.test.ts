@@ -225,7 +225,7 @@ describe('Ollama over HTTP', () => {
       expect(r.notes.find((n) => n.code === 'SHOW_INCOMPLETE')!.message).toMatch(/2 of 2 \/api\/show requests failed \(HTTP 500/);
 
       const h = await fake({ shape: 'old', models: [GPT_OSS], failures: { '/api/show': 'hang' } });
-      const r2 = await ollama(h.url, {}, 300);
+      const r2 = await ollama(h.url, {}, 1000);
       expect(r2.status).toBe('up');
       expect(codes(r2.notes)).toContain('SHOW_INCOMPLETE');
     });
