@@ -109,7 +109,9 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
   if (!codex.found || !codex.bin) {
     return skipped([], {
       code: 'spawn_failed',
-      message: 'codex is not installed (not found on PATH).',
+      message: codex.bin
+        ? `codex at ${codex.bin} could not be run${codex.warnings[0] ? `: ${codex.warnings[0]}` : '.'}`
+        : 'codex is not installed (not found on PATH).',
       fix: 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.',
     });
   }

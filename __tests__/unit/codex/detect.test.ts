@@ -208,6 +208,14 @@ describe('finding and launching codex', () => {
     expect(info.warnings[0]).toMatch(/exit code 3: broken install/);
   });
 
+  test('a --codex-bin that cannot be executed (EACCES) counts as not found, with the reason', async () => {
+    const bin = path.join(dir, 'codex');
+    fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o644 });
+    const info = await detectCodex({ codexBin: bin, env: { PATH: '' } });
+    expect(info.found).toBe(false);
+    expect(info.warnings[0]).toMatch(/could not run .*codex --version \(spawn .*codex EACCES\)/);
+  });
+
   test('help that fails: the version decides, with a warning', async () => {
     writeCodexStub(dir, { versionText: 'codex-cli 0.121.0', help: 'boom', helpExitCode: 1 });
     const info = await detectCodex({ env: { PATH: dir } });

@@ -71,6 +71,14 @@ describe('runCodexExec guards (codex is not started)', () => {
       timeoutMs: 1000,
     });
     expect(r).toMatchObject({ ok: false, skipped: true, exitCode: null, failure: { code: 'spawn_failed' } });
+    expect(r.failure?.message).toBe('codex is not installed (not found on PATH).');
+    const broken = await runCodexExec({
+      codex: { found: false, bin: '/x/codex', layout: 'file', profileFlag: '-p', profileV2: false, ephemeral: false, warnings: ['exit code 3'] },
+      codexHome: dir,
+      prompt: 'x',
+      timeoutMs: 1000,
+    });
+    expect(broken.failure?.message).toBe('codex at /x/codex could not be run: exit code 3');
   });
 
   test('file era, profile file missing: refuses instead of running the base config', async () => {
@@ -155,6 +163,15 @@ describe('runCodexExec process handling (codex stub)', () => {
     // The run's temporary folder (cwd and -o file) is removed afterwards.
     expect(fs.existsSync(report.cwd)).toBe(false);
     expect(fs.existsSync(path.join(dir, 'pwned'))).toBe(false);
+  });
+
+  test('codex that cannot be started: spawn_failed with the reason', async () => {
+    const bin = path.join(dir, 'codex');
+    fs.writeFileSync(bin, '#!/bin/sh\n', { mode: 0o644 });
+    const codex: CodexInfo = { ...infoFor('0.169', bin) };
+    const r = await runCodexExec({ codex, codexHome: home, profile: 'mine', prompt: 'x', timeoutMs: 5000 });
+    expect(r).toMatchObject({ ok: false, exitCode: null, timedOut: false, failure: { code: 'spawn_failed' } });
+    expect(r.failure?.message).toMatch(/EACCES/);
   });
 
   test('an answer: finalMessage, provider and model from the header, ok', async () => {
