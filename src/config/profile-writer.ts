@@ -174,12 +174,19 @@ export function planSetTopLevel(plan: Plan, state: HomeState, key: string, value
   plan.summary.push(`set ${key} = ${formatValue(value)} in config.toml`);
 }
 
-/** Plan a table in config.toml (e.g. `[model_providers.ID]`), replacing our keys when present. */
-export function planSetTable(plan: Plan, state: HomeState, path: string[], data: TomlTable): void {
-  const doc = configDoc(plan, state);
-  const current = doc.get(path);
-  if (current !== undefined && sameData(current, data)) return;
-  const next = current === undefined ? doc.addTable(path, data) : doc.replaceTable(path, data);
-  putChange(plan, { path: state.configPath, before: state.configText, after: next.text });
+/**
+ * Plan a table in config.toml (e.g. `[model_providers.ID]`): added when missing, else only the
+ * keys in `data` are set; keys the person added (headers, env_key, ...) stay.
+ */
+export function planMergeTable(plan: Plan, state: HomeState, path: string[], data: TomlTable): void {
+  let doc = configDoc(plan, state);
+  const current = doc.get(path) as TomlTable | undefined;
+  if (current === undefined) {
+    doc = doc.addTable(path, data);
+  } else {
+    for (const [k, v] of Object.entries(data)) if (!sameData(current[k], v)) doc = doc.setValue([...path, k], v);
+    if (doc === configDoc(plan, state)) return;
+  }
+  putChange(plan, { path: state.configPath, before: state.configText, after: doc.text });
   plan.summary.push(`${current === undefined ? 'add' : 'update'} [${path.map(formatKey).join('.')}] in config.toml`);
 }

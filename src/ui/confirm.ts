@@ -19,7 +19,11 @@ export interface PlanOutcome {
  * --dry-run, ask before writing when a person is present (unless --yes), then apply.
  * Without a TTY and without --yes we refuse rather than write unasked.
  */
-export async function showAndApply(ctx: CommandContext, plan: Plan, opts: { confirmMessage?: string; alreadyConfirmed?: boolean } = {}): Promise<PlanOutcome> {
+export async function showAndApply(
+  ctx: CommandContext,
+  plan: Plan,
+  opts: { confirmMessage?: string; alreadyConfirmed?: boolean; confirm?: (message: string) => Promise<boolean> } = {},
+): Promise<PlanOutcome> {
   const changes = effectiveChanges(plan);
   const diff = changes.map((c) => unifiedDiff(c, plan.home)).join('');
   const outcome: PlanOutcome = {
@@ -42,14 +46,20 @@ export async function showAndApply(ctx: CommandContext, plan: Plan, opts: { conf
     return outcome;
   }
   if (!ctx.opts.yes && !opts.alreadyConfirmed) {
-    if (!canPrompt()) {
-      throw new UsageError(
-        'this would change files and there is no terminal to confirm on.',
-        'Pass --yes to apply, or --dry-run to only see the diff.',
-      );
+    const message = opts.confirmMessage ?? 'Write these changes?';
+    let ok: boolean;
+    if (opts.confirm) {
+      ok = await opts.confirm(message);
+    } else {
+      if (!canPrompt()) {
+        throw new UsageError(
+          'this would change files and there is no terminal to confirm on.',
+          'Pass --yes to apply, or --dry-run to only see the diff.',
+        );
+      }
+      const { confirm } = await import('@inquirer/prompts');
+      ok = await confirm({ message, default: true });
     }
-    const { confirm } = await import('@inquirer/prompts');
-    const ok = await confirm({ message: opts.confirmMessage ?? 'Write these changes?', default: true });
     if (!ok) {
       ctx.out.line('Nothing was written.');
       return outcome;

@@ -6,7 +6,7 @@ import type { FileChange } from '../config/safe-write.js';
 /** A unified diff of one planned change, as `git diff` would show it. */
 export function unifiedDiff(change: FileChange, home?: string): string {
   const name = home ? path.relative(home, change.path) || change.path : change.path;
-  return createTwoFilesPatch(
+  const patch = createTwoFilesPatch(
     change.before === null ? '/dev/null' : `a/${name}`,
     change.after === null ? '/dev/null' : `b/${name}`,
     change.before ?? '',
@@ -15,6 +15,8 @@ export function unifiedDiff(change: FileChange, home?: string): string {
     undefined,
     { context: 3 },
   );
+  // Drop the `Index:`-style ===== separator line: people read these like `git diff`.
+  return patch.replace(/^=+\n/m, '');
 }
 
 /** Colour a unified diff (no-op when colour is off). */

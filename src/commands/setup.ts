@@ -1,0 +1,27 @@
+import type { Argv, CommandModule } from 'yargs';
+import { withDiscoveryOptions } from './discovery-options.js';
+import { handle, type GlobalArgs } from './shared.js';
+import type { SetupArgs } from '../plan/setup.js';
+
+export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {
+  command: 'setup',
+  describe: 'Set up Codex profiles for the models in Ollama and LM Studio (a wizard; flags for scripts)',
+  builder: (y) =>
+    withDiscoveryOptions<GlobalArgs>(
+      y
+        .option('provider', { choices: ['ollama', 'lmstudio'] as const, array: true, describe: 'Only look at these providers' })
+        .option('models', { type: 'string', requiresArg: true, describe: 'Comma-separated model ids to set up without asking' })
+        .option('oss-provider', { choices: ['ollama', 'lmstudio'] as const, describe: 'Backend for `codex --oss` (default: ask; unattended, the first model’s provider when unset)' })
+        .option('context-window', { type: 'boolean', default: true, describe: 'Write model_context_window where the provider reports the context (--no-context-window to skip)' })
+        .option('test', { type: 'boolean', default: false, describe: 'Smoke-test the new profiles with the real codex after writing' })
+        .option('force', { type: 'boolean', default: false, describe: 'Rewrite profiles that already exist for the chosen models' })
+        .example('$0 setup', 'The wizard: pick models, name profiles, choose oss_provider, review the diff')
+        .example('$0 setup --yes --provider ollama --models gpt-oss:20b,qwen3-coder:30b', 'Unattended (scripts, CI)')
+        .example('$0 setup --dry-run --models gpt-oss:20b', 'Show the diff it would write')
+        .epilogue('Running setup again is safe: existing profiles are kept and never duplicated. Ctrl-C at any question writes nothing (exit 130).'),
+    ) as unknown as Argv<GlobalArgs & SetupArgs>,
+  handler: handle<SetupArgs>(async (argv, ctx) => {
+    const { runSetup } = await import('../plan/setup.js');
+    return runSetup(ctx, argv);
+  }),
+};

@@ -1,0 +1,128 @@
+import type { CodexInfo } from '../codex/detect.js';
+import { planMergeTable, planSetTopLevel, planWriteProfile, type ProfileSpec } from '../config/profile-writer.js';
+import type { HomeState } from '../config/profiles.js';
+import { emptyPlan, type Plan } from '../config/plan.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { findModel, isUsableForProfiles } from '../providers/discover.js';
+import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
+import { PROVIDER_NAMES } from '../providers/types.js';
+import { suggestProfileName } from './naming.js';
+import { providerTargetFor } from './provider-target.js';
+
+/** One profile to add, as the wizard or `add` flags describe it. */
+export interface ProfileRequest {
+  model: string;
+  /** Local provider; absent for hosted profiles. */
+  provider?: ProviderId;
+  hosted?: boolean;
+  name?: string;
+  /** `model_context_window`: a number, `false` for none, undefined for the model's known context. */
+  contextWindow?: number | false;
+}
+
+export interface PlanOptions {
+  force?: boolean;
+  allowMissing?: boolean;
+  /** Set `oss_provider` to this. */
+  ossProvider?: ProviderId;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface PlannedProfile {
+  name: string;
+  provider: string;
+  model: string;
+  kind: ProfileSpec['kind'];
+  layout: CodexInfo['layout'];
+  model_context_window?: number;
+  /** Discovery's judgement of the model (no tools, small context...). */
+  hints: string[];
+  /** The profile already existed with these exact settings: nothing to do. */
+  unchanged?: boolean;
+}
+
+export interface ProfilesPlan {
+  plan: Plan;
+  profiles: PlannedProfile[];
+}
+
+function installHint(provider: ProviderId, model: string): string {
+  return provider === 'ollama' ? `ollama pull ${model}` : `lms get ${model}`;
+}
+
+/** The context Codex should assume: what the server runs the model with, else its maximum. */
+export function contextFor(model: ModelRecord | undefined): number | undefined {
+  return model?.runtimeContextLength ?? model?.contextLength;
+}
+
+function reportFor(discovery: DiscoveryResult | undefined, provider: ProviderId): ProviderReport | undefined {
+  return discovery?.providers.find((p) => p.provider === provider);
+}
+
+/**
+ * Plan profiles for a set of requests: one path for `add`, `setup --yes` and the wizard.
+ * Refuses models the provider does not have (unless allowMissing), embedding-only models, names
+ * Codex rejects, and (without force) names that exist. Never downloads anything.
+ */
+export function planProfiles(state: HomeState, codex: CodexInfo, discovery: DiscoveryResult | undefined, requests: ProfileRequest[], opts: PlanOptions): ProfilesPlan {
+  const plan = emptyPlan(state.home);
+  for (const w of codex.warnings) plan.warnings.push(w);
+  const taken = new Set(state.profiles.map((p) => p.name));
+  const out: PlannedProfile[] = [];
+
+  for (const req of requests) {
+    let spec: ProfileSpec;
+    let hints: string[] = [];
+    if (req.hosted) {
+      if (!req.name) throw new UsageError('a hosted profile needs a name.', 'Pass --name, e.g. --name hosted-gpt.');
+      spec = { name: req.name, kind: 'hosted', provider: 'openai', model: req.model };
+    } else {
+      const provider = req.provider;
+      if (!provider) throw new UsageError(`say which provider serves ${req.model}.`, 'Pass --provider ollama or --provider lmstudio (or --hosted).');
+      const report = reportFor(discovery, provider);
+      const label = PROVIDER_NAMES[provider];
+      if (!report || report.status !== 'up') {
+        if (!opts.allowMissing) {
+          throw new ConfigError(
+            `${label} is not reachable${report ? ` at ${report.url} (${report.reason ?? report.status})` : ''}, so ${req.model} cannot be checked.`,
+            `Start ${label} and run again, or pass --allow-missing to write the profile anyway.`,
+          );
+        }
+      }
+      const model = report ? findModel([report], provider, req.model) : undefined;
+      if (!model && report?.status === 'up' && !opts.allowMissing) {
+        throw new ConfigError(
+          `${req.model} is not installed in ${label} (${report.url}).`,
+          `Get it first: \`${installHint(provider, req.model)}\` (codex-profiles never downloads models), or pass --allow-missing.`,
+        );
+      }
+      if (model && !isUsableForProfiles(model)) {
+        throw new ConfigError(`${req.model} is an embedding model; it cannot answer prompts, so it cannot back a Codex profile.`);
+      }
+      hints = (model?.hints ?? []).filter((h) => h.level !== 'info').map((h) => (h.fix ? `${h.message} (${h.fix})` : h.message));
+      const target = providerTargetFor(provider, report?.url ?? (provider === 'ollama' ? 'http://127.0.0.1:11434' : 'http://127.0.0.1:1234'), opts.env);
+      if (target.table) planMergeTable(plan, state, ['model_providers', target.id], target.table);
+      if (target.remote) plan.warnings.push(`${req.model} runs on ${target.url}: prompts sent with this profile leave this machine.`);
+      const extra: Record<string, unknown> = {};
+      const ctx = req.contextWindow === false ? undefined : req.contextWindow ?? contextFor(model);
+      if (ctx !== undefined) extra.model_context_window = ctx;
+      const existingSame = state.profiles.find((p) => p.provider === target.id && p.model === req.model);
+      const name = req.name ?? (existingSame && !opts.force ? existingSame.name : suggestProfileName(req.model, taken));
+      spec = { name, kind: target.kind, provider: target.id, model: req.model, extra, url: target.url };
+    }
+
+    const existing = state.profiles.find((p) => p.name === spec.name && p.layout === codex.layout);
+    const same = existing && existing.provider === spec.provider && existing.model === spec.model &&
+      Object.entries(spec.extra ?? {}).every(([k, v]) => existing.values[k] === v);
+    if (same) {
+      out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, unchanged: true, ...(spec.extra as object) });
+      continue;
+    }
+    planWriteProfile(plan, state, spec, codex.layout, { force: opts.force });
+    taken.add(spec.name);
+    out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, ...(spec.extra as object) });
+  }
+
+  if (opts.ossProvider) planSetTopLevel(plan, state, 'oss_provider', opts.ossProvider);
+  return { plan, profiles: out };
+}

@@ -1,0 +1,34 @@
+import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import type { CommandContext } from '../commands/shared.js';
+import { loadHome, type HomeState } from '../config/profiles.js';
+import { discover } from '../providers/discover.js';
+import type { DiscoveryResult, ProviderId } from '../providers/types.js';
+
+export interface DiscoveryFlags {
+  providers?: ProviderId[];
+  ollamaUrl?: string;
+  lmstudioUrl?: string;
+  timeoutMs?: number;
+}
+
+export interface Preflight {
+  state: HomeState;
+  codex: CodexInfo;
+  discovery?: DiscoveryResult;
+}
+
+/**
+ * What every writing command needs before it can plan, gathered in parallel: the Codex home as
+ * it is, the installed Codex (which layout `-p` reads) and, when asked, what the providers have.
+ */
+export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & { discover: boolean }): Promise<Preflight> {
+  if (flags.discover && process.stderr.isTTY && !ctx.opts.json) ctx.out.note('Looking at Codex and the local model servers…');
+  const [state, codex, discovery] = await Promise.all([
+    loadHome(ctx.opts.codexHome),
+    detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env }),
+    flags.discover
+      ? discover({ providers: flags.providers, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, timeoutMs: flags.timeoutMs, env: ctx.env })
+      : Promise.resolve(undefined),
+  ]);
+  return { state, codex, discovery };
+}

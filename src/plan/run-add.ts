@@ -1,0 +1,40 @@
+import type { AddArgs } from '../commands/add.js';
+import type { CommandContext } from '../commands/shared.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { showAndApply } from '../ui/confirm.js';
+import { planProfiles } from './add.js';
+import { preflight } from './preflight.js';
+
+export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number> {
+  if (argv.hosted && (argv.provider || argv.url || argv.default)) {
+    throw new UsageError('--hosted cannot be combined with --provider, --url or --default.');
+  }
+  if (!argv.hosted && !argv.provider) {
+    throw new UsageError(`say where ${argv.model} runs.`, 'Pass --provider ollama or --provider lmstudio, or --hosted for a hosted model.');
+  }
+  if (argv.contextWindow !== undefined && (!Number.isInteger(argv.contextWindow) || argv.contextWindow < 0)) {
+    throw new UsageError('--context-window takes a whole number of tokens (0 for none).');
+  }
+  const provider = argv.provider;
+  const { state, codex, discovery } = await preflight(ctx, {
+    discover: !argv.hosted,
+    providers: provider ? [provider] : [],
+    ollamaUrl: provider === 'ollama' ? argv.url ?? argv.ollamaUrl : argv.ollamaUrl,
+    lmstudioUrl: provider === 'lmstudio' ? argv.url ?? argv.lmstudioUrl : argv.lmstudioUrl,
+    timeoutMs: argv.timeout,
+  });
+  const { plan, profiles } = planProfiles(
+    state,
+    codex,
+    discovery,
+    [{ model: argv.model, provider, hosted: argv.hosted, name: argv.name, contextWindow: argv.contextWindow === 0 ? false : argv.contextWindow }],
+    { force: argv.force, allowMissing: argv.allowMissing, ossProvider: argv.default ? provider : undefined, env: ctx.env },
+  );
+  const p = profiles[0]!;
+  for (const h of p.hints) ctx.out.warn(`${p.model}: ${h}`);
+  if (p.unchanged && plan.changes.length === 0) ctx.out.line(`Profile ${p.name} already exists for ${p.model}; nothing to change.`);
+  const outcome = await showAndApply(ctx, plan);
+  if (outcome.applied) ctx.out.line(`Try it: codex -p ${p.name}    Check it: codex-profiles test ${p.name}`);
+  if (ctx.opts.json) ctx.out.json({ ok: true, codex: { version: codex.version ?? null, layout: codex.layout }, profile: p, ...outcome });
+  return EXIT_OK;
+}

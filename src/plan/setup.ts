@@ -1,0 +1,223 @@
+import chalk from 'chalk';
+import type { CommandContext } from '../commands/shared.js';
+import { canPrompt } from '../context.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { findModel, isUsableForProfiles } from '../providers/discover.js';
+import { formatBytes, safeText } from '../providers/render.js';
+import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
+import { PROVIDER_IDS, PROVIDER_NAMES } from '../providers/types.js';
+import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
+import { isPromptCancel, type Choice, type Prompter } from '../ui/prompter.js';
+import { contextFor, planProfiles, type PlannedProfile, type ProfileRequest } from './add.js';
+import { profileNameProblem, suggestProfileName } from './naming.js';
+import { preflight, type Preflight } from './preflight.js';
+import { providerTargetFor } from './provider-target.js';
+
+export interface SetupArgs {
+  provider?: ProviderId[];
+  models?: string;
+  ossProvider?: ProviderId;
+  contextWindow: boolean;
+  test: boolean;
+  force: boolean;
+  ollamaUrl?: string;
+  lmstudioUrl?: string;
+  timeout?: number;
+}
+
+/** Exit code for a wizard cancelled with Ctrl-C (the shell convention: 128 + SIGINT). */
+export const EXIT_CANCELLED = 130;
+
+interface Pick {
+  provider: ProviderId;
+  model: string;
+}
+
+function modelLine(m: ModelRecord): string {
+  const facts = [m.parameters, m.quantization, m.sizeBytes ? formatBytes(m.sizeBytes) : undefined, contextFor(m) ? `${contextFor(m)} ctx` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return `${safeText(m.id)}${facts ? chalk.dim(` (${facts})`) : ''}`;
+}
+
+function markers(m: ModelRecord): string {
+  const warn = m.hints.filter((h) => h.level !== 'info');
+  return warn.length ? ' ' + chalk.yellow(`⚠ ${warn.map((h) => h.code.toLowerCase().replace(/_/g, ' ')).join(', ')}`) : '';
+}
+
+function describeProvider(r: ProviderReport): string {
+  const state = r.status === 'up' ? chalk.green('up') : chalk.red(r.status);
+  const exposed = r.exposed ? chalk.yellow(' exposed: other hosts can send it prompts') : '';
+  const version = r.version ? ` ${r.version}` : '';
+  const why = r.status !== 'up' && r.reason ? chalk.dim(` (${r.reason})`) : '';
+  return `${PROVIDER_NAMES[r.provider]}${version} at ${r.url}: ${state}${why}${exposed}`;
+}
+
+/** Step 1: what was found. */
+export function describeFindings(pre: Preflight): string[] {
+  const lines: string[] = [];
+  const c = pre.codex;
+  lines.push(
+    c.found
+      ? `Codex ${c.version ?? '(unknown version)'} at ${c.bin}: profiles are ${c.layout === 'file' ? 'per-profile files (NAME.config.toml)' : '[profiles.NAME] tables in config.toml'}`
+      : chalk.yellow('Codex was not found on PATH: profiles will be written as per-profile files (Codex >= 0.134).'),
+  );
+  lines.push(`Codex home: ${pre.state.home}`);
+  for (const r of pre.discovery?.providers ?? []) {
+    lines.push(describeProvider(r));
+    for (const m of r.models) {
+      if (!isUsableForProfiles(m)) continue;
+      lines.push(`  ${modelLine(m)}${markers(m)}`);
+    }
+    for (const n of r.notes) if (n.level !== 'info') lines.push(chalk.yellow(`  ${n.message}`));
+  }
+  for (const n of pre.discovery?.codexOss.notes ?? []) if (n.level !== 'info') lines.push(chalk.yellow(n.message));
+  if (pre.state.profiles.length) {
+    lines.push(`Existing profiles (kept as they are): ${pre.state.profiles.map((p) => `${p.name} (${p.model ?? '?'})`).join(', ')}`);
+  }
+  return lines;
+}
+
+function upProviders(d: DiscoveryResult | undefined): ProviderReport[] {
+  return (d?.providers ?? []).filter((r) => r.status === 'up');
+}
+
+/** `--models a,b` against what the providers have: each model must be found in exactly one. */
+function picksFromFlags(models: string, discovery: DiscoveryResult | undefined, providers: ProviderId[] | undefined): Pick[] {
+  const ids = models.split(',').map((s) => s.trim()).filter(Boolean);
+  return ids.map((model) => {
+    const candidates = (providers?.length ? providers : [...PROVIDER_IDS]).filter((p) => findModel(discovery?.providers ?? [], p, model));
+    if (candidates.length === 1) return { provider: candidates[0]!, model };
+    if (candidates.length > 1) {
+      throw new UsageError(`${model} is installed in both Ollama and LM Studio.`, 'Pass --provider ollama or --provider lmstudio.');
+    }
+    if (providers?.length === 1) return { provider: providers[0]!, model }; // planProfiles explains what is missing
+    throw new UsageError(`${model} is not installed in any provider that answered.`, 'Check `codex-profiles models`, or pass --provider.');
+  });
+}
+
+function existingProfileFor(pre: Preflight, pick: Pick, env: NodeJS.ProcessEnv): string | undefined {
+  const report = pre.discovery?.providers.find((r) => r.provider === pick.provider);
+  const target = providerTargetFor(pick.provider, report?.url ?? '', env);
+  return pre.state.profiles.find((p) => p.model === pick.model && (p.provider === target.id || p.provider === pick.provider))?.name;
+}
+
+async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessEnv): Promise<Pick[]> {
+  const choices: Choice<Pick>[] = [];
+  for (const r of upProviders(pre.discovery)) {
+    for (const m of r.models) {
+      if (!isUsableForProfiles(m)) continue; // embedding models cannot back a profile
+      const pick = { provider: r.provider, model: m.id };
+      const existing = existingProfileFor(pre, pick, env);
+      choices.push({
+        name: `${PROVIDER_NAMES[r.provider]}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
+        value: pick,
+        checked: existing !== undefined,
+      });
+    }
+  }
+  if (choices.length === 0) return [];
+  return prompter.checkbox({ message: 'Which models should get a Codex profile?', choices });
+}
+
+export interface SetupResult {
+  outcome?: PlanOutcome;
+  profiles: PlannedProfile[];
+  ossProvider?: ProviderId;
+}
+
+/**
+ * The wizard and `setup --yes` share this: find, pick, name, choose oss_provider, show the diff,
+ * write. `prompter` is absent when no person can answer (then flags must say everything).
+ */
+export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: Prompter | undefined): Promise<SetupResult> {
+  const pre = await preflight(ctx, { discover: true, providers: args.provider, ollamaUrl: args.ollamaUrl, lmstudioUrl: args.lmstudioUrl, timeoutMs: args.timeout });
+  for (const line of describeFindings(pre)) ctx.out.line(line);
+  ctx.out.line('');
+
+  let picks: Pick[];
+  if (args.models !== undefined) picks = picksFromFlags(args.models, pre.discovery, args.provider);
+  else if (prompter) picks = await askPicks(pre, prompter, ctx.env);
+  else {
+    throw new UsageError(
+      'setup needs to know which models to set up, and there is no terminal to ask on.',
+      'Pass them as flags, e.g. `codex-profiles setup --yes --provider ollama --models gpt-oss:20b,qwen3-coder:30b` (see `codex-profiles models`).',
+    );
+  }
+
+  const taken = new Set(pre.state.profiles.map((p) => p.name));
+  const requests: ProfileRequest[] = [];
+  for (const pick of picks) {
+    const existing = existingProfileFor(pre, pick, ctx.env);
+    if (existing && !args.force) continue; // kept as it is: never duplicated
+    let name = existing ?? suggestProfileName(pick.model, taken);
+    if (prompter && !existing) {
+      name = await prompter.input({
+        message: `Profile name for ${pick.model}`,
+        default: name,
+        validate: (v) => profileNameProblem(v.trim(), taken) ?? true,
+      });
+      name = name.trim();
+    }
+    taken.add(name);
+    const model = findModel(pre.discovery?.providers ?? [], pick.provider, pick.model);
+    requests.push({ provider: pick.provider, model: pick.model, name, contextWindow: args.contextWindow ? contextFor(model) ?? false : false });
+  }
+
+  let oss = args.ossProvider;
+  const up = upProviders(pre.discovery).map((r) => r.provider);
+  if (!oss && prompter && up.length > 0) {
+    const keep = pre.state.ossProvider;
+    const choices: Choice<ProviderId | undefined>[] = up.map((p) => ({ name: PROVIDER_NAMES[p], value: p }));
+    if (keep) choices.unshift({ name: `keep ${keep}`, value: undefined });
+    oss = await prompter.select({ message: 'Which backend should `codex --oss` use (oss_provider)?', choices, default: keep ? undefined : picks[0]?.provider ?? up[0] });
+  } else if (!oss && !pre.state.ossProvider && picks.length > 0) {
+    oss = picks[0]!.provider; // nothing set yet: the provider of the first model chosen
+  }
+
+  if (requests.length === 0 && (!oss || oss === pre.state.ossProvider)) {
+    ctx.out.line(picks.length ? 'Every chosen model already has a profile; nothing to change.' : 'No models chosen; nothing to change.');
+    return { profiles: [], ossProvider: oss };
+  }
+  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, env: ctx.env, ossProvider: oss });
+  for (const p of profiles) for (const h of p.hints) ctx.out.warn(`${p.model}: ${h}`);
+  const outcome = await showAndApply(ctx, plan, prompter ? { confirm: (message) => prompter.confirm({ message, default: true }) } : {});
+  return { outcome, profiles, ossProvider: oss };
+}
+
+export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: Prompter): Promise<number> {
+  let result: SetupResult;
+  try {
+    const interactive = !ctx.opts.yes && args.models === undefined && canPrompt();
+    const p = prompter ?? (interactive ? await (await import('../ui/prompter.js')).inquirerPrompter() : undefined);
+    result = await setupFlow(ctx, args, p);
+    const written = result.outcome?.applied ? result.profiles.filter((x) => !x.unchanged).map((x) => x.name) : [];
+    // In JSON mode stdout holds one document: the smoke test is a separate `test --json` run.
+    let runTest = args.test && !ctx.opts.json;
+    if (!runTest && p && !ctx.opts.json && written.length > 0) runTest = await p.confirm({ message: `Test ${written.join(', ')} now with a real \`codex exec\`?`, default: true });
+    if (ctx.opts.json) ctx.out.json({ ok: true, ...result });
+    if (written.length > 0 && runTest) return await smokeTest(ctx, written);
+    if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
+    return EXIT_OK;
+  } catch (err) {
+    if (isPromptCancel(err)) {
+      ctx.out.note('Cancelled; nothing was written.');
+      return EXIT_CANCELLED;
+    }
+    throw err;
+  }
+}
+
+/** Hand over to `codex-profiles test` in this process (same flags), or say how to test by hand. */
+async function smokeTest(ctx: CommandContext, names: string[]): Promise<number> {
+  const { commands } = await import('../commands/index.js');
+  if (!commands.some((c) => String(c.command).startsWith('test'))) {
+    ctx.out.line(`To check them by hand: codex exec -p ${names[0]} --skip-git-repo-check "Reply with exactly OK"`);
+    return EXIT_OK;
+  }
+  const { main } = await import('../cli.js');
+  const args = ['test', ...names, '--codex-home', ctx.opts.codexHome];
+  if (ctx.opts.codexBin) args.push('--codex-bin', ctx.opts.codexBin);
+  if (!ctx.opts.color) args.push('--no-color');
+  return main(args);
+}
