@@ -1,5 +1,9 @@
 import type { CommandModule } from 'yargs';
 // One line per command. Command modules are thin; their work is imported lazily.
+import { setupCommand } from './setup.js';
+import { addCommand } from './add.js';
+import { removeCommand } from './remove.js';
+import { defaultCommand } from './default.js';
 import { listCommand } from './list.js';
 import { restoreCommand } from './restore.js';
 import { classifyCommand } from './classify.js';
@@ -7,6 +11,10 @@ import { modelsCommand } from './models.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
+  setupCommand,
+  addCommand,
+  removeCommand,
+  defaultCommand,
   listCommand,
   restoreCommand,
   classifyCommand,
