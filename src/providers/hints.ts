@@ -128,24 +128,27 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
   if (runtime === undefined) {
     if (provider === 'ollama') {
       const envCtx = ollamaContextFromEnv(env);
+      const state = model.loaded ? 'loaded, but this Ollama does not report its context (0.10+ does)' : 'not loaded';
       if (envCtx !== undefined && envCtx >= min) {
         return {
           level: 'info',
           code: 'CONTEXT_DEFAULT',
-          message: `not loaded: it will run with the server's default context; OLLAMA_CONTEXT_LENGTH=${envCtx} is set here, which is enough if the server was started with it`,
+          message: `${state}: it runs with the server's default context; OLLAMA_CONTEXT_LENGTH=${envCtx} is set here, which is enough if the server was started with it`,
         };
       }
       return {
         level: 'warn',
         code: 'CONTEXT_DEFAULT',
-        message: `not loaded: Ollama will run it with its default context (4096 tokens below 24 GiB of VRAM) unless the server sets OLLAMA_CONTEXT_LENGTH; Codex needs at least ${formatTokens(min)}`,
+        message: `${state}: Ollama runs it with its default context (4096 tokens below 24 GiB of VRAM) unless the server sets OLLAMA_CONTEXT_LENGTH; Codex needs at least ${formatTokens(min)}`,
         fix: `start the server with OLLAMA_CONTEXT_LENGTH=${want} (e.g. \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or in the Ollama app's settings)`,
       };
     }
     return {
       level: 'info',
       code: 'CONTEXT_DEFAULT',
-      message: `not loaded: LM Studio will load it with the context length from its load settings; Codex needs more than ${formatTokens(min)}`,
+      message: model.loaded
+        ? `loaded, but this LM Studio does not report the context it was loaded with (0.4+ does); Codex needs more than ${formatTokens(min)}`
+        : `not loaded: LM Studio will load it with the context length from its load settings; Codex needs more than ${formatTokens(min)}`,
       fix: `load it yourself with enough context: \`lms load ${shellWord(id)} --context-length ${want}\``,
     };
   }

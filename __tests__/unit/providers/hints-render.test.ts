@@ -53,6 +53,14 @@ describe('judgeModel', () => {
     expect(codes(m, { OLLAMA_CONTEXT_LENGTH: '"131072"' })).toEqual(['info:CONTEXT_DEFAULT']);
   });
 
+  it('loaded without a reported context says so instead of "not loaded"', () => {
+    const [o] = judgeModel(rec({ capabilities: { tools: true }, contextLength: 131072, loaded: true }));
+    expect(o!.message).toMatch(/^loaded, but this Ollama does not report its context/);
+    const [l] = judgeModel(rec({ provider: 'lmstudio', capabilities: { tools: true }, contextLength: 131072, loaded: true }));
+    expect(l!.message).toMatch(/^loaded, but this LM Studio does not report/);
+    expect(judgeModel(rec({ capabilities: { tools: true }, contextLength: 131072, loaded: false }))[0]!.message).toMatch(/^not loaded/);
+  });
+
   it('formatTokens and shellWord', () => {
     expect([131072, 65536, 40960, 25000, 30001, 512].map(formatTokens)).toEqual(['128k', '64k', '40k', '25k', '29.3k', '512']);
     expect(shellWord('qwen/qwen3-coder-30b@q4_k_m')).toBe('qwen/qwen3-coder-30b@q4_k_m');
