@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'smol-toml';
+import { makeContext } from '../../../src/commands/shared.js';
+import { runSetup, EXIT_CANCELLED, type SetupArgs } from '../../../src/plan/setup.js';
+import type { Choice, Prompter } from '../../../src/ui/prompter.js';
+import { startFakeLmStudio, type FakeLmStudio } from '../../helpers/fake-lmstudio.js';
+import { startFakeOllama, type FakeOllama } from '../../helpers/fake-ollama.js';
+import { makeSandbox, sandboxEnv, type Sandbox } from '../../helpers/tmp.js';
+
+/** Answers the wizard's questions from a script, and records what it was asked. */
+class ScriptedPrompter implements Prompter {
+  asked: { kind: string; message: string; choices?: string[]; default?: unknown }[] = [];
+  constructor(private answers: ((choices?: Choice<unknown>[]) => unknown)[]) {}
+  private next(kind: string, message: string, choices?: Choice<unknown>[], def?: unknown): unknown {
+    this.asked.push({ kind, message, choices: choices?.map((c) => c.name), default: def });
+    const answer = this.answers.shift();
+    if (!answer) throw new Error(`unexpected question: ${message}`);
+    return answer(choices);
+  }
+  async checkbox<T>(o: { message: string; choices: Choice<T>[] }): Promise<T[]> {
+    return this.next('checkbox', o.message, o.choices as Choice<unknown>[]) as T[];
+  }
+  async input(o: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string> {
+    const v = this.next('input', o.message, undefined, o.default) as string;
+    const ok = o.validate?.(v) ?? true;
+    if (ok !== true) throw new Error(`validation refused ${v}: ${ok}`);
+    return v;
+  }
+  async select<T>(o: { message: string; choices: Choice<T>[]; default?: T }): Promise<T> {
+    return this.next('select', o.message, o.choices as Choice<unknown>[], o.default) as T;
+  }
+  async confirm(o: { message: string; default?: boolean }): Promise<boolean> {
+    return this.next('confirm', o.message, undefined, o.default) as boolean;
+  }
+}
+
+const cancel = () => {
+  const e = new Error('User force closed the prompt with SIGINT');
+  e.name = 'ExitPromptError';
+  throw e;
+};
+
+let ollama: FakeOllama;
+let lmstudio: FakeLmStudio;
+let sb: Sandbox;
+beforeAll(async () => {
+  ollama = await startFakeOllama({
+    models: [
+      { name: 'gpt-oss:20b', contextLength: 131072 },
+      { name: 'tiny:1b', capabilities: ['completion'], contextLength: 4096 },
+      { name: 'nomic-embed-text:latest', capabilities: ['embedding'] },
+    ],
+  });
+  lmstudio = await startFakeLmStudio({ models: [{ key: 'qwen/qwen3-coder-30b', maxContextLength: 262144 }] });
+});
+afterAll(async () => Promise.all([ollama.close(), lmstudio.close()]));
+beforeEach(() => (sb = makeSandbox()));
+afterEach(() => sb.cleanup());
+
+function ctx(extra: Partial<{ yes: boolean; dryRun: boolean }> = {}) {
+  const env = sandboxEnv(sb, { CODEX_OSS_BASE_URL: `${ollama.url}/v1` });
+  // No codex on PATH in this environment: profiles are files (the current layout).
+  return makeContext({ codexHome: sb.codexHome, json: false, dryRun: false, yes: false, color: false, codexBin: path.join(sb.root, 'no-codex'), ...extra }, env);
+}
+const args = (over: Partial<SetupArgs> = {}): SetupArgs => ({ contextWindow: true, test: false, force: false, ollamaUrl: ollama.url, lmstudioUrl: lmstudio.url, ...over });
+
+test('the wizard: pick models, name them, choose oss_provider, confirm, write', async () => {
+  const p = new ScriptedPrompter([
+    (choices) => {
+      const names = choices!.map((c) => c.name).join('\n');
+      expect(names).not.toContain('nomic-embed-text'); // embedding models are not offered
+      expect(names).toMatch(/tiny:1b.*⚠.*no tools/);
+      return [choices![0]!.value, choices!.find((c) => c.name.includes('qwen3-coder'))!.value];
+    },
+    () => 'fast',
+    () => 'coder',
+    (choices) => choices!.find((c) => c.name === 'LM Studio')!.value,
+    () => true, // write?
+    () => false, // test now?
+  ]);
+  const code = await runSetup(ctx(), args(), p);
+  expect(code).toBe(0);
+  expect(p.asked.map((a) => a.kind)).toEqual(['checkbox', 'input', 'input', 'select', 'confirm', 'confirm']);
+  expect(p.asked[1]!.default).toBe('gpt-oss-20b');
+  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'fast.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 131072 });
+  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'coder.config.toml'), 'utf8'))).toMatchObject({ model: 'qwen/qwen3-coder-30b' });
+  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).oss_provider).toBe('lmstudio');
+});
+
+test('running it again keeps existing profiles and never duplicates them', async () => {
+  await runSetup(ctx({ yes: true }), args({ models: 'gpt-oss:20b', provider: ['ollama'] }));
+  const before = fs.readdirSync(sb.codexHome).sort();
+  const p = new ScriptedPrompter([
+    (choices) => {
+      const existing = choices!.find((c) => c.name.includes('gpt-oss:20b'))!;
+      expect(existing.name).toContain('profile gpt-oss-20b exists');
+      expect(existing.checked).toBe(true);
+      return [existing.value];
+    },
+    (choices) => choices![0]!.value, // keep oss_provider
+  ]);
+  expect(await runSetup(ctx(), args(), p)).toBe(0);
+  expect(fs.readdirSync(sb.codexHome).sort()).toEqual(before);
+});
+
+test('a name that clashes or that Codex rejects is refused by the prompt validation', async () => {
+  await runSetup(ctx({ yes: true }), args({ models: 'gpt-oss:20b', provider: ['ollama'] }));
+  const p = new ScriptedPrompter([(choices) => [choices!.find((c) => c.name.includes('tiny'))!.value], () => 'gpt-oss-20b']);
+  await expect(runSetup(ctx(), args(), p)).rejects.toThrow(/already exists/);
+  const q = new ScriptedPrompter([(choices) => [choices!.find((c) => c.name.includes('tiny'))!.value], () => 'a:b']);
+  await expect(runSetup(ctx(), args(), q)).rejects.toThrow(/letters, digits/);
+});
+
+test('Ctrl-C at any prompt exits cleanly with nothing written', async () => {
+  for (let at = 0; at < 4; at++) {
+    const answers: ((c?: Choice<unknown>[]) => unknown)[] = [(c) => [c![0]!.value], () => 'fast', (c) => c![0]!.value, () => true];
+    answers[at] = cancel;
+    const code = await runSetup(ctx(), args(), new ScriptedPrompter(answers));
+    expect(code).toBe(EXIT_CANCELLED);
+    expect(fs.existsSync(sb.codexHome)).toBe(false);
+  }
+});
+
+test('declining the diff writes nothing', async () => {
+  const p = new ScriptedPrompter([(c) => [c![0]!.value], () => 'fast', (c) => c![0]!.value, () => false]);
+  expect(await runSetup(ctx(), args(), p)).toBe(0);
+  expect(fs.existsSync(sb.codexHome)).toBe(false);
+});
+
+test('unattended: --yes --models, oss_provider set from the first model when unset', async () => {
+  expect(await runSetup(ctx({ yes: true }), args({ models: 'qwen/qwen3-coder-30b,gpt-oss:20b', contextWindow: false }))).toBe(0);
+  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'qwen3-coder-30b.config.toml'), 'utf8'))).toEqual({
+    model_provider: `lmstudio-port-${lmstudio.port}`,
+    model: 'qwen/qwen3-coder-30b',
+  });
+  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8'))).toMatchObject({
+    oss_provider: 'lmstudio',
+    model_providers: { [`lmstudio-port-${lmstudio.port}`]: { base_url: `${lmstudio.url}/v1`, wire_api: 'responses' } },
+  });
+});
+
+test('unattended with a model nobody has, or nothing to go on, is a usage error', async () => {
+  await expect(runSetup(ctx({ yes: true }), args({ models: 'nope:1b' }))).rejects.toThrow(/not installed in any provider/);
+  await expect(runSetup(ctx({ yes: true }), args())).rejects.toThrow(/which models/);
+  expect(fs.existsSync(sb.codexHome)).toBe(false);
+});
