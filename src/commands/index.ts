@@ -7,6 +7,7 @@ import { defaultCommand } from './default.js';
 import { listCommand } from './list.js';
 import { restoreCommand } from './restore.js';
 import { classifyCommand } from './classify.js';
+import { compareCommand } from './compare.js';
 import { modelsCommand } from './models.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,5 +19,6 @@ export const commands: CommandModule<any, any>[] = [
   listCommand,
   restoreCommand,
   classifyCommand,
+  compareCommand,
   modelsCommand,
 ];

@@ -1,0 +1,72 @@
+import type { CommandModule } from 'yargs';
+import { handle, type GlobalArgs } from './shared.js';
+
+interface CompareArgs {
+  prompt?: string[];
+  file?: string;
+  profiles?: string[];
+  out?: string;
+  timeout: number;
+  'allow-hosted': boolean;
+  redact: boolean;
+}
+
+export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs> = {
+  command: 'compare [prompt..]',
+  describe: 'Run one prompt through several profiles (codex exec) and diff the answers',
+  builder: (y) =>
+    y
+      .positional('prompt', {
+        type: 'string',
+        array: true,
+        describe: 'The prompt (quote it; words are joined with spaces; put -- first if it starts with -)',
+      })
+      .option('profiles', {
+        type: 'string',
+        array: true,
+        requiresArg: true,
+        describe: 'Two or more profile names, comma-separated (A,B,C)',
+      })
+      .demandOption('profiles', 'Name the profiles to compare: --profiles A,B')
+      .option('file', { type: 'string', requiresArg: true, describe: 'Read the prompt from a file (- for stdin)' })
+      .option('out', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'Save NAME.md (each final answer) and compare.json here (default: a new temporary folder)',
+      })
+      .option('timeout', { type: 'number', default: 120, requiresArg: true, describe: 'Seconds per run before codex is stopped' })
+      .option('redact', {
+        type: 'boolean',
+        default: false,
+        describe: 'When the prompt looks sensitive, send hosted profiles a redacted copy (local ones get the original)',
+      })
+      .option('allow-hosted', {
+        type: 'boolean',
+        default: false,
+        describe: 'Send a prompt that classify marks local to hosted profiles anyway',
+      })
+      .example('$0 compare "explain this regex" --profiles ollama-qwen,lmstudio-coder', 'Two local models, side by side, with a diff')
+      .example('$0 compare --file prompt.txt --profiles local-a,local-b --out answers/', 'Keep the answers in answers/')
+      .example('$0 compare "..." --profiles ollama-qwen,hosted --redact', 'A hosted profile gets a redacted copy of a sensitive prompt')
+      .example('$0 compare "..." --profiles a,b --json', 'Everything as one JSON document')
+      .epilogue(
+        'A prompt that `classify` marks local is not sent to a hosted profile (exit 2) unless --redact or --allow-hosted.\n' +
+          'Every profile must exist where the installed codex reads -p (NAME.config.toml from 0.134; [profiles.NAME] before).\n' +
+          'Exit 0 when every profile answered with its own provider and model, 1 when a run failed, 2 for usage and config errors.\n' +
+          'Extra hosted provider ids: CODEX_PROFILES_HOSTED_PROVIDERS=id1,id2. See docs/routing.md.',
+      ),
+  handler: handle<CompareArgs>(async (argv, ctx) => {
+    // Words after `--` (a prompt starting with -) land in argv._ after the command name.
+    const words = [...(argv.prompt ?? []), ...argv._.slice(1)].map(String);
+    const { runCompare } = await import('../route/compare.js');
+    return runCompare(ctx, {
+      prompt: words.length > 0 ? words.join(' ') : undefined,
+      file: argv.file,
+      profiles: (argv.profiles ?? []).map(String),
+      out: argv.out,
+      timeoutSeconds: argv.timeout,
+      allowHosted: argv.allowHosted,
+      redact: argv.redact,
+    });
+  }),
+};
