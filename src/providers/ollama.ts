@@ -406,8 +406,8 @@ export async function discoverOllama(target: OllamaTarget, opts: ProbeOptions): 
 }
 
 async function ollamaCliFallback(report: ProviderReport, opts: ProbeOptions): Promise<void> {
-  const cli = opts.useCli ? findOllamaCli(opts.env, opts.platform) : undefined;
   if (!opts.useCli) return;
+  const cli = findOllamaCli(opts.env, opts.platform);
   if (!cli) {
     report.notes.push({
       level: 'info',
