@@ -9,6 +9,7 @@ import { restoreCommand } from './restore.js';
 import { classifyCommand } from './classify.js';
 import { compareCommand } from './compare.js';
 import { modelsCommand } from './models.js';
+import { migrateCommand } from './migrate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -21,4 +22,5 @@ export const commands: CommandModule<any, any>[] = [
   classifyCommand,
   compareCommand,
   modelsCommand,
+  migrateCommand,
 ];
