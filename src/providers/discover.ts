@@ -53,7 +53,7 @@ export async function discover(opts: DiscoverOptions = {}): Promise<DiscoveryRes
     if (!PROVIDER_IDS.includes(p)) throw new UsageError(`unknown provider "${String(p)}"; use ollama or lmstudio`);
   }
   const probe: ProbeOptions = {
-    timeoutMs: checkTimeout('timeout', opts.timeoutMs, DEFAULT_TIMEOUT_MS),
+    timeoutMs: checkTimeout('--timeout', opts.timeoutMs, DEFAULT_TIMEOUT_MS),
     cliTimeoutMs: checkTimeout('CLI timeout', opts.cliTimeoutMs, DEFAULT_CLI_TIMEOUT_MS),
     env,
     useCli: opts.useCli !== false,
