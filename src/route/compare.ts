@@ -220,6 +220,14 @@ export function findProfiles(state: HomeState, codex: CodexInfo, names: readonly
   const label = codexLabel(codex);
   for (const name of names) {
     const profile = state.profiles.find((p) => p.name === name && p.layout === codex.layout);
+    if (profile && codex.layout === 'file' && state.profiles.some((p) => p.name === name && p.layout === 'table')) {
+      // >= 0.134 refuses `-p NAME` while config.toml still has [profiles.NAME] (domain.md, seen).
+      problems.push(
+        `\`${name}\`: ${state.configPath} still has a [profiles.${name}] table, and ${label} refuses \`-p ${name}\` while it is there: ` +
+          `keep the settings in ${name}.config.toml and delete the table.`,
+      );
+      continue;
+    }
     if (profile) {
       found.push(profile);
       continue;
@@ -237,10 +245,16 @@ export function findProfiles(state: HomeState, codex: CodexInfo, names: readonly
       problems.push(line);
     }
   }
+  if (codex.layout === 'file' && state.profileSelector !== undefined) {
+    // >= 0.134: a top-level `profile = "X"` breaks every run (domain.md, seen on 0.169).
+    problems.push(
+      `${state.configPath} has a legacy \`profile = "${state.profileSelector}"\` line, and ${label} refuses to run at all while it is there: delete it.`,
+    );
+  }
   if (problems.length > 0) {
     const known = state.profiles.filter((p) => p.layout === codex.layout).map((p) => p.name);
     throw new ConfigError(
-      `Not comparing: ${problems.length === 1 ? 'a profile is' : `${problems.length} profiles are`} missing, nothing was run.\n  ${problems.join('\n  ')}`,
+      `Not comparing, nothing was run:\n  ${problems.join('\n  ')}`,
       known.length > 0 ? `Profiles this Codex can run: ${known.join(', ')}.` : 'This Codex home has no profiles yet: create them with `codex-profiles setup`.',
     );
   }

@@ -106,12 +106,29 @@ describe('findProfiles: where the installed codex reads -p', () => {
     const err = usageError(() => findProfiles(state, FILE_CODEX, ['a', 'b', 'c']));
     expect(err.exitCode).toBe(2);
     expect(err.message).toBe(
-      'Not comparing: 2 profiles are missing, nothing was run.\n' +
+      'Not comparing, nothing was run:\n' +
         `  \`b\`: ${path.join(sb.codexHome, 'b.config.toml')} does not exist. codex 0.169.0 reads \`-p b\` from that file, and without it silently runs the base config instead (possibly a hosted model). ` +
         '(There is a [profiles.b] table in config.toml, which this Codex does not read for -p: move its keys into b.config.toml.)\n' +
         `  \`c\`: ${path.join(sb.codexHome, 'c.config.toml')} does not exist. codex 0.169.0 reads \`-p c\` from that file, and without it silently runs the base config instead (possibly a hosted model).`,
     );
     expect(err.hint).toBe('Profiles this Codex can run: a.');
+  });
+
+  test('file era: a leftover [profiles.NAME] next to NAME.config.toml, or a `profile = ` selector, is refused (codex 0.169 errors on both)', async () => {
+    fs.writeFileSync(path.join(sb.codexHome, 'a.config.toml'), 'model_provider = "ollama"\n');
+    fs.writeFileSync(path.join(sb.codexHome, 'b.config.toml'), 'model_provider = "ollama"\n');
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), 'profile = "a"\n\n[profiles.b]\nmodel_provider = "ollama"\n');
+    const state = await loadHome(sb.codexHome);
+    const config = path.join(sb.codexHome, 'config.toml');
+    const err = usageError(() => findProfiles(state, FILE_CODEX, ['a', 'b']));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(
+      'Not comparing, nothing was run:\n' +
+        `  \`b\`: ${config} still has a [profiles.b] table, and codex 0.169.0 refuses \`-p b\` while it is there: keep the settings in b.config.toml and delete the table.\n` +
+        `  ${config} has a legacy \`profile = "a"\` line, and codex 0.169.0 refuses to run at all while it is there: delete it.`,
+    );
+    // The table era reads both without complaint.
+    expect(findProfiles(state, TABLE_CODEX, ['b']).map((p) => p.layout)).toEqual(['table']);
   });
 
   test('table era: the [profiles.NAME] table is what counts, not the file', async () => {
@@ -122,7 +139,7 @@ describe('findProfiles: where the installed codex reads -p', () => {
     const err = usageError(() => findProfiles(state, TABLE_CODEX, ['t', 'f']));
     expect(err.message).toContain(`\`f\`: ${path.join(sb.codexHome, 'config.toml')} has no [profiles.f] table, which is where codex 0.133.0 reads \`-p f\`.`);
     expect(err.message).toContain('but this Codex does not read profile files for -p');
-    expect(err.message).toMatch(/^Not comparing: a profile is missing, nothing was run\./);
+    expect(err.message).toMatch(/^Not comparing, nothing was run:\n {2}`f`: /);
   });
 });
 
@@ -554,6 +571,16 @@ describe('runCompare (codex stood in for)', () => {
     } finally {
       fs.rmSync(doc.outDir, { recursive: true, force: true });
     }
+  });
+
+  test('config.toml that is not valid TOML: exit 2 naming the file, nothing run', async () => {
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), 'model_provider = \n');
+    const exec = jestFn();
+    const { ctx } = context(sb.codexHome);
+    const err = await usageErrorAsync(runCompare(ctx, opts(), { exec: exec.fn, detect }));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/^Not comparing: .*config\.toml/);
+    expect(exec.calls).toEqual([]);
   });
 
   test('codex not found: exit 2, nothing run', async () => {
