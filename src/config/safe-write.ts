@@ -67,14 +67,15 @@ export async function applyChanges(codexHome: string, changes: FileChange[], opt
     release = await lockfile.lock(dir, {
       lockfilePath: path.join(dir, 'write.lock'),
       realpath: false,
-      stale: 15_000,
+      // A run that died keeps the lock at most this long; a live run refreshes it.
+      stale: 10_000,
       retries: { retries: Math.ceil((opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS) / 100), factor: 1, minTimeout: 100, maxTimeout: 100 },
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
       throw new ConfigError(
         `another codex-profiles run is changing ${codexHome} right now; nothing was written.`,
-        `Wait for it to finish and run again (lock: ${path.join(dir, 'write.lock')}).`,
+        `Wait for it to finish and run again. If no other run is active, the lock is left from a run that was killed: it clears itself within 10 s (or remove ${path.join(dir, 'write.lock')}).`,
       );
     }
     throw err;
