@@ -577,7 +577,14 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   const runOne = async (plan: PlannedRun): Promise<void> => {
     const { judgement } = plan;
     progress(`${plan.profile}: running (${judgement.hosted ? 'hosted' : 'local'}, ${judgement.provider}${judgement.model ? ` / ${judgement.model}` : ''})...`);
-    const result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, prompt: plan.prompt, timeoutMs, env: ctx.env });
+    let result: ExecResult;
+    try {
+      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, prompt: plan.prompt, timeoutMs, env: ctx.env });
+    } catch (err) {
+      // Not expected (runCodexExec reports failures as results); keep the other runs' answers.
+      const message = `could not run codex: ${err instanceof Error ? err.message : String(err)}`;
+      result = { ok: false, exitCode: null, timedOut: false, stderr: '', stdout: '', durationMs: 0, args: [], failure: { code: 'unknown', message } };
+    }
     const failure = verifyRun(plan, result);
     const answer = result.finalMessage !== undefined && result.finalMessage.trim() !== '' ? result.finalMessage : null;
     let file: string | null = null;

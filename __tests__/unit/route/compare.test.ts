@@ -557,6 +557,20 @@ describe('runCompare (codex stood in for)', () => {
     expect(fs.readdirSync(outDir).sort()).toEqual(['a1.md', 'compare.json']);
   });
 
+  test('an exception from the runner fails that run only (exit 1)', async () => {
+    const exec = async (o: ExecOptions) => {
+      if (o.profile === 'b') throw new Error('spawn EMFILE');
+      return execResult({ finalMessage: 'answer from a1', reportedProvider: 'srv-a', reportedModel: 'm-a1' });
+    };
+    const { ctx, stdout } = context(sb.codexHome, true);
+    expect(await runCompare(ctx, opts(), { exec, detect, progress: () => undefined })).toBe(1);
+    const doc = JSON.parse(stdout.join('')) as CompareReport;
+    expect(doc.runs.map((r) => [r.profile, r.status, r.failure?.message ?? null])).toEqual([
+      ['a1', 'ok', null],
+      ['b', 'failed', 'could not run codex: spawn EMFILE'],
+    ]);
+  });
+
   test('without --out: a new temporary folder, named in the output', async () => {
     const exec = async (o: ExecOptions) => {
       const a = answers[o.profile!]!;
