@@ -41,6 +41,14 @@ export interface ExecOptions {
   allowMissingProfileFile?: boolean;
   /** Called once codex has started (its process id and arguments). */
   onSpawn?: (info: { pid: number; args: string[] }) => void;
+  /**
+   * Select the profile with `--profile-v2 NAME` instead of `-p NAME`: on 0.131-0.133 (`profileV2`
+   * in CodexInfo) that reads `$CODEX_HOME/NAME.config.toml` while `-p` reads `[profiles.NAME]`.
+   * Like `-p` from 0.134, it silently runs the base config when the file is missing (seen on
+   * 0.131/0.133), so the missing-file guard applies here too. Refused when this codex has no
+   * `--profile-v2`.
+   */
+  profileV2?: boolean;
 }
 
 export interface ExecResult {
@@ -71,11 +79,11 @@ const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 /** The `codex exec` arguments for an era. Pure: tested per era in unit tests. */
 export function buildExecArgs(
   codex: Pick<CodexInfo, 'profileFlag' | 'ephemeral'>,
-  opts: { profile?: string; outputFile: string; prompt: string; extraArgs?: string[] },
+  opts: { profile?: string; outputFile: string; prompt: string; extraArgs?: string[]; profileV2?: boolean },
 ): string[] {
   const args = ['exec', '--skip-git-repo-check'];
   if (codex.ephemeral) args.push('--ephemeral');
-  if (opts.profile !== undefined) args.push(codex.profileFlag || '-p', opts.profile);
+  if (opts.profile !== undefined) args.push(opts.profileV2 ? '--profile-v2' : codex.profileFlag || '-p', opts.profile);
   args.push('-o', opts.outputFile);
   args.push(...(opts.extraArgs ?? []));
   args.push('--', opts.prompt);
@@ -115,7 +123,14 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
       fix: 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.',
     });
   }
-  if (profile !== undefined && codex.layout === 'file') {
+  if (opts.profileV2 && !codex.profileV2) {
+    return skipped([], {
+      code: 'unsupported_flag',
+      message: `${codexLabel(codex)} has no --profile-v2, so it cannot read ${profile ?? 'NAME'}.config.toml.`,
+      fix: codex.layout === 'table' ? 'Update codex (0.131 or newer reads profile files), or keep the profile as a [profiles.NAME] table.' : 'Use -p NAME: this codex reads NAME.config.toml with -p.',
+    });
+  }
+  if (profile !== undefined && (codex.layout === 'file' || opts.profileV2)) {
     if (!PROFILE_NAME.test(profile)) {
       return skipped([], {
         code: 'invalid_profile_name',
@@ -140,7 +155,7 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
     const cwd = path.join(tmp, 'work');
     await fs.mkdir(cwd);
     const outputFile = path.join(tmp, 'last-message.txt');
-    const args = buildExecArgs(codex, { profile, outputFile, prompt: opts.prompt, extraArgs: opts.extraArgs });
+    const args = buildExecArgs(codex, { profile, outputFile, prompt: opts.prompt, extraArgs: opts.extraArgs, profileV2: opts.profileV2 });
     const launch = await launchCommand(codex.bin);
     const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), CODEX_HOME: opts.codexHome };
 

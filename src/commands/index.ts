@@ -9,6 +9,7 @@ import { restoreCommand } from './restore.js';
 import { classifyCommand } from './classify.js';
 import { compareCommand } from './compare.js';
 import { modelsCommand } from './models.js';
+import { testCommand } from './test.js';
 import { migrateCommand } from './migrate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,5 +23,6 @@ export const commands: CommandModule<any, any>[] = [
   classifyCommand,
   compareCommand,
   modelsCommand,
+  testCommand,
   migrateCommand,
 ];

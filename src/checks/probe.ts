@@ -1,0 +1,110 @@
+/**
+ * "Does the provider answer, and what does it have?" for one server URL, through discovery
+ * (read-only: never pulls, downloads or loads a model). Used by the smoke test's pre-checks, the
+ * audit and doctor. Probes are shared per URL within one command (`ProbeCache`).
+ */
+import { discover } from '../providers/discover.js';
+import { compareVersions } from '../providers/util.js';
+import type { Hint, ModelRecord, ProviderReport, ProviderStatus } from '../providers/types.js';
+import type { ServerKind } from './provider-of.js';
+
+/**
+ * The Ollama version the smoke test requires. Ollama serves POST /v1/responses from 0.13.3, but
+ * Codex's own check (`codex --oss`) refuses anything before 0.13.4 ("Ollama 0.12.0 is too old.
+ * Codex requires Ollama 0.13.4 or newer." — seen on 0.133 and 0.169), and `-p` runs the same
+ * Responses client without checking. We hold `-p` profiles to the floor Codex supports.
+ */
+export const OLLAMA_MIN_VERSION = '0.13.4';
+
+export interface ServerProbe {
+  /** Base URL without `/v1`. */
+  url: string;
+  /** What answered: Ollama, LM Studio, or a server that is neither (or nothing). */
+  kind: ServerKind;
+  status: ProviderStatus;
+  reason?: string;
+  version?: string;
+  exposed: boolean;
+  models: ModelRecord[];
+  notes: Hint[];
+}
+
+export interface ProbeOptions {
+  env: NodeJS.ProcessEnv;
+  /** Per HTTP request (default 2000 ms). */
+  timeoutMs?: number;
+  /** Allow the `ollama list` / `lms ls` fallbacks when the server is down (default false). */
+  useCli?: boolean;
+}
+
+export type ProbeFn = (url: string, kind: ServerKind) => Promise<ServerProbe>;
+
+function fromReport(r: ProviderReport): ServerProbe {
+  const p: ServerProbe = { url: r.url, kind: r.provider, status: r.status, exposed: r.exposed, models: r.models, notes: r.notes };
+  if (r.reason !== undefined) p.reason = r.reason;
+  if (r.version !== undefined) p.version = r.version;
+  return p;
+}
+
+/**
+ * Probes `url` as the expected kind first. Down or not responding ends it (nothing answers);
+ * an answer that does not look like that server tries the other kind. Neither: status 'error',
+ * kind 'unknown' (something answers, but we cannot list its models).
+ */
+export async function probeServer(url: string, kind: ServerKind, opts: ProbeOptions): Promise<ServerProbe> {
+  const order: Array<'ollama' | 'lmstudio'> = kind === 'lmstudio' ? ['lmstudio', 'ollama'] : ['ollama', 'lmstudio'];
+  let first: ServerProbe | undefined;
+  for (const k of order) {
+    const result = await discover({
+      providers: [k],
+      ...(k === 'ollama' ? { ollamaUrl: url } : { lmstudioUrl: url }),
+      timeoutMs: opts.timeoutMs ?? 2000,
+      useCli: opts.useCli ?? false,
+      env: opts.env,
+    });
+    const report = result.providers[0];
+    if (!report) continue;
+    const probe = fromReport(report);
+    // Our own "looked for X at URL (from --ollama-url)" is noise here.
+    probe.notes = probe.notes.filter((n) => n.code !== 'URL_SOURCE');
+    if (probe.status === 'up' || probe.status === 'down' || probe.status === 'not-responding') return probe;
+    first ??= probe;
+  }
+  return { ...(first ?? { url, status: 'error', exposed: false, models: [], notes: [] }), kind: 'unknown' };
+}
+
+/** One probe per URL per command, started once and shared. */
+export class ProbeCache {
+  private readonly pending = new Map<string, Promise<ServerProbe>>();
+  constructor(private readonly probe: ProbeFn) {}
+
+  get(url: string, kind: ServerKind): Promise<ServerProbe> {
+    const key = url.replace(/\/+$/, '');
+    let p = this.pending.get(key);
+    if (!p) {
+      p = this.probe(key, kind);
+      this.pending.set(key, p);
+    }
+    return p;
+  }
+}
+
+/** The model record Codex's `model = "ID"` names there (Ollama also knows `name` as `name:latest`). */
+export function findInstalled(probe: ServerProbe, model: string): ModelRecord | undefined {
+  return (
+    probe.models.find((m) => m.id === model) ??
+    (probe.kind === 'ollama' && !model.includes(':') ? probe.models.find((m) => m.id === `${model}:latest`) : undefined)
+  );
+}
+
+/** Ollama older than OLLAMA_MIN_VERSION (an unparsable or missing version is not judged). */
+export function ollamaTooOld(version: string | undefined): boolean {
+  if (version === undefined || /^0\.0\.0/.test(version)) return false;
+  const cmp = compareVersions(version, OLLAMA_MIN_VERSION);
+  return cmp !== undefined && cmp < 0;
+}
+
+/** A person-readable status: `up`, `down (connection refused)`, ... */
+export function describeStatus(probe: Pick<ServerProbe, 'status' | 'reason'>): string {
+  return probe.reason ? `${probe.status} (${probe.reason})` : probe.status;
+}

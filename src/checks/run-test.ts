@@ -1,0 +1,177 @@
+/**
+ * `codex-profiles test`: flags in, the smoke test (src/checks/smoke.ts) with live progress,
+ * then a summary table or one JSON document. Exit 1 when any profile failed or was skipped by a
+ * failed pre-check; 2 for usage or config errors (invalid TOML, no codex).
+ */
+import chalk from 'chalk';
+import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import type { CommandContext } from '../commands/shared.js';
+import { loadHome, type HomeState } from '../config/profiles.js';
+import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
+import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
+import { renderTable } from '../ui/table.js';
+import { DEFAULT_SMOKE_TIMEOUT_MS, runSmoke, type SmokeReport, type SmokeResult } from './smoke.js';
+
+export interface TestArgs {
+  names?: string[];
+  all?: boolean;
+  timeout?: number;
+  includeHosted?: boolean;
+}
+
+/** The longest --timeout accepted, in seconds (one hour). */
+export const MAX_TIMEOUT_S = 3600;
+
+export function parseTimeoutSeconds(value: unknown): number {
+  if (value === undefined) return DEFAULT_SMOKE_TIMEOUT_MS;
+  if (Array.isArray(value)) throw new UsageError('give --timeout once');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_S) {
+    throw new UsageError(`--timeout takes a number of seconds between 0 and ${MAX_TIMEOUT_S}, e.g. --timeout 60`);
+  }
+  return Math.round(value * 1000);
+}
+
+/** Invalid TOML stops every command that reads the config: exit 2, file:line:col. */
+export function throwOnSyntaxErrors(state: HomeState): void {
+  const first = state.errors[0];
+  if (!first) return;
+  const more = state.errors.slice(1).map((e) => e.message);
+  throw new CliError(
+    [first.message, ...more].join('\n'),
+    EXIT_USAGE,
+    'Codex cannot read it either. Fix the file (or `codex-profiles restore` a backup) and run again.',
+  );
+}
+
+/** No codex, no smoke test: exit 2 with what to do. */
+export function requireCodex(codex: CodexInfo): void {
+  if (codex.found) return;
+  throw new CliError(
+    codex.warnings[0] ?? 'codex was not found',
+    EXIT_USAGE,
+    'Install it (npm install -g @openai/codex) or pass --codex-bin /path/to/codex.',
+  );
+}
+
+export function eraLabel(codex: CodexInfo): string {
+  const layout = codex.layout === 'file' ? 'profile files' : codex.profileV2 ? '[profiles.*] tables; files with --profile-v2' : '[profiles.*] tables';
+  return `codex ${codex.version ?? '(version unknown)'} (${layout})`;
+}
+
+function seconds(ms: number | undefined): string {
+  return ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`;
+}
+
+const STATUS_TEXT: Record<SmokeResult['status'], string> = { pass: 'pass', fail: 'FAIL', skipped: 'SKIPPED', 'not-run': 'not run' };
+
+function statusCell(r: SmokeResult): string {
+  const t = STATUS_TEXT[r.status];
+  if (r.status === 'pass') return chalk.green(t);
+  if (r.status === 'not-run') return chalk.dim(t);
+  return chalk.red(t);
+}
+
+function detailCell(r: SmokeResult): string {
+  if (r.status === 'pass') return JSON.stringify(r.answer?.trim() ?? '');
+  return r.code ?? '';
+}
+
+/** One line for a finished profile (progress, and plain logs when stderr is not a terminal). */
+export function finishedLine(r: SmokeResult): string {
+  const where = [r.provider, r.model].filter(Boolean).join(' ');
+  const why = r.status === 'pass' ? '' : ` ${r.code ?? ''}`;
+  return `${STATUS_TEXT[r.status].padEnd(7)} ${r.name}${where ? ` (${where})` : ''} ${seconds(r.durationMs)}${why}`;
+}
+
+export function renderSmokeReport(report: SmokeReport, header?: string): string {
+  const lines: string[] = [];
+  if (header) lines.push(header, '');
+  if (report.results.length === 0) {
+    lines.push('No profiles to test.');
+    return lines.join('\n');
+  }
+  lines.push(
+    renderTable(
+      ['PROFILE', 'PROVIDER', 'MODEL', 'RESULT', 'TIME', 'DETAIL'],
+      report.results.map((r) => [r.name, r.provider ?? '-', r.model ?? '-', statusCell(r), seconds(r.durationMs), detailCell(r)]),
+    ),
+  );
+  const notes = report.results.filter((r) => r.status !== 'pass' || r.warnings.length > 0);
+  if (notes.length > 0) lines.push('');
+  for (const r of notes) {
+    if (r.status !== 'pass') {
+      lines.push(`${chalk.bold(r.name)}: ${r.message ?? r.code ?? ''}`);
+      if (r.fix) lines.push(`  fix: ${r.fix}`);
+    } else {
+      lines.push(`${chalk.bold(r.name)}:`);
+    }
+    for (const w of r.warnings) lines.push(`  ${chalk.yellow('note:')} ${w}`);
+  }
+  const s = report.summary;
+  const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.skipped} skipped`];
+  if (s.notRun > 0) parts.push(`${s.notRun} not run (hosted)`);
+  lines.push('', `${parts.join(', ')} in ${seconds(report.durationMs)}`);
+  return lines.join('\n');
+}
+
+export async function runTest(args: TestArgs, ctx: CommandContext): Promise<number> {
+  const names = (args.names ?? []).map(String);
+  if (names.length > 0 && args.all) throw new UsageError('name profiles or pass --all, not both');
+  const timeoutMs = parseTimeoutSeconds(args.timeout);
+  const state = await loadHome(ctx.opts.codexHome);
+  throwOnSyntaxErrors(state);
+  if (names.length === 0 && !args.all) {
+    const known = [...new Set(state.profiles.map((p) => p.name))];
+    throw new UsageError(
+      'name the profiles to test, or pass --all',
+      known.length > 0 ? `Profiles in ${state.home}: ${known.join(', ')}` : `There are no profiles in ${state.home} yet (codex-profiles add).`,
+    );
+  }
+  const codex = await detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env });
+  requireCodex(codex);
+  for (const w of codex.warnings) ctx.out.warn(w);
+
+  const live = new LiveProgress({
+    enabled: progressEnabled({ json: ctx.opts.json, stream: process.stderr, env: ctx.env }),
+    color: colorEnabled(ctx.env, ctx.opts.color),
+  });
+  const plainLog = !ctx.opts.json && !live.enabled;
+  const header = `${eraLabel(codex)}, CODEX_HOME ${state.home}`;
+  if (!ctx.opts.json) ctx.out.note(`Testing with ${header}`);
+  let report: SmokeReport;
+  try {
+    report = await runSmoke({
+      state,
+      codex,
+      env: ctx.env,
+      names,
+      all: Boolean(args.all),
+      includeHosted: Boolean(args.includeHosted),
+      timeoutMs,
+      progress: {
+        start: (r) => live.start(r.name, `${r.name}  ${[r.provider, r.model].filter(Boolean).join(' ')}`),
+        end: (r) => {
+          live.finish(r.name, finishedLine(r));
+          if (plainLog) ctx.out.note(finishedLine(r));
+        },
+      },
+    });
+  } finally {
+    live.stop();
+  }
+
+  if (ctx.opts.json) {
+    ctx.out.json({
+      ok: report.ok,
+      codex: { bin: codex.bin, version: codex.version, layout: codex.layout, profileV2: codex.profileV2 },
+      codexHome: state.home,
+      timeoutMs,
+      results: report.results,
+      summary: report.summary,
+      durationMs: report.durationMs,
+    });
+  } else {
+    ctx.out.line(renderSmokeReport(report));
+  }
+  return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}

@@ -1,0 +1,36 @@
+import type { CommandModule } from 'yargs';
+import { handle, type GlobalArgs } from './shared.js';
+
+interface TestFlags {
+  names?: string[];
+  all: boolean;
+  timeout?: number;
+  'include-hosted': boolean;
+}
+
+export const testCommand: CommandModule<GlobalArgs, GlobalArgs & TestFlags> = {
+  command: 'test [names..]',
+  describe: 'Smoke-test profiles: run the real `codex exec` with "Reply with exactly OK" through each',
+  builder: (y) =>
+    y
+      .positional('names', { type: 'string', array: true, describe: 'Profiles to test (see `codex-profiles list`)' })
+      .option('all', { type: 'boolean', default: false, describe: 'Test every profile' })
+      .option('timeout', { type: 'number', requiresArg: true, describe: 'Seconds per profile before codex is stopped (default 120)' })
+      .option('include-hosted', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also run profiles whose prompts leave this machine (hosted providers, remote servers): costs money, sends the prompt',
+      })
+      .example('$0 test qwen-local', 'One profile: pre-checks, then codex exec, then the verdict')
+      .example('$0 test --all', 'Every local profile; same server one at a time, different servers in parallel')
+      .example('$0 test --all --timeout 300 --json', 'Patient with cold models; the results as JSON')
+      .epilogue(
+        'Before running: the profile exists where this codex looks, its provider answers, its model is installed (nothing is ever downloaded).\n' +
+          'A profile passes when codex reports the profile\'s provider and model and answers exactly OK.\n' +
+          'Exit codes: 0 all passed, 1 a profile failed or was skipped by a failed check, 2 usage or config error. See docs/checks.md.',
+      ),
+  handler: handle<TestFlags>(async (argv, ctx) => {
+    const { runTest } = await import('../checks/run-test.js');
+    return runTest({ names: argv.names, all: argv.all, timeout: argv.timeout, includeHosted: argv['include-hosted'] }, ctx);
+  }),
+};
