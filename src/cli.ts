@@ -60,7 +60,8 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof Error && err.name === 'YError') {
       // A usage mistake: say what and point at --help, like every yargs CLI.
-      process.stderr.write(`${chalk.red('error:')} ${err.message}\nRun 'codex-profiles --help' for usage.\n`);
+      const message = err.message.startsWith('Did you mean') ? `unknown command "${args[0]}". ${err.message}` : err.message;
+      process.stderr.write(`${chalk.red('error:')} ${message}\nRun 'codex-profiles --help' for usage.\n`);
       return EXIT_USAGE;
     }
     return reportError(err, args);
