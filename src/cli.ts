@@ -58,7 +58,7 @@ export async function main(args: string[]): Promise<number> {
     await buildParser(args).parseAsync();
     return takeExitCode();
   } catch (err) {
-    if (err instanceof Error && err.name === 'YError') {
+    if (err instanceof Error && (err.name === 'YError' || err.message.startsWith('Did you mean'))) {
       // A usage mistake: say what and point at --help, like every yargs CLI.
       const message = err.message.startsWith('Did you mean') ? `unknown command "${args[0]}". ${err.message}` : err.message;
       process.stderr.write(`${chalk.red('error:')} ${message}\nRun 'codex-profiles --help' for usage.\n`);
