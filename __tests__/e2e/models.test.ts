@@ -30,6 +30,9 @@ afterEach(async () => {
   sb.cleanup();
 });
 
+/** Fakes answer at once; the generous timeout only keeps a loaded CI machine from flaking. */
+const PATIENT = ['--timeout', '10000'];
+
 const env = (extra: NodeJS.ProcessEnv = {}) => sandboxEnv(sb, { PATH: cli.PATH, OLLAMA_HOST: undefined, CODEX_OSS_BASE_URL: undefined, CODEX_OSS_PORT: undefined, ...extra });
 
 async function fakes() {
@@ -48,7 +51,7 @@ async function fakes() {
 describe('codex-profiles models', () => {
   it('--json: one JSON document with both providers, exit 0', async () => {
     const { o, l } = await fakes();
-    const r = await runCli(['models', '--json', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    const r = await runCli(['models', '--json', '--ollama-url', o.url, '--lmstudio-url', l.url, ...PATIENT], { env: env() });
     expect(r.code).toBe(0);
     const result = parseJson<DiscoveryResult>(r);
     expect(result.providers.map((p) => [p.provider, p.status, p.via])).toEqual([
@@ -65,7 +68,7 @@ describe('codex-profiles models', () => {
 
   it('a table per provider, with tool support and status', async () => {
     const { o, l } = await fakes();
-    const r = await runCli(['models', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    const r = await runCli(['models', '--ollama-url', o.url, '--lmstudio-url', l.url, ...PATIENT], { env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Ollama up at ${o.url.replace(/\./g, '\\.')} \\(version 0\\.13\\.5\\)`));
     expect(r.stdout).toMatch(/NAME +SIZE +PARAMS +QUANT +CONTEXT +TOOLS +STATUS/);
@@ -78,7 +81,7 @@ describe('codex-profiles models', () => {
 
   it('--provider ollama asks only Ollama', async () => {
     const { o, l } = await fakes();
-    const r = await runCli(['models', '--provider', 'ollama', '--json', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    const r = await runCli(['models', '--provider', 'ollama', '--json', '--ollama-url', o.url, '--lmstudio-url', l.url, ...PATIENT], { env: env() });
     expect(parseJson<DiscoveryResult>(r).providers.map((p) => p.provider)).toEqual(['ollama']);
     expect(l.requests).toEqual([]);
   });
@@ -106,7 +109,7 @@ describe('codex-profiles models', () => {
     const o = await startFakeOllama({ failures: { '*': 'http500' } });
     const l = await startFakeLmStudio({ failures: { '*': 'html' } });
     servers.push(o, l);
-    const r = await runCli(['models', '--ollama-url', o.url, '--lmstudio-url', l.url], { env: env() });
+    const r = await runCli(['models', '--ollama-url', o.url, '--lmstudio-url', l.url, ...PATIENT], { env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Ollama error at');
     expect(r.stdout).toContain('HTTP 500 Internal Server Error: something broke in the server');
@@ -123,7 +126,7 @@ describe('codex-profiles models', () => {
     });
     const oPort = await refusedPort();
     const lPort = await refusedPort();
-    const r = await runCli(['models', '--json', '--ollama-url', `http://127.0.0.1:${oPort}`, '--lmstudio-url', `http://127.0.0.1:${lPort}`], { env: env() });
+    const r = await runCli(['models', '--json', '--ollama-url', `http://127.0.0.1:${oPort}`, '--lmstudio-url', `http://127.0.0.1:${lPort}`, ...PATIENT], { env: env() });
     expect(r.code).toBe(0);
     const result = parseJson<DiscoveryResult>(r);
     expect(result.providers.map((p) => [p.status, p.via, p.models.map((m) => m.id)])).toEqual([
@@ -139,19 +142,19 @@ describe('codex-profiles models', () => {
     const l = await startFakeLmStudio({ models: [{ key: 'a/b' }] });
     servers.push(l);
     cli.add('lms', { commands: { 'server status --json': { stdout: `{"running":true,"port":${l.port}}\n` } } });
-    const r = await runCli(['models', '--json', '--provider', 'lmstudio'], { env: env() });
+    const r = await runCli(['models', '--json', '--provider', 'lmstudio', ...PATIENT], { env: env() });
     const p = parseJson<DiscoveryResult>(r).providers[0]!;
     expect(p).toMatchObject({ url: `http://127.0.0.1:${l.port}`, status: 'up' });
   });
 
   it('OLLAMA_HOST=0.0.0.0:PORT is found and reported as exposed; CODEX_OSS_PORT mismatch noted', async () => {
     const { o } = await fakes();
-    const r = await runCli(['models', '--json', '--provider', 'ollama'], { env: env({ OLLAMA_HOST: `0.0.0.0:${o.port}`, CODEX_OSS_PORT: '11434' }) });
+    const r = await runCli(['models', '--json', '--provider', 'ollama', ...PATIENT], { env: env({ OLLAMA_HOST: `0.0.0.0:${o.port}`, CODEX_OSS_PORT: '11434' }) });
     const result = parseJson<DiscoveryResult>(r);
     expect(result.providers[0]).toMatchObject({ status: 'up', exposed: true, url: `http://127.0.0.1:${o.port}` });
     expect(result.codexOss.port).toBe('11434');
     expect(result.codexOss.notes.map((n) => n.code)).toContain('CODEX_OSS_MISMATCH');
-    const text = await runCli(['models', '--provider', 'ollama'], { env: env({ OLLAMA_HOST: `0.0.0.0:${o.port}` }) });
+    const text = await runCli(['models', '--provider', 'ollama', ...PATIENT], { env: env({ OLLAMA_HOST: `0.0.0.0:${o.port}` }) });
     expect(text.stdout).toMatch(/\[exposed\]/);
     expect(text.stdout).toMatch(/listen on every network interface/);
   });
@@ -160,9 +163,9 @@ describe('codex-profiles models', () => {
     const evil = 'x\u001b[2J\u001b]0;pwned\u0007\ny:latest';
     const o = await startFakeOllama({ models: [{ name: evil, contextLength: 131072 }] });
     servers.push(o);
-    const json = await runCli(['models', '--json', '--provider', 'ollama', '--ollama-url', o.url], { env: env() });
+    const json = await runCli(['models', '--json', '--provider', 'ollama', '--ollama-url', o.url, ...PATIENT], { env: env() });
     expect(parseJson<DiscoveryResult>(json).providers[0]!.models[0]!.id).toBe(evil);
-    const text = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url], { env: env() });
+    const text = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url, ...PATIENT], { env: env() });
     expect(text.stdout).not.toContain('\u001b');
     expect(text.stdout).not.toContain('\u0007');
     expect(text.stdout).toContain('x\\x1b[2J');
@@ -171,7 +174,7 @@ describe('codex-profiles models', () => {
   it('an empty list is fine', async () => {
     const o = await startFakeOllama({ models: [] });
     servers.push(o);
-    const r = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url], { env: env() });
+    const r = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url, ...PATIENT], { env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Ollama up at .*\n.*Ollama is running but has no models/);
   });

@@ -30,7 +30,7 @@ export interface DiscoverOptions {
   lmstudioUrl?: string;
   /** Per HTTP request, in ms (default 1000). */
   timeoutMs?: number;
-  /** Per CLI run, in ms (default 3000). */
+  /** Per CLI run, in ms (default 3000, or 3x timeoutMs when that is longer). */
   cliTimeoutMs?: number;
   /** Allow the `ollama list` / `lms` fallbacks (default true). */
   useCli?: boolean;
@@ -52,9 +52,11 @@ export async function discover(opts: DiscoverOptions = {}): Promise<DiscoveryRes
   for (const p of wanted) {
     if (!PROVIDER_IDS.includes(p)) throw new UsageError(`unknown provider "${String(p)}"; use ollama or lmstudio`);
   }
+  const timeoutMs = checkTimeout('--timeout', opts.timeoutMs, DEFAULT_TIMEOUT_MS);
   const probe: ProbeOptions = {
-    timeoutMs: checkTimeout('--timeout', opts.timeoutMs, DEFAULT_TIMEOUT_MS),
-    cliTimeoutMs: checkTimeout('CLI timeout', opts.cliTimeoutMs, DEFAULT_CLI_TIMEOUT_MS),
+    timeoutMs,
+    // A longer --timeout (a slow machine) makes the CLI fallbacks more patient too.
+    cliTimeoutMs: checkTimeout('CLI timeout', opts.cliTimeoutMs, Math.max(DEFAULT_CLI_TIMEOUT_MS, 3 * timeoutMs)),
     env,
     useCli: opts.useCli !== false,
     platform: opts.platform,

@@ -32,7 +32,7 @@ async function fake(opts: FakeLmStudioOptions) {
   return s;
 }
 
-async function lmstudio(url: string | undefined, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 1000): Promise<ProviderReport> {
+async function lmstudio(url: string | undefined, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 10_000): Promise<ProviderReport> {
   const r = await discover({ providers: ['lmstudio'], lmstudioUrl: url, env: env(extraEnv), timeoutMs, cliTimeoutMs: 10_000 });
   return r.providers[0]!;
 }

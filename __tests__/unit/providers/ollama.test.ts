@@ -31,7 +31,7 @@ async function fake(opts: FakeOllamaOptions) {
   return s;
 }
 
-async function ollama(url: string | undefined, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 1000): Promise<ProviderReport> {
+async function ollama(url: string | undefined, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 10_000): Promise<ProviderReport> {
   const r = await discover({ providers: ['ollama'], ollamaUrl: url, env: env(extraEnv), timeoutMs, cliTimeoutMs: 10_000 });
   expect(r.providers).toHaveLength(1);
   return r.providers[0]!;
@@ -73,7 +73,7 @@ describe('Ollama over HTTP', () => {
   it('old servers: capabilities and context from /api/show, with bounded concurrency', async () => {
     const many = Array.from({ length: 12 }, (_, i) => ({ name: `model-${i}:7b`, contextLength: 32768 + i }));
     const s = await fake({ shape: 'old', models: [GPT_OSS, NOMIC, ...many], latencyMs: (req) => (req.path === '/api/show' ? 30 : 0) });
-    const r = await ollama(s.url, {}, 2000);
+    const r = await ollama(s.url);
     expect(r.status).toBe('up');
     expect(s.showCalls()).toHaveLength(14);
     expect(s.showCalls()).toContainEqual({ model: 'gpt-oss:20b' });
