@@ -17,7 +17,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { TomlDocument } from './document.js';
 import { emptyPlan, putChange, type Plan } from './plan.js';
 import { editableConfig, isValidProfileName, profileFilePath, type HomeState } from './profiles.js';
-import { formatKey, formatValue, getIn, isPlainTable, parseToml, sameData, type TomlTable } from './toml.js';
+import { formatKey, formatValue, isPlainTable, parseToml, sameData, type TomlTable } from './toml.js';
 
 export type MigrateTarget = 'files' | 'tables';
 /** Who wins when a profile exists in both layouts with different contents. */
@@ -632,11 +632,4 @@ function planToTables(state: HomeState, opts: MigrateOptions): MigrationResult {
     plan.summary.length = 0;
   }
   return { plan, report };
-}
-
-/** The profiles still in the layout the migration moved away from (for checks and tests). */
-export function legacyLeft(configData: TomlTable | null, to: MigrateTarget): string[] {
-  if (to !== 'files' || !configData) return [];
-  const tables = getIn(configData, ['profiles']);
-  return isPlainTable(tables) ? Object.keys(tables).filter((k) => isPlainTable(tables[k])) : [];
 }

@@ -11,7 +11,7 @@ describe('tableTextToFileText', () => {
     const table = '# Ollama, 20b\n# second line\n[profiles.local]\nmodel_provider = "ollama"   # built in\nmodel = \'gpt-oss:20b\'\n';
     const file = tableTextToFileText(table);
     expect(file).toBe('# Ollama, 20b\n# second line\nmodel_provider = "ollama"   # built in\nmodel = \'gpt-oss:20b\'\n');
-    expect(sameData(parseToml(file, 'f'), parseToml(table, 't').profiles.local)).toBe(true);
+    expect(sameData(parseToml(file, 'f'), (parseToml(table, 't').profiles as Record<string, unknown>).local)).toBe(true);
   });
 
   test('a comment on the header line is kept as a comment line', () => {
