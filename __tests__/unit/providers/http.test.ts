@@ -50,7 +50,9 @@ describe('requestJson: every failure is a kind and one line', () => {
   ];
   it.each(cases)('%s -> %s', async (failure, kind, reason) => {
     const s = await serve(failure);
-    const r = await requestJson(`${s.url}/api/tags`, { timeoutMs: kind === 'timeout' ? 300 : 5000 });
+    // Short where the point is giving up; roomy where an answer (or its headers) must arrive first.
+    const timeoutMs = failure === 'hang' ? 300 : failure === 'hang-body' ? 2000 : 5000;
+    const r = await requestJson(`${s.url}/api/tags`, { timeoutMs });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.kind).toBe(kind);
