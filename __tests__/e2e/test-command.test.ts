@@ -11,96 +11,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseJson, REPO_ROOT, runCli, type CliResult } from '../helpers/cli.js';
-import { startFakeLmStudio, type FakeLmStudio } from '../helpers/fake-lmstudio.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
-import { refusedPort, type FakeHttpOptions } from '../helpers/fake-http.js';
+import {
+  baseConfig,
+  cli,
+  codexBin,
+  fileProfile,
+  LMS_MODEL,
+  makeHome,
+  OLLAMA_MODEL,
+  PROMPT,
+  providerToml,
+  responsesCalls,
+  startFakes,
+  tableProfile,
+  type Fakes,
+  type Home,
+} from '../helpers/checks-home.js';
+import { parseJson, runCli, type CliResult } from '../helpers/cli.js';
+import { refusedPort } from '../helpers/fake-http.js';
 import { listProcesses } from '../helpers/process-tree.js';
-import { responsesHandler, startResponsesServer, type ResponsesOptions, type ResponsesServer } from '../helpers/responses-sse.js';
-import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
-
-const PROMPT = 'Reply with exactly OK';
-const OLLAMA_MODEL = 'qwen3:8b';
-const LMS_MODEL = 'qwen/qwen3-coder-30b';
-
-const codexBin = (v: string) => path.join(REPO_ROOT, 'node_modules', `codex-${v}`, 'bin', 'codex.js');
-
-function providerToml(id: string, baseUrl: string): string {
-  return `[model_providers.${id}]\nname = "${id}"\nbase_url = "${baseUrl}"\nwire_api = "responses"\n`;
-}
-
-/** config.toml's own provider is the decoy. */
-function baseConfig(decoy: ResponsesServer, extra = ''): string {
-  return `model = "decoy-model"\nmodel_provider = "decoy"\n${extra}\n${providerToml('decoy', decoy.baseUrl)}`;
-}
-
-interface Fakes {
-  ollama: FakeOllama;
-  lms: FakeLmStudio;
-  decoy: ResponsesServer;
-  /** What the fakes answer to POST /v1/responses (changed per test). */
-  answer: { ollama: ResponsesOptions; lms: ResponsesOptions };
-  close(): Promise<void>;
-}
-
-async function startFakes(opts: { ollamaVersion?: string; ollamaHttp?: FakeHttpOptions; lmsHttp?: FakeHttpOptions } = {}): Promise<Fakes> {
-  const answer = { ollama: { text: 'OK' } as ResponsesOptions, lms: { text: 'OK' } as ResponsesOptions };
-  const ollama = await startFakeOllama({
-    version: opts.ollamaVersion ?? '0.13.5',
-    models: [
-      { name: OLLAMA_MODEL, contextLength: 131072, loaded: true, loadedContextLength: 65536 },
-      { name: 'gpt-oss:20b', contextLength: 131072, loaded: true, loadedContextLength: 65536 },
-    ],
-    responses: responsesHandler(() => answer.ollama),
-    ...opts.ollamaHttp,
-  });
-  const lms = await startFakeLmStudio({
-    models: [
-      { key: LMS_MODEL, maxContextLength: 262144, loaded: [32768] },
-      { key: 'google/gemma-3-12b', maxContextLength: 131072, loaded: [32768] },
-    ],
-    responses: responsesHandler(() => answer.lms),
-    ...opts.lmsHttp,
-  });
-  const decoy = await startResponsesServer({ text: 'DECOY' });
-  return {
-    ollama,
-    lms,
-    decoy,
-    answer,
-    close: async () => {
-      await Promise.all([ollama.close(), lms.close(), decoy.close()]);
-    },
-  };
-}
-
-const responsesCalls = (s: { calls(): string[] }) => s.calls().filter((c) => c === 'POST /v1/responses');
-
-interface Home {
-  sb: Sandbox;
-  env: NodeJS.ProcessEnv;
-  write(file: string, text: string): void;
-}
-
-function makeHome(f: Fakes, extraEnv: NodeJS.ProcessEnv = {}): Home {
-  const sb = makeSandbox();
-  fs.mkdirSync(sb.codexHome);
-  const env = sandboxEnv(sb, { CODEX_OSS_BASE_URL: `${f.ollama.url}/v1`, ...extraEnv });
-  return { sb, env, write: (file, text) => fs.writeFileSync(path.join(sb.codexHome, file), text) };
-}
-
-/** A profile file (>= 0.134, or --profile-v2 on 0.131-0.133). */
-function fileProfile(provider: string, model: string, table = ''): string {
-  return `model = "${model}"\nmodel_provider = "${provider}"\n${table ? `\n${table}` : ''}`;
-}
-
-function tableProfile(name: string, provider: string, model: string): string {
-  return `\n[profiles.${name}]\nmodel = "${model}"\nmodel_provider = "${provider}"\n`;
-}
-
-function cli(v: string, home: Home, args: string[]): Promise<CliResult> {
-  return runCli([...args, '--codex-bin', codexBin(v)], { env: home.env, timeoutMs: 120_000 });
-}
 
 interface Row {
   name: string;
@@ -211,8 +140,7 @@ describe('codex 0.169: failures, each caught and explained', () => {
   beforeEach(() => {
     f.answer.ollama = { text: 'OK' };
     f.answer.lms = { text: 'OK' };
-    for (const s of [f.ollama, f.lms]) s.requests.length = 0;
-    f.decoy.requests.length = 0;
+    f.reset();
     home = makeHome(f);
     home.write('config.toml', baseConfig(f.decoy));
     home.write('oll.config.toml', fileProfile('ollama', OLLAMA_MODEL));

@@ -67,6 +67,12 @@ export async function probeServer(url: string, kind: ServerKind, opts: ProbeOpti
     const probe = fromReport(report);
     // Our own "looked for X at URL (from --ollama-url)" is noise here.
     probe.notes = probe.notes.filter((n) => n.code !== 'URL_SOURCE');
+    // Only the OpenAI-compatible /v1/models answered: any server has that (Ollama too), so ask
+    // whether it is an Ollama before calling it LM Studio.
+    if (k === 'lmstudio' && probe.status === 'up' && probe.notes.some((n) => n.code === 'LMSTUDIO_TOO_OLD') && order[0] === 'lmstudio') {
+      const asOllama = await probeServer(url, 'ollama', { ...opts, useCli: false });
+      if (asOllama.status === 'up' && asOllama.kind === 'ollama') return asOllama;
+    }
     if (probe.status === 'up' || probe.status === 'down' || probe.status === 'not-responding') return probe;
     first ??= probe;
   }

@@ -296,7 +296,20 @@ async function prepare(opts: SmokeOptions, probes: ProbeCache, name: string): Pr
   const { state, codex, env } = opts;
   const result = base(name);
   const chosen = chooseProfile(state, codex, name);
-  if ('code' in chosen) return skip(result, chosen);
+  if ('code' in chosen) {
+    // Not runnable here; still say which profile and provider it is, for the table.
+    const any = state.profiles.find((p) => p.name === name && p.layout === 'file') ?? state.profiles.find((p) => p.name === name);
+    if (any) {
+      const provider = effectiveProvider(state, any, env);
+      result.layout = any.layout;
+      result.path = any.path;
+      if (any.line !== undefined) result.line = any.line;
+      result.provider = provider.id;
+      if (provider.model !== undefined) result.model = provider.model;
+      result.hosted = provider.hosted;
+    }
+    return skip(result, chosen);
+  }
   const { profile } = chosen;
   result.layout = profile.layout;
   result.path = profile.path;

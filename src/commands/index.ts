@@ -10,6 +10,8 @@ import { classifyCommand } from './classify.js';
 import { compareCommand } from './compare.js';
 import { modelsCommand } from './models.js';
 import { testCommand } from './test.js';
+import { auditCommand } from './audit.js';
+import { doctorCommand } from './doctor.js';
 import { migrateCommand } from './migrate.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,5 +26,7 @@ export const commands: CommandModule<any, any>[] = [
   compareCommand,
   modelsCommand,
   testCommand,
+  auditCommand,
+  doctorCommand,
   migrateCommand,
 ];

@@ -1,0 +1,123 @@
+/**
+ * Scheduling of the smoke test: one queue per server (same URL = one GPU: one run at a time),
+ * queues in parallel. Asserted with a fake runner whose runs the test finishes by hand, so
+ * overlap is observed directly, never inferred from timing.
+ */
+import { runQueues, runSmoke } from '../../../src/checks/smoke.js';
+import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
+import { answered, FILE_CODEX, homeWith, model, probeOf } from './fixtures.js';
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('runQueues', () => {
+  test('same key: one at a time, in input order; different keys: at the same time; results in input order', async () => {
+    const items = [
+      { id: 'a1', key: 'A' },
+      { id: 'b1', key: 'B' },
+      { id: 'a2', key: 'A' },
+      { id: 'c1', key: 'C' },
+      { id: 'b2', key: 'B' },
+      { id: 'a3', key: 'A' },
+    ];
+    const gates = new Map(items.map((i) => [i.id, deferred()]));
+    const running = new Set<string>();
+    const started: string[] = [];
+    let maxTotal = 0;
+    const done = runQueues(
+      items,
+      (i) => i.key,
+      async (i) => {
+        for (const other of running) expect(items.find((x) => x.id === other)!.key).not.toBe(i.key);
+        running.add(i.id);
+        started.push(i.id);
+        maxTotal = Math.max(maxTotal, running.size);
+        await gates.get(i.id)!.promise;
+        running.delete(i.id);
+        return i.id.toUpperCase();
+      },
+    );
+    await tick();
+    // The head of every queue started at once; nothing else.
+    expect(started).toEqual(['a1', 'b1', 'c1']);
+    gates.get('b1')!.resolve();
+    await tick();
+    expect(started).toEqual(['a1', 'b1', 'c1', 'b2']);
+    gates.get('a1')!.resolve();
+    await tick();
+    expect(started.slice(-1)).toEqual(['a2']);
+    for (const g of gates.values()) g.resolve();
+    expect(await done).toEqual(['A1', 'B1', 'A2', 'C1', 'B2', 'A3']);
+    expect(started).toEqual(['a1', 'b1', 'c1', 'b2', 'a2', 'a3']);
+    expect(maxTotal).toBe(3);
+  });
+
+  test('no items: nothing runs', async () => {
+    expect(await runQueues([], () => 'k', async () => 1)).toEqual([]);
+  });
+});
+
+describe('runSmoke scheduling', () => {
+  test('queues are per server URL: two ids on one server share a queue; another server runs alongside', async () => {
+    const state = await homeWith({
+      'config.toml': [
+        'model_provider = "decoy"',
+        '[model_providers.decoy]\nname = "d"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"',
+        '[model_providers.oll-a]\nname = "a"\nbase_url = "http://127.0.0.1:11434/v1"\nwire_api = "responses"',
+        '[model_providers.lms]\nname = "LM Studio"\nbase_url = "http://127.0.0.1:1234/v1"\nwire_api = "responses"',
+      ].join('\n'),
+      // The built-in ollama id and oll-a reach the same server (localhost vs 127.0.0.1): one queue.
+      'one.config.toml': 'model = "m1"\nmodel_provider = "ollama"\n',
+      'two.config.toml': 'model = "m2"\nmodel_provider = "oll-a"\n',
+      'three.config.toml': 'model = "l1"\nmodel_provider = "lms"\n',
+    });
+    const gates = new Map<string, Deferred>();
+    const running = new Map<string, string>();
+    const log: string[] = [];
+    const exec = async (opts: ExecOptions): Promise<ExecResult> => {
+      const name = opts.profile!;
+      const queue = name === 'three' ? 'lms' : 'ollama';
+      expect([...running.values()]).not.toContain(queue);
+      running.set(name, queue);
+      log.push(`start ${name}`);
+      const g = deferred();
+      gates.set(name, g);
+      await g.promise;
+      running.delete(name);
+      log.push(`end ${name}`);
+      const r = { one: ['ollama', 'm1'], two: ['oll-a', 'm2'], three: ['lms', 'l1'] }[name]!;
+      return answered(opts, 'OK', r[0]!, r[1]!);
+    };
+    const probe = async (url: string) =>
+      url.endsWith(':1234') ? probeOf('lmstudio', url, [model('lmstudio', 'l1')]) : probeOf('ollama', url, [model('ollama', 'm1'), model('ollama', 'm2')]);
+    const started: string[] = [];
+    const pending = runSmoke(
+      { state, codex: FILE_CODEX, env: {}, all: true, timeoutMs: 1000, progress: { start: (r) => started.push(r.name), end: () => undefined } },
+      { exec, probe },
+    );
+    while (gates.size < 2) await tick();
+    expect([...gates.keys()].sort()).toEqual(['one', 'three']);
+    expect(running.size).toBe(2);
+    gates.get('one')!.resolve();
+    while (!gates.has('two')) await tick();
+    gates.get('two')!.resolve();
+    gates.get('three')!.resolve();
+    const report = await pending;
+    expect(report.results.map((r) => [r.name, r.status, r.queue])).toEqual([
+      ['one', 'pass', 'http://loopback:11434'],
+      ['three', 'pass', 'http://loopback:1234'],
+      ['two', 'pass', 'http://loopback:11434'],
+    ]);
+    expect(log.indexOf('end one')).toBeLessThan(log.indexOf('start two'));
+    expect(started.sort()).toEqual(['one', 'three', 'two']);
+    expect(report.ok).toBe(true);
+  });
+});

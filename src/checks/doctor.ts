@@ -1,0 +1,348 @@
+/**
+ * `codex-profiles doctor`: the environment at a glance — which codex (path, version, profile
+ * layout), CODEX_HOME, whether the config parses, each provider codex can use (URL, up/down,
+ * version, exposed or not, which profiles use it) — and what to do about each problem.
+ *
+ * Providers are probed where CODEX will call them: the built-in `ollama` / `lmstudio` at
+ * codexOssUrls(env).effective (CODEX_OSS_BASE_URL / CODEX_OSS_PORT; codex does not read
+ * OLLAMA_HOST), custom ids at their `base_url`. Non-loopback servers are listed, not contacted.
+ *
+ * Problems: `error` needs fixing (exit 1), `warn` is worth a look, `info` is for the record.
+ * Invalid TOML is exit 2 (a config error), after the report.
+ */
+import chalk from 'chalk';
+import fs from 'node:fs/promises';
+import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import type { CommandContext } from '../commands/shared.js';
+import { loadHome, type HomeState } from '../config/profiles.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
+import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
+import { endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
+import { codexOssReport, codexOssUrls } from '../providers/discover.js';
+import { PROVIDER_NAMES } from '../providers/types.js';
+import type { ProviderStatus } from '../providers/types.js';
+import { renderTable } from '../ui/table.js';
+import { OLLAMA_MIN_VERSION, ollamaTooOld, probeServer, type ServerProbe } from './probe.js';
+import { effectiveProvider, guessKind, type ServerKind } from './provider-of.js';
+
+export type ProblemSeverity = 'error' | 'warn' | 'info';
+
+export interface DoctorProblem {
+  severity: ProblemSeverity;
+  area: 'codex' | 'home' | 'config' | 'provider';
+  message: string;
+  fix: string;
+}
+
+export interface DoctorProvider {
+  id: string;
+  /** What answered (or what the id suggests, when nothing did). */
+  kind: ServerKind;
+  /** The base URL codex calls (with /v1). */
+  url: string;
+  /** Where that URL comes from: Codex's default, an environment variable, or a file. */
+  source: string;
+  /** False for non-loopback servers: listed, never contacted by doctor. */
+  probed: boolean;
+  status: ProviderStatus | 'not-probed';
+  reason?: string;
+  version?: string;
+  /** Reachable from other hosts (non-loopback address, bind-all OLLAMA_HOST). */
+  exposed: boolean;
+  models: number;
+  /** Profiles whose prompts go through it. */
+  usedBy: string[];
+  /** Discovery said the program is not installed (no server, no CLI). */
+  notInstalled?: boolean;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  codex: { found: boolean; bin?: string; version?: string; layout: CodexInfo['layout']; profileV2: boolean; ephemeral: boolean; warnings: string[] };
+  codexHome: { path: string; source: string; exists: boolean };
+  config: {
+    path: string;
+    exists: boolean;
+    valid: boolean;
+    errors: Array<{ file: string; line: number; column: number; message: string }>;
+    profileFiles: number;
+    profileTables: number;
+    legacySelector?: string;
+  };
+  providers: DoctorProvider[];
+  problems: DoctorProblem[];
+}
+
+export interface DoctorInputs {
+  codex: CodexInfo;
+  home: { path: string; source: string; exists: boolean };
+  state: HomeState;
+  providers: DoctorProvider[];
+  env: NodeJS.ProcessEnv;
+}
+
+function layoutText(codex: Pick<CodexInfo, 'layout' | 'profileV2'>): string {
+  if (codex.layout === 'file') return 'profile files (NAME.config.toml, -p NAME)';
+  return codex.profileV2 ? '[profiles.NAME] tables (-p); NAME.config.toml with --profile-v2' : '[profiles.NAME] tables (-p)';
+}
+
+const START_FIX: Record<'ollama' | 'lmstudio', string> = {
+  ollama: 'Start it: `ollama serve` (or open the Ollama app)',
+  lmstudio: 'Start it: `lms server start` (or Developer > Start Server in LM Studio)',
+};
+
+/** The report, and every problem in it with its fix. Pure: unit-tested. */
+export function buildDoctorReport(input: DoctorInputs): DoctorReport {
+  const { codex, home, state, providers, env } = input;
+  const problems: DoctorProblem[] = [];
+
+  if (!codex.found) {
+    problems.push({
+      severity: 'error',
+      area: 'codex',
+      message: codex.warnings[0] ?? 'codex was not found.',
+      fix: 'Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.',
+    });
+  } else {
+    for (const w of codex.warnings) problems.push({ severity: 'warn', area: 'codex', message: w, fix: 'Check the codex installation (`codex --version`, `codex exec --help`).' });
+  }
+
+  if (!home.exists) {
+    problems.push({
+      severity: 'warn',
+      area: 'home',
+      message: `${home.path} (from ${home.source}) does not exist: codex has not been run with this home yet, or ${home.source === 'default' ? 'CODEX_HOME' : home.source} points elsewhere.`,
+      fix: 'Run codex once, or `codex-profiles add` to create a profile there; check CODEX_HOME / --codex-home otherwise.',
+    });
+  }
+
+  for (const e of state.errors) {
+    problems.push({
+      severity: 'error',
+      area: 'config',
+      message: `${e.file}:${e.line}:${e.column}: not valid TOML: ${e.reason}`,
+      fix: 'Fix the file at that line (or `codex-profiles restore` a backup); codex cannot read it either.',
+    });
+  }
+
+  const tables = state.profiles.filter((p) => p.layout === 'table');
+  if (codex.layout === 'file' && (tables.length > 0 || state.profileSelector !== undefined)) {
+    const what = [
+      ...(state.profileSelector !== undefined ? [`\`profile = "${state.profileSelector}"\` (breaks every run)`] : []),
+      ...(tables.length > 0 ? [`${tables.length} [profiles.*] table${tables.length === 1 ? '' : 's'} (${tables.map((t) => t.name).join(', ')})`] : []),
+    ];
+    problems.push({
+      severity: 'error',
+      area: 'config',
+      message: `config.toml has legacy profiles that codex ${codex.version ?? '>= 0.134'} does not accept: ${what.join(' and ')}.`,
+      fix: 'Run `codex-profiles migrate` (then `codex-profiles audit` for the rest).',
+    });
+  }
+
+  for (const n of codexOssReport(env, []).notes) {
+    if (n.level === 'warn') problems.push({ severity: 'warn', area: 'provider', message: n.message, fix: n.fix ?? '' });
+  }
+
+  for (const p of providers) {
+    const used = p.usedBy.length > 0;
+    const usedText = used ? `used by ${p.usedBy.join(', ')}` : 'no profile uses it';
+    const name = p.kind === 'unknown' ? `provider \`${p.id}\`` : `${PROVIDER_NAMES[p.kind]} (provider \`${p.id}\`)`;
+    if (p.status === 'down' || p.status === 'not-responding') {
+      if (!used && p.notInstalled) {
+        problems.push({ severity: 'info', area: 'provider', message: `${name} is not installed (${usedText}).`, fix: 'Nothing to do unless you want to use it.' });
+        continue;
+      }
+      let fix = p.kind === 'unknown' ? 'Start the server, or fix base_url.' : `${START_FIX[p.kind]}${p.source === 'built-in default' ? '' : `, or fix the URL (${p.source})`}.`;
+      if (p.id === 'ollama' && env.OLLAMA_HOST?.trim() && !env.CODEX_OSS_BASE_URL?.trim()) {
+        fix += ` Codex does not read OLLAMA_HOST (${env.OLLAMA_HOST.trim()}): set CODEX_OSS_BASE_URL, or give such profiles their own provider id with that base_url.`;
+      }
+      problems.push({
+        severity: used ? 'error' : 'info',
+        area: 'provider',
+        message: `${name}: nothing answers at ${p.url} (${p.status}${p.reason ? `: ${p.reason}` : ''}); ${usedText}.`,
+        fix,
+      });
+      continue;
+    }
+    if (p.status === 'error') {
+      problems.push({
+        severity: used ? 'error' : 'warn',
+        area: 'provider',
+        message: `${name}: something answers at ${p.url} but not as Ollama or LM Studio (${p.reason ?? 'unrecognised'}); ${usedText}.`,
+        fix: 'Check the port: another program may be listening there, or the server needs an API token (LM_API_TOKEN).',
+      });
+    }
+    if ((p.id === 'ollama' || p.id === 'lmstudio') && p.status === 'up' && p.kind !== 'unknown' && p.kind !== p.id) {
+      problems.push({
+        severity: used ? 'error' : 'warn',
+        area: 'provider',
+        message: `the built-in \`${p.id}\` provider points at ${p.url} (${p.source}), where ${PROVIDER_NAMES[p.kind]} answers, not ${PROVIDER_NAMES[p.id]}; ${usedText}.`,
+        fix: 'CODEX_OSS_BASE_URL / CODEX_OSS_PORT move both built-in ids at once: give the other server its own provider id with base_url instead.',
+      });
+    }
+    if (p.kind === 'ollama' && p.status === 'up' && ollamaTooOld(p.version)) {
+      problems.push({
+        severity: used ? 'error' : 'warn',
+        area: 'provider',
+        message: `Ollama ${p.version} at ${p.url} is too old for codex (Responses API from ${OLLAMA_MIN_VERSION}); ${usedText}.`,
+        fix: 'Update Ollama (https://ollama.com/download).',
+      });
+    }
+    if (p.exposed) {
+      problems.push({
+        severity: 'warn',
+        area: 'provider',
+        message: `${name} at ${p.url} is reachable over the network: prompts (code, files) cross it${p.probed ? '' : ' (not contacted by doctor)'}.`,
+        fix: 'Use a loopback address (127.0.0.1) unless the server is meant to be shared; `codex-profiles test` runs such profiles only with --include-hosted.',
+      });
+    }
+  }
+
+  const report: DoctorReport = {
+    ok: !problems.some((p) => p.severity === 'error'),
+    codex: {
+      found: codex.found,
+      bin: codex.bin,
+      version: codex.version,
+      layout: codex.layout,
+      profileV2: codex.profileV2,
+      ephemeral: codex.ephemeral,
+      warnings: codex.warnings,
+    },
+    codexHome: home,
+    config: {
+      path: state.configPath,
+      exists: state.configText !== null,
+      valid: state.errors.length === 0,
+      errors: state.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
+      profileFiles: state.profiles.filter((p) => p.layout === 'file').length,
+      profileTables: tables.length,
+    },
+    providers,
+    problems,
+  };
+  if (state.profileSelector !== undefined) report.config.legacySelector = state.profileSelector;
+  return report;
+}
+
+/** The providers codex can use here: both built-in local ids, then every custom id in the files. */
+export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Array<Omit<DoctorProvider, 'status' | 'probed' | 'exposed' | 'models'>> {
+  const oss = codexOssUrls(env);
+  const ossSource = oss.baseUrl !== undefined ? 'CODEX_OSS_BASE_URL' : oss.port !== undefined && oss.portValid ? 'CODEX_OSS_PORT' : 'built-in default';
+  const usedBy = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const p of state.profiles) {
+    if (seen.has(p.name)) continue;
+    seen.add(p.name);
+    const id = effectiveProvider(state, p, env).id;
+    usedBy.set(id, [...(usedBy.get(id) ?? []), p.name]);
+  }
+  const out: Array<Omit<DoctorProvider, 'status' | 'probed' | 'exposed' | 'models'>> = [];
+  for (const id of ['ollama', 'lmstudio'] as const) {
+    out.push({ id, kind: id, url: oss.effective[id], source: ossSource, usedBy: usedBy.get(id) ?? [] });
+  }
+  const builtIn = new Set<string>(BUILT_IN_PROVIDER_IDS);
+  const docs = [{ file: state.configPath, doc: state.config }, ...[...state.profileFiles.values()].map((e) => ({ file: e.path, doc: e.doc }))];
+  const listed = new Set<string>();
+  for (const { file, doc } of docs) {
+    const mp = doc?.data.model_providers;
+    if (!mp || typeof mp !== 'object' || Array.isArray(mp)) continue;
+    for (const [id, table] of Object.entries(mp as Record<string, unknown>)) {
+      if (builtIn.has(id) || !table || typeof table !== 'object') continue;
+      const t = table as Record<string, unknown>;
+      if (typeof t.base_url !== 'string') continue;
+      const key = `${id} ${t.base_url}`;
+      if (listed.has(key)) continue;
+      listed.add(key);
+      const line = doc!.lineOf(['model_providers', id]);
+      out.push({ id, kind: guessKind(id, typeof t.name === 'string' ? t.name : undefined, t.base_url), url: t.base_url, source: `${file}${line ? `:${line}` : ''}`, usedBy: usedBy.get(id) ?? [] });
+    }
+  }
+  return out;
+}
+
+export type DoctorProbe = (url: string, kind: ServerKind, useCli: boolean) => Promise<ServerProbe>;
+
+export async function probeTargets(targets: ReturnType<typeof providerTargets>, probe: DoctorProbe): Promise<DoctorProvider[]> {
+  const cache = new Map<string, Promise<ServerProbe>>();
+  return Promise.all(
+    targets.map(async (t): Promise<DoctorProvider> => {
+      const server = stripV1(t.url);
+      const host = endpointOf(server)?.host;
+      if (host === undefined || !isLoopbackHost(host)) {
+        return { ...t, probed: false, status: 'not-probed', exposed: host !== undefined, models: 0 };
+      }
+      const builtIn = t.id === 'ollama' || t.id === 'lmstudio';
+      const key = `${server} ${t.kind} ${builtIn}`;
+      let pending = cache.get(key);
+      if (!pending) {
+        pending = probe(server, t.kind, builtIn);
+        cache.set(key, pending);
+      }
+      const r = await pending;
+      const out: DoctorProvider = { ...t, kind: r.kind === 'unknown' ? t.kind : r.kind, probed: true, status: r.status, exposed: r.exposed, models: r.models.length };
+      if (r.reason !== undefined) out.reason = r.reason;
+      if (r.version !== undefined) out.version = r.version;
+      if (r.notes.some((n) => n.code === 'NOT_INSTALLED')) out.notInstalled = true;
+      return out;
+    }),
+  );
+}
+
+export function renderDoctor(r: DoctorReport): string {
+  const lines: string[] = [];
+  const c = r.codex;
+  lines.push(`codex        ${c.found ? `${c.bin}  ${c.version ?? '(version unknown)'}` : chalk.red('not found')}`);
+  lines.push(`layout       ${layoutText(c)}${c.found ? '' : ' (assumed: the newest)'}`);
+  lines.push(`CODEX_HOME   ${r.codexHome.path} (from ${r.codexHome.source})${r.codexHome.exists ? '' : chalk.yellow(' does not exist')}`);
+  const cfg = r.config;
+  const status = !cfg.exists ? chalk.dim('no config.toml') : cfg.valid ? chalk.green('valid') : chalk.red(`${cfg.errors.length} error${cfg.errors.length === 1 ? '' : 's'}`);
+  lines.push(`config       ${cfg.path}: ${status}; ${cfg.profileFiles} profile file${cfg.profileFiles === 1 ? '' : 's'}, ${cfg.profileTables} [profiles.*] table${cfg.profileTables === 1 ? '' : 's'}`);
+  for (const e of cfg.errors) lines.push(`             ${chalk.red(e.message)}`);
+  lines.push('', 'Providers:');
+  lines.push(
+    renderTable(
+      ['ID', 'KIND', 'URL', 'STATUS', 'VERSION', 'EXPOSED', 'MODELS', 'USED BY'],
+      r.providers.map((p) => [
+        p.id,
+        p.kind === 'unknown' ? '?' : PROVIDER_NAMES[p.kind],
+        p.url,
+        p.status === 'up' ? chalk.green('up') : p.status === 'not-probed' ? chalk.dim('not probed') : chalk.red(p.status),
+        p.version ?? '-',
+        p.exposed ? chalk.yellow('yes') : 'no',
+        p.probed && p.status === 'up' ? String(p.models) : '-',
+        p.usedBy.length > 0 ? p.usedBy.join(', ') : '-',
+      ]),
+    ),
+  );
+  lines.push('');
+  if (r.problems.length === 0) {
+    lines.push(chalk.green('No problems found.'));
+  } else {
+    lines.push('Problems:');
+    for (const p of r.problems) {
+      const sev = p.severity === 'error' ? chalk.red('error') : p.severity === 'warn' ? chalk.yellow('warn ') : chalk.dim('info ');
+      lines.push(`${sev}  ${p.area.padEnd(8)} ${p.message}`);
+      if (p.fix) lines.push(`       ${' '.repeat(9)}fix: ${p.fix}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export interface DoctorArgs {
+  /** `--codex-home` as given (to say where CODEX_HOME came from). */
+  codexHomeFlag?: string;
+}
+
+export async function runDoctor(args: DoctorArgs, ctx: CommandContext, deps: { probe?: DoctorProbe } = {}): Promise<number> {
+  const [codex, state] = await Promise.all([detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env }), loadHome(ctx.opts.codexHome)]);
+  const source = args.codexHomeFlag !== undefined ? '--codex-home' : ctx.env.CODEX_HOME?.trim() ? 'CODEX_HOME' : 'default';
+  const exists = await fs.stat(ctx.opts.codexHome).then((s) => s.isDirectory(), () => false);
+  const probe: DoctorProbe = deps.probe ?? ((url, kind, useCli) => probeServer(url, kind, { env: ctx.env, useCli }));
+  const providers = await probeTargets(providerTargets(state, ctx.env), probe);
+  const report = buildDoctorReport({ codex, home: { path: ctx.opts.codexHome, source, exists }, state, providers, env: ctx.env });
+  if (ctx.opts.json) ctx.out.json(report);
+  else ctx.out.line(renderDoctor(report));
+  if (state.errors.length > 0) return EXIT_USAGE;
+  return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}

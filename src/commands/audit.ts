@@ -1,0 +1,27 @@
+import type { CommandModule } from 'yargs';
+import { handle, type GlobalArgs } from './shared.js';
+
+interface AuditFlags {
+  smoke: boolean;
+  timeout?: number;
+}
+
+export const auditCommand: CommandModule<GlobalArgs, GlobalArgs & AuditFlags> = {
+  command: 'audit',
+  describe: 'Check config.toml and every profile (legacy layout, providers, models, addresses), then smoke-test them',
+  builder: (y) =>
+    y
+      .option('smoke', { type: 'boolean', default: true, describe: 'Run the smoke test of every local profile after the static checks (--no-smoke: static only)' })
+      .option('timeout', { type: 'number', requiresArg: true, describe: 'Seconds per profile in the smoke test (default 120)' })
+      .example('$0 audit', 'Static checks, then `codex exec` through every local profile')
+      .example('$0 audit --no-smoke', 'Static checks only: nothing is sent to any model')
+      .example('$0 audit --json', 'Findings (rule, severity, file, line, message, fix) and smoke results as JSON')
+      .epilogue(
+        'Severities: error (codex refuses it, or the profile cannot work), warn (works, but risky or degraded), info.\n' +
+          'Exit codes: 0 no errors, 1 at least one error, 2 usage error or invalid TOML. Rules and fixes: docs/checks.md.',
+      ),
+  handler: handle<AuditFlags>(async (argv, ctx) => {
+    const { runAudit } = await import('../checks/audit.js');
+    return runAudit({ smoke: argv.smoke, timeout: argv.timeout }, ctx);
+  }),
+};
