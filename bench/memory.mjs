@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * Memory (issue 8): peak RSS of the processes the other benches time, each as reported by the
+ * process itself on exit (process.resourceUsage().maxRSS, through bench/rusage-preload.mjs),
+ * against `node -e 0` reporting the same way. Median (min-max) of N runs.
+ *
+ *   node bench/memory.mjs [--runs N] [--json|--markdown] [--root DIR] [--sizes ...]
+ *
+ * Scenarios: start-up (`--help`, `list --json` with 20 profiles), discovery (`models --json`,
+ * both fake providers up), editing (the cold editor process and the whole `add` process, per
+ * config size; see bench/editing.mjs).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateConfig } from './gen-config.mjs';
+import {
+  BENCH_DIR,
+  emit,
+  fakeLmStudio,
+  fakeOllama,
+  machine,
+  makeSandbox,
+  parseArgs,
+  requireBuilt,
+  row,
+  runNode,
+  stats,
+  writeCodexStub,
+  writeListHome,
+} from './lib.mjs';
+
+const args = parseArgs(process.argv.slice(2), { runs: 3 });
+const { bin, dist } = requireBuilt(args.root);
+const m = machine();
+const MB = 1_000_000;
+const SIZES = args.get('--sizes') ? args.get('--sizes').split(',').map(Number) : args.quick ? [10_000, 1_000_000] : [10_000, 100_000, MB, 4 * MB];
+const label = (n) => (n >= MB ? `${n / MB} MB` : `${n / 1000} KB`);
+const MODEL = 'bench-model:8b';
+
+const rss = async (name, run) => {
+  const xs = [];
+  for (let i = 0; i < args.runs; i++) {
+    const r = await run();
+    if (r.usage?.maxRSS === undefined) throw new Error(`${name}: no resource usage reported`);
+    xs.push(r.usage.maxRSS / 1024);
+  }
+  return { name, value: stats(xs) };
+};
+
+const results = [];
+const sb = makeSandbox('cp-bench-mem-');
+const ollama = await fakeOllama({ models: [MODEL] });
+const lmstudio = await fakeLmStudio();
+try {
+  writeListHome(sb.codexHome);
+  const env = sb.env;
+  results.push(await rss('node -e 0', () => runNode(['-e', '0'], { env, rusage: true })));
+  results.push(await rss('codex-profiles --help', () => runNode([bin, '--help'], { env, rusage: true })));
+  results.push(await rss('codex-profiles list --json (20 profiles)', () => runNode([bin, 'list', '--json'], { env, rusage: true })));
+  results.push(
+    await rss('codex-profiles models --json (both fake providers up)', () =>
+      runNode([bin, 'models', '--json', '--ollama-url', ollama.url, '--lmstudio-url', lmstudio.url], { env, rusage: true }),
+    ),
+  );
+  for (const size of SIZES) {
+    const esb = makeSandbox('cp-bench-mem-edit-');
+    try {
+      const text = generateConfig(size);
+      const cfg = path.join(esb.codexHome, 'config.toml');
+      const stub = writeCodexStub(esb.bin, 'table');
+      const reset = () => {
+        fs.writeFileSync(cfg, text);
+        fs.rmSync(path.join(esb.codexHome, '.codex-profiles'), { recursive: true, force: true });
+      };
+      results.push(
+        await rss(`editor process, ${label(size)} config`, async () => {
+          reset();
+          const r = await runNode([path.join(BENCH_DIR, 'editing-child.mjs'), dist, esb.codexHome, ollama.url, MODEL], { env: esb.env });
+          return { usage: { maxRSS: JSON.parse(r.stdout).maxRSS } };
+        }),
+      );
+      results.push(
+        await rss(`whole \`add\` process, ${label(size)} config`, () => {
+          reset();
+          return runNode(
+            [bin, 'add', MODEL, '--provider', 'ollama', '--ollama-url', ollama.url, '--name', 'bench-new', '--allow-missing', '--yes', '--codex-bin', stub],
+            { env: esb.env, rusage: true },
+          );
+        }),
+      );
+    } finally {
+      esb.cleanup();
+    }
+  }
+} finally {
+  await ollama.close();
+  await lmstudio.close();
+  sb.cleanup();
+}
+
+const base = results[0].value;
+emit(args, {
+  script: 'memory',
+  machine: m,
+  sections: [
+    {
+      id: 'memory',
+      caption: `peak RSS (maxRSS reported by each process on exit), ${args.runs} runs each; median (min-max) MiB`,
+      rows: results.map((r) => row(r.name, r.value, 'MiB', r.value.median / base.median, r.name === 'node -e 0' ? 'itself' : '`node -e 0`')),
+    },
+  ],
+});
