@@ -205,3 +205,17 @@ test('remove of a table profile takes its comments and gives back the config as 
   expect(cfg()).not.toContain('profiles');
   expect(cfg().replace(providerBlock, '')).toBe(before);
 });
+
+test('a codex that will not say what it is: refuse to guess the layout; --layout decides', async () => {
+  const broken = path.join(sb.root, 'codex');
+  fs.writeFileSync(broken, `#!${process.execPath}\nprocess.stderr.write('segfault\\n'); process.exit(3);\n`, { mode: 0o755 });
+  const before = cfg();
+  const args = ['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', broken, '--yes'];
+  const r = await cli(args);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('could not tell which profile layout');
+  expect(r.stderr).toContain('--layout');
+  expect(cfg()).toBe(before);
+  expect((await cli([...args, '--layout', 'table'])).code).toBe(0);
+  expect((parse(cfg()) as { profiles: Record<string, unknown> }).profiles['gpt-oss-20b']).toBeDefined();
+});

@@ -35,7 +35,11 @@ test('parallel adds to one config.toml: every success is present, failures say w
   const data = parse(fs.readFileSync(cfgPath(), 'utf8')) as { profiles?: Record<string, { model: string }> };
   const present = Object.keys(data.profiles ?? {}).sort();
   const succeeded = names.filter((_, i) => results[i]!.code === 0).sort();
-  expect(present).toEqual(succeeded); // no lost update: every run that said it wrote, did
+  // No lost update: every run that said it wrote, did (the runs' output is shown if not).
+  expect({ present, runs: results.map((r, i) => ({ name: names[i], code: r.code, stderr: r.stderr })) }).toEqual({
+    present: succeeded,
+    runs: expect.any(Array),
+  });
   expect(succeeded.length).toBeGreaterThanOrEqual(1);
   for (const [i, r] of results.entries()) {
     if (r.code === 0) continue;

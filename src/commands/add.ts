@@ -1,8 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { withDiscoveryOptions, type DiscoveryArgs } from './discovery-options.js';
+import { withDiscoveryOptions, withLayoutOption, type DiscoveryArgs, type LayoutArgs } from './discovery-options.js';
 import { handle, type GlobalArgs } from './shared.js';
 
-export interface AddArgs extends DiscoveryArgs {
+export interface AddArgs extends DiscoveryArgs, LayoutArgs {
   model: string;
   provider?: 'ollama' | 'lmstudio';
   hosted: boolean;
@@ -19,7 +19,7 @@ export const addCommand: CommandModule<GlobalArgs, GlobalArgs & AddArgs> = {
   describe: 'Add a Codex profile for a model (local, on another host, or hosted)',
   builder: (y) =>
     withDiscoveryOptions<GlobalArgs>(
-      y
+      withLayoutOption(y)
         .positional('model', { type: 'string', demandOption: true, describe: 'Model id exactly as the provider names it (gpt-oss:20b, qwen/qwen3-coder-30b)' })
         .option('provider', { choices: ['ollama', 'lmstudio'] as const, describe: 'Local provider that serves the model' })
         .option('hosted', { type: 'boolean', default: false, describe: 'A hosted-model profile (provider openai), for routing work between local and hosted' })

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { withDiscoveryOptions } from './discovery-options.js';
+import { withDiscoveryOptions, withLayoutOption } from './discovery-options.js';
 import { handle, type GlobalArgs } from './shared.js';
 import type { SetupArgs } from '../plan/setup.js';
 
@@ -8,7 +8,7 @@ export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {
   describe: 'Set up Codex profiles for the models in Ollama and LM Studio (a wizard; flags for scripts)',
   builder: (y) =>
     withDiscoveryOptions<GlobalArgs>(
-      y
+      withLayoutOption(y)
         .option('provider', { choices: ['ollama', 'lmstudio'] as const, array: true, describe: 'Only look at these providers' })
         .option('models', { type: 'string', requiresArg: true, describe: 'Comma-separated model ids to set up without asking' })
         .option('oss-provider', { choices: ['ollama', 'lmstudio'] as const, describe: 'Backend for `codex --oss` (default: ask; unattended, the first model’s provider when unset)' })

@@ -22,6 +22,7 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
     ollamaUrl: provider === 'ollama' ? argv.url ?? argv.ollamaUrl : argv.ollamaUrl,
     lmstudioUrl: provider === 'lmstudio' ? argv.url ?? argv.lmstudioUrl : argv.lmstudioUrl,
     timeoutMs: argv.timeout,
+    layout: argv.layout,
   });
   const { plan, profiles } = planProfiles(
     state,

@@ -20,6 +20,7 @@ export interface SetupArgs {
   contextWindow: boolean;
   test: boolean;
   force: boolean;
+  layout?: 'file' | 'table';
   ollamaUrl?: string;
   lmstudioUrl?: string;
   timeout?: number;
@@ -131,7 +132,7 @@ export interface SetupResult {
  * write. `prompter` is absent when no person can answer (then flags must say everything).
  */
 export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: Prompter | undefined): Promise<SetupResult> {
-  const pre = await preflight(ctx, { discover: true, providers: args.provider, ollamaUrl: args.ollamaUrl, lmstudioUrl: args.lmstudioUrl, timeoutMs: args.timeout });
+  const pre = await preflight(ctx, { discover: true, providers: args.provider, ollamaUrl: args.ollamaUrl, lmstudioUrl: args.lmstudioUrl, timeoutMs: args.timeout, layout: args.layout });
   for (const line of describeFindings(pre)) ctx.out.line(line);
   ctx.out.line('');
 
