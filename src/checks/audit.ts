@@ -589,8 +589,7 @@ export interface AuditArgs {
 
 export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { probe?: ProbeFn } = {}): Promise<number> {
   const timeoutMs = parseTimeoutSeconds(args.timeout);
-  const state = await loadHome(ctx.opts.codexHome);
-  const codex = await detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env });
+  const [state, codex] = await Promise.all([loadHome(ctx.opts.codexHome), detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env })]);
   for (const w of codex.warnings) ctx.out.warn(w);
   const cache = new ProbeCache(deps.probe ?? ((url, kind) => probeServer(url, kind, { env: ctx.env })));
   const probe: ProbeFn = (url, kind) => cache.get(url, kind);

@@ -118,6 +118,9 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   const names = (args.names ?? []).map(String);
   if (names.length > 0 && args.all) throw new UsageError('name profiles or pass --all, not both');
   const timeoutMs = parseTimeoutSeconds(args.timeout);
+  // Detection (two short codex runs) overlaps with reading the config.
+  const detecting = detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env });
+  detecting.catch(() => undefined);
   const state = await loadHome(ctx.opts.codexHome);
   throwOnSyntaxErrors(state);
   if (names.length === 0 && !args.all) {
@@ -127,7 +130,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
       known.length > 0 ? `Profiles in ${state.home}: ${known.join(', ')}` : `There are no profiles in ${state.home} yet (codex-profiles add).`,
     );
   }
-  const codex = await detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env });
+  const codex = await detecting;
   requireCodex(codex);
   for (const w of codex.warnings) ctx.out.warn(w);
 

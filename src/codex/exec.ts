@@ -4,7 +4,8 @@
  *
  * What we pass, and why:
  * - `-p NAME` (the flag `codex exec --help` lists): it reads `[profiles.NAME]` up to 0.133 and
- *   `$CODEX_HOME/NAME.config.toml` from 0.134 — each era's own profile layout.
+ *   `$CODEX_HOME/NAME.config.toml` from 0.134 — each era's own profile layout. With the option
+ *   `profileV2`, `--profile-v2 NAME` instead (reads NAME.config.toml on 0.131-0.133).
  * - `--skip-git-repo-check`: we run in a fresh temporary directory, not a git repository.
  * - `--ephemeral` where the help lists it: no session files for a check.
  * - `-o FILE`: codex writes only the final answer there.
