@@ -12,7 +12,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { findOnPath, launchCommand, runTree, envValue } from './process.js';
+import { launchCommand, runTree } from './process.js';
+import { envValue, findOnPath } from '../system/which.js';
 
 export type ProfileLayout = 'file' | 'table';
 

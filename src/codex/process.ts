@@ -5,59 +5,11 @@
  * running (seen). So on POSIX the child gets its own process group (`detached`) and we signal the
  * group; on Windows `taskkill /T /F` ends the tree.
  */
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
 
 const isWindows = process.platform === 'win32';
-
-/** Reads an environment variable the way the OS does (case-insensitive names on Windows). */
-export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  if (env[name] !== undefined) return env[name];
-  if (!isWindows) return undefined;
-  const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
-  return key === undefined ? undefined : env[key];
-}
-
-async function isRunnableFile(file: string): Promise<boolean> {
-  try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) return false;
-    if (isWindows) return true;
-    await fs.access(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Looks `name` up on PATH like a shell would, without running one. On Windows each PATHEXT
- * extension is tried (`codex.cmd`, `codex.exe`, ...); a name that already ends in one of them is
- * tried as is first.
- */
-export async function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const dirs = (envValue(env, 'PATH') ?? '')
-    .split(path.delimiter)
-    .map((d) => d.trim().replace(/^"(.*)"$/, '$1'))
-    .filter((d) => d !== '');
-  let exts = [''];
-  if (isWindows) {
-    const pathext = (envValue(env, 'PATHEXT') ?? '.COM;.EXE;.BAT;.CMD')
-      .split(';')
-      .map((e) => e.trim())
-      .filter((e) => e !== '');
-    const hasExt = pathext.some((e) => name.toLowerCase().endsWith(e.toLowerCase()));
-    exts = hasExt ? ['', ...pathext] : pathext;
-  }
-  for (const dir of dirs) {
-    for (const ext of exts) {
-      const candidate = path.join(dir, name + ext);
-      if (await isRunnableFile(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
 
 /** How to start a codex binary without a shell. */
 export interface Launch {

@@ -11,6 +11,7 @@
  * new file (and back). Every carried text is parsed again and must mean exactly the data it
  * came from, or the migration is refused.
  */
+import { sanitizeProfileName } from './naming.js';
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { ConfigError, UsageError } from '../errors.js';
@@ -108,32 +109,6 @@ export interface MigrationReport {
 export interface MigrationResult {
   plan: Plan;
   report: MigrationReport;
-}
-
-const NAME_MAX = 64;
-
-/**
- * A name Codex >= 0.134 accepts, close to `name`: runs of other characters become `-`
- * (`gpt-oss:20b` -> `gpt-oss-20b`, `qwen/qwen3-coder-30b` -> `qwen-qwen3-coder-30b`); case is
- * kept. Names in `taken` get `-2`, `-3`, ...
- */
-export function suggestProfileName(name: string, taken: Iterable<string> = []): string {
-  const used = new Set(taken);
-  let base = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, NAME_MAX)
-    .replace(/-+$/, '');
-  if (!base) base = 'profile';
-  if (!used.has(base)) return base;
-  for (let i = 2; ; i++) {
-    const suffix = `-${i}`;
-    const candidate = base.slice(0, NAME_MAX - suffix.length).replace(/-+$/, '') + suffix;
-    if (!used.has(candidate)) return candidate;
-  }
 }
 
 /** How to get the default a `profile = "NAME"` selector gave, once it is gone. */
@@ -309,7 +284,7 @@ function checkRenames(renames: Record<string, string>, sources: Set<string>, opt
     if (opts.to === 'files' && !isValidProfileName(newName)) {
       throw new UsageError(
         `--rename ${oldName}=${newName}: "${newName}" is not a profile name Codex accepts (letters, digits, '-' and '_', at most 64).`,
-        `Try --rename ${oldName}=${suggestProfileName(newName)}.`,
+        `Try --rename ${oldName}=${sanitizeProfileName(newName)}.`,
       );
     }
     if (opts.to === 'tables' && /[\u0000-\u001f\u007f]/.test(newName)) {
@@ -344,7 +319,7 @@ function planToFiles(state: HomeState, opts: MigrateOptions): MigrationResult {
   for (const p of tables) {
     const target = renames[p.name] ?? p.name;
     if (!isValidProfileName(target)) {
-      const suggestion = suggestProfileName(p.name, taken);
+      const suggestion = sanitizeProfileName(p.name, taken);
       taken.add(suggestion);
       report.left.push({
         name: p.name,
@@ -360,7 +335,7 @@ function planToFiles(state: HomeState, opts: MigrateOptions): MigrationResult {
         name: p.name,
         reason: 'name-clash',
         message: `[profiles.${formatKey(p.name)}] would become ${target}.config.toml, which [profiles.${formatKey(owner)}] already becomes; pick another name with --rename.`,
-        suggestion: suggestProfileName(target, taken),
+        suggestion: sanitizeProfileName(target, taken),
       });
       continue;
     }
@@ -511,7 +486,7 @@ function planToTables(state: HomeState, opts: MigrateOptions): MigrationResult {
         name: f.name,
         reason: 'name-clash',
         message: `${f.name}.config.toml would become [profiles.${formatKey(target)}], which ${owner}.config.toml already becomes; pick another name with --rename.`,
-        suggestion: suggestProfileName(target, taken),
+        suggestion: sanitizeProfileName(target, taken),
       });
       continue;
     }

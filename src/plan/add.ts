@@ -6,7 +6,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../providers/discover.js';
 import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
-import { suggestProfileName } from './naming.js';
+import { suggestProfileName } from '../config/naming.js';
 import { providerTargetFor } from './provider-target.js';
 
 /** One profile to add, as the wizard or `add` flags describe it. */

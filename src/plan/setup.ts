@@ -9,7 +9,7 @@ import { PROVIDER_IDS, PROVIDER_NAMES } from '../providers/types.js';
 import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
 import { isPromptCancel, type Choice, type Prompter } from '../ui/prompter.js';
 import { contextFor, planProfiles, type PlannedProfile, type ProfileRequest } from './add.js';
-import { profileNameProblem, suggestProfileName } from './naming.js';
+import { profileNameProblem, suggestProfileName } from '../config/naming.js';
 import { preflight, type Preflight } from './preflight.js';
 import { providerTargetFor } from './provider-target.js';
 

@@ -7,7 +7,8 @@ import {
   parseCodexVersion,
   parseExecHelp,
 } from '../../../src/codex/detect.js';
-import { findOnPath, launchCommand } from '../../../src/codex/process.js';
+import { launchCommand } from '../../../src/codex/process.js';
+import { findOnPath } from '../../../src/system/which.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { writeCodexStub } from '../../helpers/codex-stub.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';

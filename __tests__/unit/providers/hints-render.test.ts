@@ -3,7 +3,8 @@ import path from 'node:path';
 import chalk from 'chalk';
 import { judgeModel, formatTokens, shellWord, OLLAMA_MIN_CONTEXT, LMSTUDIO_MIN_CONTEXT } from '../../../src/providers/hints.js';
 import { renderDiscovery, safeText, formatBytes } from '../../../src/providers/render.js';
-import { envValue, findOnPath, findLmsCli, homeDir } from '../../../src/providers/exec.js';
+import { findLmsCli } from '../../../src/providers/exec.js';
+import { envValue, findOnPath, homeDir } from '../../../src/system/which.js';
 import type { DiscoveryResult, ModelRecord } from '../../../src/providers/types.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 
