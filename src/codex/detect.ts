@@ -15,7 +15,9 @@ import path from 'node:path';
 import { launchCommand, runTree } from './process.js';
 import { envValue, findOnPath } from '../system/which.js';
 
-export type ProfileLayout = 'file' | 'table';
+import type { ProfileLayout } from '../config/profiles.js';
+
+export type { ProfileLayout };
 
 export interface CodexInfo {
   found: boolean;

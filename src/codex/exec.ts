@@ -13,6 +13,7 @@
  * - stdin closed (codex reads a non-TTY stdin and appends it to the prompt), `CODEX_HOME` set,
  *   no shell, cwd a fresh temporary directory, the whole process tree killed on timeout.
  */
+import { profileFilePath } from '../config/profiles.js';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,11 +90,6 @@ export function buildExecArgs(
   args.push(...(opts.extraArgs ?? []));
   args.push('--', opts.prompt);
   return args;
-}
-
-/** The file `-p NAME` reads in the 'file' layout. */
-export function profileFilePath(codexHome: string, profile: string): string {
-  return path.join(codexHome, `${profile}.config.toml`);
 }
 
 async function exists(file: string): Promise<boolean> {
