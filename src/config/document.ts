@@ -53,6 +53,13 @@ interface Index {
   commentLines: Set<number>;
   topKvs: KeyValueInfo[];
   tables: TableInfo[];
+  /** The first table written with each path (see pathKey), built on first use. */
+  byPath?: Map<string, TableInfo>;
+}
+
+/** A table path as a map key (parts compare as strings, like samePath). */
+function pathKey(path: readonly (string | number)[]): string {
+  return JSON.stringify(path.map(String));
 }
 
 function keyParts(key: AST.TOMLKey): string[] {
@@ -119,13 +126,14 @@ export class TomlDocument {
 
   /** True when `[path]` is written as a table header of its own. */
   hasTableHeader(path: KeyPath): boolean {
-    return this.idx().tables.some((t) => !t.array && samePath(t.path, path));
+    const found = this.findTable(path);
+    return found !== undefined && (!found.array || this.idx().tables.some((t) => !t.array && samePath(t.path, path)));
   }
 
   /** 1-based line of a table header or key, for messages; undefined when not written as such. */
   lineOf(path: KeyPath): number | undefined {
     const ix = this.idx();
-    const table = ix.tables.find((t) => samePath(t.path, path));
+    const table = this.findTable(path);
     if (table) return this.lineIndex(table.headerStart) + 1;
     for (const t of [{ path: [] as string[], kvs: ix.topKvs }, ...ix.tables]) {
       for (const kv of t.kvs) if (startsWith([...t.path, ...kv.key], path) || startsWith(path, [...t.path, ...kv.key])) {
@@ -158,7 +166,7 @@ export class TomlDocument {
     const existing = kvs.find((kv) => kv.key.length === 1 && kv.key[0] === key);
     if (existing) {
       const text = this.text.slice(0, existing.valueStart) + formatValue(value) + this.text.slice(existing.valueEnd);
-      return this.verified(text, (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
+      return this.verified(text, path, (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
     }
     const dotted = kvs.find((kv) => kv.key[0] === key);
     if (dotted) this.refuseShape(path, dotted.start, 'dotted keys');
@@ -169,9 +177,9 @@ export class TomlDocument {
       if (first) {
         const at = this.blockStart(first);
         const text = this.text.slice(0, at) + line + eol + eol + this.text.slice(at);
-        return this.verified(text, (d) => setIn(d, path, value), `set ${key}`);
+        return this.verified(text, path, (d) => setIn(d, path, value), `set ${key}`);
       }
-      return this.verified(this.insertLineAt(this.contentEnd(0, this.text.length), line), (d) => setIn(d, path, value), `set ${key}`);
+      return this.verified(this.insertLineAt(this.contentEnd(0, this.text.length), line), path, (d) => setIn(d, path, value), `set ${key}`);
     }
     if (kvs.length > 0) {
       insertAfter = this.lineEnd(this.lineIndex(kvs[kvs.length - 1]!.end));
@@ -179,7 +187,7 @@ export class TomlDocument {
       const table = this.requireHeaderTable(tablePath, { allowMissing: false })!;
       insertAfter = this.lineEnd(this.lineIndex(table.headerEnd));
     }
-    return this.verified(this.insertLineAt(insertAfter, line), (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
+    return this.verified(this.insertLineAt(insertAfter, line), path, (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
   }
 
   /** Remove a key (with its whole line). Missing keys are a no-op. */
@@ -205,7 +213,7 @@ export class TomlDocument {
       end = this.lineEnd(this.lineIndex(end));
     }
     const text = this.text.slice(0, start) + this.text.slice(end);
-    return this.verified(text, (d) => deleteIn(d, path), `remove ${formatKeyPath(path)}`);
+    return this.verified(text, path, (d) => deleteIn(d, path), `remove ${formatKeyPath(path)}`);
   }
 
   /**
@@ -225,7 +233,7 @@ export class TomlDocument {
     let block = (blockText ?? formatTable(path, data)).replace(/\r?\n/g, this.eol);
     if (!block.endsWith(this.eol)) block += this.eol;
     const text = this.insertBlockAt(at, block);
-    return this.verified(text, (d) => setIn(d, path, structuredCloneTable(data)), `add [${formatKeyPath(path)}]`);
+    return this.verified(text, path, (d) => setIn(d, path, structuredCloneTable(data)), `add [${formatKeyPath(path)}]`);
   }
 
   /**
@@ -240,7 +248,7 @@ export class TomlDocument {
     if (s > this.bomLength && this.isBlankLine(this.lineIndex(s - 1))) s = Math.max(this.bomLength, this.lineStart(this.lineIndex(s - 1)));
     if (e === this.text.length && !this.endsWithEol(e)) s = this.eatEolBefore(s);
     const text = this.text.slice(0, s) + this.text.slice(e);
-    return this.verified(text, (d) => this.deletePruning(d, path), `remove [${formatKeyPath(path)}]`);
+    return this.verified(text, path, (d) => this.deletePruning(d, path), `remove [${formatKeyPath(path)}]`);
   }
 
   /**
@@ -280,7 +288,7 @@ export class TomlDocument {
   /** `[path]` header, or `path = ...` written as a key (not just implied by deeper keys). */
   private definedExplicitly(path: KeyPath): boolean {
     const ix = this.idx();
-    if (ix.tables.some((t) => samePath(t.path, path))) return true;
+    if (this.findTable(path)) return true;
     return [{ path: [] as string[], kvs: ix.topKvs }, ...ix.tables].some((t) => t.kvs.some((kv) => samePath([...t.path, ...kv.key], path)));
   }
 
@@ -332,6 +340,19 @@ export class TomlDocument {
       }
     }
     return index;
+  }
+
+  /** The first table whose header is written with this path (what `tables.find` would give). */
+  private findTable(path: KeyPath): TableInfo | undefined {
+    const ix = this.idx();
+    if (!ix.byPath) {
+      ix.byPath = new Map();
+      for (const t of ix.tables) {
+        const key = pathKey(t.path);
+        if (!ix.byPath.has(key)) ix.byPath.set(key, t);
+      }
+    }
+    return ix.byPath.get(pathKey(path));
   }
 
   private lineIndex(pos: number): number {
@@ -422,8 +443,7 @@ export class TomlDocument {
    * arrays of tables are refused with a clear message rather than rewritten.
    */
   private requireHeaderTable(path: KeyPath, opts: { allowMissing: boolean }): TableInfo | undefined {
-    const ix = this.idx();
-    const found = ix.tables.find((t) => samePath(t.path, path));
+    const found = this.findTable(path);
     if (found?.array) {
       throw new ConfigError(`${this.file}:${this.lineIndex(found.headerStart) + 1}: [[${formatKeyPath(path)}]] is an array of tables; codex-profiles will not edit it.`);
     }
@@ -485,9 +505,13 @@ export class TomlDocument {
     return this.text.slice(0, at) + eol + eol + block.slice(0, -eol.length) + this.text.slice(at);
   }
 
-  /** Build the edited document, or refuse if its data is not exactly what we meant. */
-  private verified(text: string, intend: (data: TomlTable) => void, what: string): TomlDocument {
-    const expected = parseToml(this.text, this.file);
+  /**
+   * Build the edited document, or refuse if its data is not exactly what we meant. The expected
+   * data is this document's data with `intend` applied to a copy of the tables along `path` (the
+   * rest is shared, never changed); the new text is parsed in full and must mean exactly that.
+   */
+  private verified(text: string, path: KeyPath, intend: (data: TomlTable) => void, what: string): TomlDocument {
+    const expected = copyAlong(this.data, path);
     intend(expected);
     let actual: TomlTable;
     try {
@@ -500,6 +524,23 @@ export class TomlDocument {
     }
     return new TomlDocument(this.file, text, actual);
   }
+}
+
+/**
+ * A shallow copy of `data` whose tables along `path` (all but the last key) are copies too, so
+ * setIn / deleteIn on `path` change only the copy. Leaf values and other tables are shared.
+ * Tables keep their prototype (smol-toml makes them with a null prototype).
+ */
+function copyAlong(data: TomlTable, path: KeyPath): TomlTable {
+  const copy = (t: TomlTable): TomlTable => Object.assign(Object.create(Object.getPrototypeOf(t)) as TomlTable, t);
+  const root = copy(data);
+  let cur = root;
+  for (const key of path.slice(0, -1)) {
+    const next = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
+    if (!isPlainTable(next)) break;
+    cur = cur[key] = copy(next);
+  }
+  return root;
 }
 
 function structuredCloneTable(data: TomlTable): TomlTable {

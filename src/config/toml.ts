@@ -125,8 +125,32 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/**
+ * `isDeepStrictEqual(canonical(a), canonical(b))`, walked in place: tables and arrays are compared
+ * key by key without building canonical copies of two whole documents (the verification of every
+ * edit compares the whole file's data). Dates and bigints, rare, are compared in canonical form.
+ */
 export function sameData(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(canonical(a), canonical(b));
+  if (a === b && typeof a !== 'number') return true;
+  if (a instanceof Date || b instanceof Date || typeof a === 'bigint' || typeof b === 'bigint') {
+    return isDeepStrictEqual(canonical(a), canonical(b));
+  }
+  const objA = typeof a === 'object' && a !== null;
+  const objB = typeof b === 'object' && b !== null;
+  if (!objA || !objB) return !objA && !objB && Object.is(a, b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k of keys) {
+    if (!Object.prototype.propertyIsEnumerable.call(rb, k) || !sameData(ra[k], rb[k])) return false;
+  }
+  return true;
 }
 
 export function getIn(data: TomlTable, path: KeyPath): unknown {
