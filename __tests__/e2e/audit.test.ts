@@ -5,6 +5,7 @@
  * by definition, so it is never contacted: the audit only reads its table.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   baseConfig,
   cli,
@@ -141,7 +142,10 @@ describe('audit, codex 0.169', () => {
   test('provider and model rules: each finding with its file, line, severity and fix', async () => {
     const port = await refusedPort();
     // The built-in ids point at a refused port: oss_provider = "lmstudio" has no LM Studio (no server, no lms).
-    const env = { ...home.env, CODEX_OSS_BASE_URL: '', CODEX_OSS_PORT: String(port) };
+    // PATH: an empty folder, so that an `lms` / `ollama` installed on this machine is not found.
+    const emptyBin = path.join(home.sb.root, 'empty-bin');
+    fs.mkdirSync(emptyBin);
+    const env = { ...home.env, PATH: emptyBin, CODEX_OSS_BASE_URL: '', CODEX_OSS_PORT: String(port) };
     const config =
       baseConfig(f.decoy, 'oss_provider = "lmstudio"') +
       `\n${providerToml('ollama', f.ollama.url + '/v1')}` +
