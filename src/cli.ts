@@ -41,7 +41,6 @@ export function buildParser(args: string[]) {
     .demandCommand(1, 'Name a command; see the list above.')
     .recommendCommands()
     .strict()
-    .completion('completion', 'Print a shell completion script (bash/zsh)')
     .help()
     .alias('h', 'help')
     .version(VERSION)
@@ -49,7 +48,7 @@ export function buildParser(args: string[]) {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail(false);
   for (const command of commands) parser = parser.command(command);
-  return parser;
+  return parser.completion('completion', 'Print a shell completion script (bash/zsh)');
 }
 
 export async function main(args: string[]): Promise<number> {

@@ -108,3 +108,15 @@ test('unattended setup on Codex 0.133 writes tables that the real codex runs', a
   expect(again.code).toBe(0);
   expect(again.stdout).toContain('already has a profile');
 });
+
+test('setup --test proves the new profiles with the real codex right away', async () => {
+  const env = sandboxEnv(sb, { CODEX_OSS_BASE_URL: `${ollama.url}/v1` });
+  const seen = ollama.requests.length;
+  const r = await runCli(['setup', '--yes', '--provider', 'ollama', '--models', 'gpt-oss:20b', '--test', '--codex-bin', CODEX_BINS['0.169'], ...providerFlags()], { env });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/gpt-oss-20b.*pass/i);
+  const responses = ollama.requests.slice(seen).filter((q) => q.path === '/v1/responses');
+  expect(responses).toHaveLength(1);
+  expect((responses[0]!.json as { model: string }).model).toBe('gpt-oss:20b');
+  expect(decoy.requests).toHaveLength(0);
+});
