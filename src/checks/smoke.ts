@@ -18,7 +18,8 @@
  *    prompt went somewhere else: fail), and the final message must be exactly `OK` once trimmed.
  *
  * Scheduling: one queue per server (same URL = same GPU), run one profile at a time; the queues
- * run in parallel. Hosted profiles run only when asked (`includeHosted`), one queue per id.
+ * run in parallel, each doing its own pre-checks first (probes are shared per URL). Hosted
+ * profiles run only when asked (`includeHosted`), one queue per id.
  */
 import type { CodexInfo } from '../codex/detect.js';
 import { runCodexExec, type ExecOptions, type ExecResult } from '../codex/exec.js';
@@ -483,20 +484,28 @@ export function summarize(results: SmokeResult[]): SmokeSummary {
 // ---------------------------------------------------------------------------------------------
 // The whole test
 
+/** The queue a profile runs in: its server's (or hosted id's); a profile that cannot run: its own. */
+export function queueKeyOf(opts: Pick<SmokeOptions, 'state' | 'codex' | 'env'>, name: string): string {
+  const chosen = chooseProfile(opts.state, opts.codex, name);
+  if ('code' in chosen) return `none:${name}`;
+  return effectiveProvider(opts.state, chosen.profile, opts.env).queueKey;
+}
+
 export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promise<SmokeReport> {
   const now = deps.now ?? Date.now;
   const started = now();
   const exec = deps.exec ?? runCodexExec;
   const probes = new ProbeCache(deps.probe ?? ((url, kind) => probeServer(url, kind, { env: opts.env, timeoutMs: opts.probeTimeoutMs })));
   const names = selectNames(opts.state, opts.names, opts.all);
-  const prepared = await Promise.all(names.map((n) => prepare(opts, probes, n)));
-
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SMOKE_TIMEOUT_MS;
+  // Each profile's queue is known before any probe (it depends on the config only), so every
+  // server's queue starts at once: its pre-checks, then its runs; a slow or hanging server
+  // delays only its own profiles.
   const results = await runQueues(
-    prepared,
-    // Not run: a queue of its own (returns at once). Run: one queue per server (or hosted id).
-    (p) => (p.run ? p.run.provider.queueKey : `none:${p.result.name}`),
-    async (p): Promise<SmokeResult> => {
+    names,
+    (name) => queueKeyOf(opts, name),
+    async (name): Promise<SmokeResult> => {
+      const p = await prepare(opts, probes, name);
       if (!p.run) return p.result;
       const { run } = p;
       const running: SmokeResult = { ...p.result, queue: run.provider.queueKey };

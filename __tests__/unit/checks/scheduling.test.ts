@@ -120,4 +120,36 @@ describe('runSmoke scheduling', () => {
     expect(started.sort()).toEqual(['one', 'three', 'two']);
     expect(report.ok).toBe(true);
   });
+
+  test('a slow pre-check on one server does not hold back the other server\'s runs', async () => {
+    const state = await homeWith({
+      'config.toml': 'model_provider = "lms"\n[model_providers.lms]\nname = "LM Studio"\nbase_url = "http://127.0.0.1:1234/v1"\nwire_api = "responses"\n',
+      'a.config.toml': 'model = "m1"\nmodel_provider = "ollama"\n',
+      'b.config.toml': 'model = "l1"\nmodel_provider = "lms"\n',
+    });
+    const slowProbe = deferred();
+    const ran: string[] = [];
+    const pending = runSmoke(
+      { state, codex: FILE_CODEX, env: {}, all: true, timeoutMs: 1000 },
+      {
+        exec: async (opts) => {
+          ran.push(opts.profile!);
+          return answered(opts, 'OK', opts.profile === 'a' ? 'ollama' : 'lms', opts.profile === 'a' ? 'm1' : 'l1');
+        },
+        probe: async (url) => {
+          if (url.endsWith(':11434')) {
+            await slowProbe.promise;
+            return probeOf('ollama', url, [model('ollama', 'm1')]);
+          }
+          return probeOf('lmstudio', url, [model('lmstudio', 'l1')]);
+        },
+      },
+    );
+    while (ran.length === 0) await tick();
+    expect(ran).toEqual(['b']);
+    slowProbe.resolve();
+    const report = await pending;
+    expect(ran).toEqual(['b', 'a']);
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
 });
