@@ -85,6 +85,129 @@ function samePath(a: readonly (string | number)[], b: KeyPath): boolean {
   return a.length === b.length && startsWith(a, b);
 }
 
+// ---------------------------------------------------------------- the index
+
+/**
+ * The syntax tree parser runs on pieces of about this many characters, each a run of whole
+ * tables. Its trees are large and short-lived: parsing a 1 MB file in one piece keeps the whole
+ * tree alive and most of the time goes to the garbage collector (and it grows faster than the
+ * file); in pieces, each tree dies young and the cost is linear.
+ */
+const CHUNK_CHARS = 16 * 1024;
+
+/** Key/values and tables of [start, end) of `text`, parsed on their own; positions absolute. */
+interface Region {
+  topKvs: KeyValueInfo[];
+  tables: TableInfo[];
+  /** Start of every comment. */
+  comments: number[];
+}
+
+function parseRegion(text: string, start: number, end: number): Region {
+  const offset = start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const from = start + offset;
+  const ast = parseTOML(text.slice(from, end), { tomlVersion: '1.1' });
+  const region: Region = { topKvs: [], tables: [], comments: ast.comments.map((c) => c.range[0] + from) };
+  for (const node of ast.body[0]?.body ?? []) {
+    if (node.type === 'TOMLKeyValue') region.topKvs.push(kvInfo(node, from));
+    else {
+      region.tables.push({
+        path: node.resolvedKey.map(String),
+        array: node.kind === 'array',
+        headerStart: node.range[0] + from,
+        headerEnd: node.key.range[1] + from + 1,
+        kvs: node.body.map((kv) => kvInfo(kv, from)),
+      });
+    }
+  }
+  return region;
+}
+
+/** The whole text in one piece; a syntax error becomes a TomlSyntaxError with file:line:col. */
+function parseWhole(text: string, file: string): Region {
+  try {
+    return parseRegion(text, 0, text.length);
+  } catch (err) {
+    const e = err as { lineNumber?: number; column?: number; message: string };
+    if (typeof e.lineNumber === 'number') {
+      const bom = text.charCodeAt(0) === 0xfeff;
+      throw new TomlSyntaxError(file, e.lineNumber, (e.column ?? 0) + 1 + (bom && e.lineNumber === 1 ? 1 : 0), e.message);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Where the text may be cut into pieces for the parser: before lines that look like a standard
+ * table header, about every CHUNK_CHARS. A cut can only be wrong inside a multi-line string or
+ * array; the piece before it then ends in an unclosed value and fails to parse, and the whole
+ * text is parsed in one piece instead. Arrays of tables ([[x]]) number their entries across the
+ * whole file, so a file that may hold one is never cut.
+ */
+function chunkStarts(text: string): number[] {
+  const starts = [0];
+  if (text.length <= CHUNK_CHARS || /^[ \t]*\[\[/m.test(text)) return starts;
+  const header = /^[ \t]*\[/gm;
+  let last = 0;
+  for (let m = header.exec(text); m; m = header.exec(text)) {
+    const at = m.index + m[0].length - 1;
+    if (at - last >= CHUNK_CHARS) starts.push((last = at));
+  }
+  return starts;
+}
+
+function regionsOf(text: string, file: string): Region[] {
+  const starts = chunkStarts(text);
+  if (starts.length > 1) {
+    try {
+      return starts.map((s, i) => parseRegion(text, s, starts[i + 1] ?? text.length));
+    } catch {
+      // A cut inside a multi-line value, or a real syntax error: parse in one piece (below),
+      // which reports the error exactly as it always has.
+    }
+  }
+  return [parseWhole(text, file)];
+}
+
+function lineOfPos(lineStarts: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A comment that is the first thing on its line (a BOM aside) makes that a comment line. */
+function addCommentLines(text: string, lineStarts: readonly number[], comments: readonly number[], into: Set<number>): void {
+  for (const pos of comments) {
+    const line = lineOfPos(lineStarts, pos);
+    if (text.slice(lineStarts[line], pos).trim().replace(/^\uFEFF/, '') === '') into.add(line);
+  }
+}
+
+function buildIndex(text: string, file: string): Index {
+  const regions = regionsOf(text, file);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const index: Index = { lineStarts, commentLines: new Set(), topKvs: [], tables: [] };
+  for (const r of regions) {
+    index.topKvs.push(...r.topKvs);
+    for (const t of r.tables) index.tables.push(t);
+    addCommentLines(text, lineStarts, r.comments, index.commentLines);
+  }
+  return index;
+}
+
+/** One edit: the text in [start, end) is replaced by `insert`. */
+interface Splice {
+  start: number;
+  end: number;
+  insert: string;
+}
+
 export class TomlDocument {
   private index?: Index;
   private cachedData?: TomlTable;
@@ -165,8 +288,8 @@ export class TomlDocument {
     }
     const existing = kvs.find((kv) => kv.key.length === 1 && kv.key[0] === key);
     if (existing) {
-      const text = this.text.slice(0, existing.valueStart) + formatValue(value) + this.text.slice(existing.valueEnd);
-      return this.verified(text, path, (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
+      const edit: Splice = { start: existing.valueStart, end: existing.valueEnd, insert: formatValue(value) };
+      return this.verified(edit, path, (d) => setIn(d, path, value), `set ${formatKeyPath(path)}`);
     }
     const dotted = kvs.find((kv) => kv.key[0] === key);
     if (dotted) this.refuseShape(path, dotted.start, 'dotted keys');
@@ -176,8 +299,7 @@ export class TomlDocument {
       const first = ix.tables[0];
       if (first) {
         const at = this.blockStart(first);
-        const text = this.text.slice(0, at) + line + eol + eol + this.text.slice(at);
-        return this.verified(text, path, (d) => setIn(d, path, value), `set ${key}`);
+        return this.verified({ start: at, end: at, insert: line + eol + eol }, path, (d) => setIn(d, path, value), `set ${key}`);
       }
       return this.verified(this.insertLineAt(this.contentEnd(0, this.text.length), line), path, (d) => setIn(d, path, value), `set ${key}`);
     }
@@ -212,8 +334,7 @@ export class TomlDocument {
       this.lineEnd(this.lineIndex(end)) === this.blockStart(first)) {
       end = this.lineEnd(this.lineIndex(end));
     }
-    const text = this.text.slice(0, start) + this.text.slice(end);
-    return this.verified(text, path, (d) => deleteIn(d, path), `remove ${formatKeyPath(path)}`);
+    return this.verified({ start, end, insert: '' }, path, (d) => deleteIn(d, path), `remove ${formatKeyPath(path)}`);
   }
 
   /**
@@ -232,8 +353,7 @@ export class TomlDocument {
     const at = anchor ? this.tableContentEnd(ix.tables.indexOf(anchor)) : this.contentEnd(0, this.text.length);
     let block = (blockText ?? formatTable(path, data)).replace(/\r?\n/g, this.eol);
     if (!block.endsWith(this.eol)) block += this.eol;
-    const text = this.insertBlockAt(at, block);
-    return this.verified(text, path, (d) => setIn(d, path, structuredCloneTable(data)), `add [${formatKeyPath(path)}]`);
+    return this.verified(this.insertBlockAt(at, block), path, (d) => setIn(d, path, structuredCloneTable(data)), `add [${formatKeyPath(path)}]`);
   }
 
   /**
@@ -247,8 +367,7 @@ export class TomlDocument {
     let e = end;
     if (s > this.bomLength && this.isBlankLine(this.lineIndex(s - 1))) s = Math.max(this.bomLength, this.lineStart(this.lineIndex(s - 1)));
     if (e === this.text.length && !this.endsWithEol(e)) s = this.eatEolBefore(s);
-    const text = this.text.slice(0, s) + this.text.slice(e);
-    return this.verified(text, path, (d) => this.deletePruning(d, path), `remove [${formatKeyPath(path)}]`);
+    return this.verified({ start: s, end: e, insert: '' }, path, (d) => this.deletePruning(d, path), `remove [${formatKeyPath(path)}]`);
   }
 
   /**
@@ -304,42 +423,8 @@ export class TomlDocument {
   }
 
   private idx(): Index {
-    if (this.index) return this.index;
-    const hasBom = this.text.charCodeAt(0) === 0xfeff;
-    const offset = hasBom ? 1 : 0;
-    let ast: AST.TOMLProgram;
-    try {
-      ast = parseTOML(hasBom ? this.text.slice(1) : this.text, { tomlVersion: '1.1' });
-    } catch (err) {
-      const e = err as { lineNumber?: number; column?: number; message: string };
-      if (typeof e.lineNumber === 'number') {
-        throw new TomlSyntaxError(this.file, e.lineNumber, (e.column ?? 0) + 1 + (hasBom && e.lineNumber === 1 ? 1 : 0), e.message);
-      }
-      throw err;
-    }
-    const lineStarts = [0];
-    for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-    const index: Index = { lineStarts, commentLines: new Set(), topKvs: [], tables: [] };
-    this.index = index;
-    for (const c of ast.comments) {
-      const pos = c.range[0] + offset;
-      const line = this.lineIndex(pos);
-      if (this.text.slice(lineStarts[line], pos).trim().replace(/^\uFEFF/, '') === '') index.commentLines.add(line);
-    }
-    const top = ast.body[0];
-    for (const node of top?.body ?? []) {
-      if (node.type === 'TOMLKeyValue') index.topKvs.push(kvInfo(node, offset));
-      else {
-        index.tables.push({
-          path: node.resolvedKey.map(String),
-          array: node.kind === 'array',
-          headerStart: node.range[0] + offset,
-          headerEnd: node.key.range[1] + offset + 1,
-          kvs: node.body.map((kv) => kvInfo(kv, offset)),
-        });
-      }
-    }
-    return index;
+    this.index ??= buildIndex(this.text, this.file);
+    return this.index;
   }
 
   /** The first table whose header is written with this path (what `tables.find` would give). */
@@ -356,15 +441,7 @@ export class TomlDocument {
   }
 
   private lineIndex(pos: number): number {
-    const starts = this.idx().lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineOfPos(this.idx().lineStarts, pos);
   }
 
   /** Line 0 starts after a byte order mark, so no edit ever moves or removes it. */
@@ -483,12 +560,11 @@ export class TomlDocument {
   }
 
   /** Insert one line after position `at` (the end of a line, or the end of the text). */
-  private insertLineAt(at: number, line: string): string {
+  private insertLineAt(at: number, line: string): Splice {
     const eol = this.eol;
     at = Math.max(at, this.bomLength);
-    if (at === this.bomLength) return this.text.slice(0, at) + line + eol + this.text.slice(at);
-    if (this.endsWithEol(at)) return this.text.slice(0, at) + line + eol + this.text.slice(at);
-    return this.text.slice(0, at) + eol + line + this.text.slice(at);
+    if (at === this.bomLength || this.endsWithEol(at)) return { start: at, end: at, insert: line + eol };
+    return { start: at, end: at, insert: eol + line };
   }
 
   /**
@@ -496,13 +572,13 @@ export class TomlDocument {
    * blank line. The exact inverse is removeTable's "block plus one blank line before it", which
    * is what makes add-then-remove give back the original bytes.
    */
-  private insertBlockAt(at: number, block: string): string {
+  private insertBlockAt(at: number, block: string): Splice {
     const eol = this.eol;
     at = Math.max(at, this.bomLength);
-    if (at === this.bomLength) return this.text.slice(0, at) + block + this.text.slice(at);
-    if (this.endsWithEol(at)) return this.text.slice(0, at) + eol + block + this.text.slice(at);
+    if (at === this.bomLength) return { start: at, end: at, insert: block };
+    if (this.endsWithEol(at)) return { start: at, end: at, insert: eol + block };
     // The file had no final newline: keep it that way.
-    return this.text.slice(0, at) + eol + eol + block.slice(0, -eol.length) + this.text.slice(at);
+    return { start: at, end: at, insert: eol + eol + block.slice(0, -eol.length) };
   }
 
   /**
@@ -510,7 +586,8 @@ export class TomlDocument {
    * data is this document's data with `intend` applied to a copy of the tables along `path` (the
    * rest is shared, never changed); the new text is parsed in full and must mean exactly that.
    */
-  private verified(text: string, path: KeyPath, intend: (data: TomlTable) => void, what: string): TomlDocument {
+  private verified(edit: Splice, path: KeyPath, intend: (data: TomlTable) => void, what: string): TomlDocument {
+    const text = this.text.slice(0, edit.start) + edit.insert + this.text.slice(edit.end);
     const expected = copyAlong(this.data, path);
     intend(expected);
     let actual: TomlTable;
