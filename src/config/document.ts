@@ -208,9 +208,89 @@ interface Splice {
   insert: string;
 }
 
+/** The index of the document an edit started from, and where the edit was. */
+interface Origin {
+  parent: Index;
+  parentLength: number;
+  start: number;
+  end: number;
+  inserted: number;
+}
+
+/**
+ * The index of an edited text from the index of the text before the edit, without parsing the
+ * whole text again: only the tables around the edit are parsed (from the header of the last
+ * table starting before the edit, or the start of the file, to the header of the first table
+ * starting at or after its end); everything before is kept and everything after is shifted. Any
+ * doubt (arrays of tables, whose entries are numbered across the file; a window that does not
+ * parse on its own) falls back to building the index of the whole text.
+ */
+function deriveIndex(o: Origin, text: string, file: string): Index {
+  const p = o.parent;
+  if (p.tables.some((t) => t.array)) return buildIndex(text, file);
+  const delta = o.inserted - (o.end - o.start);
+  // First table whose header starts at or after `pos` (tables are in text order).
+  const firstAtOrAfter = (pos: number): number => {
+    let lo = 0;
+    let hi = p.tables.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (p.tables[mid]!.headerStart < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const before = firstAtOrAfter(o.start) - 1; // last table starting before the edit, or -1
+  const after = firstAtOrAfter(o.end);
+  const ws = before >= 0 ? p.tables[before]!.headerStart : 0;
+  const we = after < p.tables.length ? p.tables[after]!.headerStart : o.parentLength;
+  let region: Region;
+  try {
+    region = parseRegion(text, ws, we + delta);
+  } catch {
+    return buildIndex(text, file);
+  }
+  if (region.tables.some((t) => t.array) || (ws > 0 && region.topKvs.length > 0)) return buildIndex(text, file);
+
+  const lineStarts: number[] = [];
+  const oldLines = p.lineStarts;
+  let k = 0;
+  for (; k < oldLines.length && oldLines[k]! <= ws; k++) lineStarts.push(oldLines[k]!);
+  for (let i = text.indexOf('\n', ws); i >= 0 && i < we + delta; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let firstAfter = k;
+  while (firstAfter < oldLines.length && oldLines[firstAfter]! <= we) firstAfter++;
+  for (let j = firstAfter; j < oldLines.length; j++) lineStarts.push(oldLines[j]! + delta);
+  const lineDelta = lineStarts.length - oldLines.length;
+
+  const windowFirstLine = lineOfPos(oldLines, ws);
+  const commentLines = new Set<number>();
+  for (const line of p.commentLines) {
+    if (line < windowFirstLine) commentLines.add(line);
+    else if (line >= firstAfter) commentLines.add(line + lineDelta);
+  }
+  addCommentLines(text, lineStarts, region.comments, commentLines);
+
+  const shiftKv = (kv: KeyValueInfo): KeyValueInfo => ({
+    ...kv,
+    start: kv.start + delta,
+    end: kv.end + delta,
+    valueStart: kv.valueStart + delta,
+    valueEnd: kv.valueEnd + delta,
+  });
+  const tables = p.tables.slice(0, Math.max(before, 0));
+  for (const t of region.tables) tables.push(t);
+  for (let i = after; i < p.tables.length; i++) {
+    const t = p.tables[i]!;
+    tables.push({ ...t, headerStart: t.headerStart + delta, headerEnd: t.headerEnd + delta, kvs: t.kvs.map(shiftKv) });
+  }
+  return { lineStarts, commentLines, topKvs: ws === 0 ? region.topKvs : p.topKvs, tables };
+}
+
 export class TomlDocument {
   private index?: Index;
   private cachedData?: TomlTable;
+  /** Documents made by an edit: what their index is derived from, until it is built. */
+  private origin?: Origin;
 
   private constructor(
     readonly file: string,
@@ -423,7 +503,10 @@ export class TomlDocument {
   }
 
   private idx(): Index {
-    this.index ??= buildIndex(this.text, this.file);
+    if (!this.index) {
+      this.index = this.origin ? deriveIndex(this.origin, this.text, this.file) : buildIndex(this.text, this.file);
+      this.origin = undefined;
+    }
     return this.index;
   }
 
@@ -585,6 +668,7 @@ export class TomlDocument {
    * Build the edited document, or refuse if its data is not exactly what we meant. The expected
    * data is this document's data with `intend` applied to a copy of the tables along `path` (the
    * rest is shared, never changed); the new text is parsed in full and must mean exactly that.
+   * The new document's index is derived from this one's (see deriveIndex), not parsed again.
    */
   private verified(edit: Splice, path: KeyPath, intend: (data: TomlTable) => void, what: string): TomlDocument {
     const text = this.text.slice(0, edit.start) + edit.insert + this.text.slice(edit.end);
@@ -599,7 +683,9 @@ export class TomlDocument {
     if (!sameData(actual, expected)) {
       throw new ConfigError(`${this.file}: refusing to ${what}: the result would change more than intended. Nothing was changed.`);
     }
-    return new TomlDocument(this.file, text, actual);
+    const doc = new TomlDocument(this.file, text, actual);
+    doc.origin = { parent: this.idx(), parentLength: this.text.length, start: edit.start, end: edit.end, inserted: edit.insert.length };
+    return doc;
   }
 }
 

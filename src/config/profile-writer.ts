@@ -85,15 +85,35 @@ export function renderProfile(spec: ProfileSpec): { comments: string; body: stri
   return { comments: comment, body, data };
 }
 
+/**
+ * The last document each plan produced for each file: the next edit of the same file starts from
+ * it (its data and index are already known) instead of parsing the planned text again.
+ */
+const planned = new WeakMap<Plan, Map<string, TomlDocument>>();
+
+function remember(plan: Plan, doc: TomlDocument): TomlDocument {
+  let docs = planned.get(plan);
+  if (!docs) planned.set(plan, (docs = new Map()));
+  docs.set(doc.file, doc);
+  return doc;
+}
+
+function known(plan: Plan, file: string, text: string): TomlDocument | undefined {
+  const doc = planned.get(plan)?.get(file);
+  return doc && doc.text === text ? doc : undefined;
+}
+
 function docFor(plan: Plan, file: string, current: string | null): TomlDocument {
   const text = plannedText(plan, file, current);
-  return text === null ? TomlDocument.empty(file) : TomlDocument.parse(text, file);
+  if (text === null) return TomlDocument.empty(file);
+  return known(plan, file, text) ?? TomlDocument.parse(text, file);
 }
 
 function configDoc(plan: Plan, state: HomeState): TomlDocument {
   const text = plannedText(plan, state.configPath, state.configText);
   if (text === state.configText) return editableConfig(state);
-  return text === null ? TomlDocument.empty(state.configPath) : TomlDocument.parse(text, state.configPath);
+  if (text === null) return TomlDocument.empty(state.configPath);
+  return known(plan, state.configPath, text) ?? TomlDocument.parse(text, state.configPath);
 }
 
 export function validateProfileName(name: string): void {
@@ -134,7 +154,7 @@ export function planWriteProfile(plan: Plan, state: HomeState, spec: ProfileSpec
     } else {
       let doc = docFor(plan, file, current);
       for (const [k, v] of Object.entries(data)) if (!sameData(doc.get([k]), v)) doc = doc.setValue([k], v);
-      putChange(plan, { path: file, before: current, after: doc.text });
+      putChange(plan, { path: file, before: current, after: remember(plan, doc).text });
     }
   } else {
     let doc = configDoc(plan, state);
@@ -146,7 +166,7 @@ export function planWriteProfile(plan: Plan, state: HomeState, spec: ProfileSpec
         if (!sameData(doc.get(['profiles', spec.name, k]), v)) doc = doc.setValue(['profiles', spec.name, k], v);
       }
     }
-    putChange(plan, { path: state.configPath, before: state.configText, after: doc.text });
+    putChange(plan, { path: state.configPath, before: state.configText, after: remember(plan, doc).text });
   }
   plan.summary.push(`${existing.length ? 'update' : 'add'} profile ${spec.name} (${spec.provider} / ${spec.model}, ${layout === 'file' ? `${spec.name}.config.toml` : `[profiles.${spec.name}] in config.toml`})`);
 }
@@ -160,7 +180,7 @@ export function planRemoveProfile(plan: Plan, state: HomeState, name: string): v
       putChange(plan, { path: p.path, before: state.profileFiles.get(name)?.text ?? null, after: null });
     } else {
       const doc = configDoc(plan, state).removeTable(['profiles', name]);
-      putChange(plan, { path: state.configPath, before: state.configText, after: doc.text });
+      putChange(plan, { path: state.configPath, before: state.configText, after: remember(plan, doc).text });
     }
     plan.summary.push(`remove profile ${name} (${p.layout === 'file' ? p.path : `[profiles.${name}] in config.toml`})`);
   }
@@ -170,7 +190,7 @@ export function planRemoveProfile(plan: Plan, state: HomeState, name: string): v
 export function planSetTopLevel(plan: Plan, state: HomeState, key: string, value: unknown): void {
   const doc = configDoc(plan, state);
   if (sameData(doc.get([key]), value)) return;
-  putChange(plan, { path: state.configPath, before: state.configText, after: doc.setValue([key], value).text });
+  putChange(plan, { path: state.configPath, before: state.configText, after: remember(plan, doc.setValue([key], value)).text });
   plan.summary.push(`set ${key} = ${formatValue(value)} in config.toml`);
 }
 
@@ -187,6 +207,6 @@ export function planMergeTable(plan: Plan, state: HomeState, path: string[], dat
     for (const [k, v] of Object.entries(data)) if (!sameData(current[k], v)) doc = doc.setValue([...path, k], v);
     if (doc === configDoc(plan, state)) return;
   }
-  putChange(plan, { path: state.configPath, before: state.configText, after: doc.text });
+  putChange(plan, { path: state.configPath, before: state.configText, after: remember(plan, doc).text });
   plan.summary.push(`${current === undefined ? 'add' : 'update'} [${path.map(formatKey).join('.')}] in config.toml`);
 }
