@@ -261,6 +261,16 @@ describe('codex 0.169: failures, each caught and explained', () => {
     expect(row.fix).toMatch(/tool support/);
   });
 
+  test('a context too small for codex (the server ends the stream with context_length_exceeded): explained', async () => {
+    f.answer.lms = { fail: { code: 'context_length_exceeded', message: 'Your input exceeds the context window of this model.' } };
+    const r = await cli(v, home, ['test', 'lmstudio-coder', '--json', '--timeout', '30']);
+    expect(r.code).toBe(1);
+    const row = rows(r)['lmstudio-coder']!;
+    expect(row).toMatchObject({ status: 'fail', code: 'context_too_small', reportedProvider: 'lms' });
+    expect(row.fix).toMatch(/context/);
+    expect(responsesCalls(f.lms)).toHaveLength(1);
+  });
+
   test('hosted profiles are not run without --include-hosted; with it they are (a loopback fake marked hosted)', async () => {
     home.write('cloud.config.toml', fileProfile('openai', 'gpt-5.4'));
     const without = await cli(v, home, ['test', 'cloud', 'lmstudio-coder', '--json']);
