@@ -24,7 +24,7 @@ const HOSTILE = 'evil"model\\x:1\u00e9';
 beforeAll(async () => {
   ollama = await startFakeOllama({
     models: [
-      { name: 'gpt-oss:20b', contextLength: 131072, parameterSize: '20.9B' },
+      { name: 'gpt-oss:20b', contextLength: 131072, parameterSize: '20.9B', loaded: true, loadedContextLength: 65536 },
       { name: 'tiny:1b', capabilities: ['completion'], contextLength: 4096 },
       { name: 'nomic-embed-text:latest', capabilities: ['embedding'] },
       { name: HOSTILE, contextLength: 65536 },
@@ -56,7 +56,7 @@ describe.each(Object.keys(CODEX_BINS) as CodexVersion[])('codex %s', (version) =
     const a = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', bin, '--yes', '--json']);
     expect(a.code).toBe(0);
     const ra = parseJson(a);
-    expect(ra.profile).toMatchObject({ name: 'gpt-oss-20b', provider: `ollama-port-${ollama.port}`, layout: LAYOUT_OF[version], model_context_window: 131072 });
+    expect(ra.profile).toMatchObject({ name: 'gpt-oss-20b', provider: `ollama-port-${ollama.port}`, layout: LAYOUT_OF[version], model_context_window: 65536 });
     const b = await cli(['add', 'qwen/qwen3-coder-30b', '--provider', 'lmstudio', '--lmstudio-url', lmstudio.url, '--name', 'coder', '--codex-bin', bin, '--yes']);
     expect(b.code).toBe(0);
 
@@ -91,7 +91,7 @@ test('with CODEX_OSS_BASE_URL pointing at the server, the built-in ollama id is 
   const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes', '--json'], env);
   expect(r.code).toBe(0);
   const file = fs.readFileSync(path.join(sb.codexHome, 'gpt-oss-20b.config.toml'), 'utf8');
-  expect(parse(file)).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 131072 });
+  expect(parse(file)).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536 });
   expect(cfg()).not.toContain('[model_providers.ollama');
   const codex = await detectCodex({ codexBin: CODEX_BINS['0.169'], env: sandboxEnv(sb) });
   const run = await runCodexExec({ codex, codexHome: sb.codexHome, profile: 'gpt-oss-20b', prompt: 'Reply with exactly OK', timeoutMs: 30_000, env: sandboxEnv(sb, env) });

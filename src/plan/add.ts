@@ -4,6 +4,7 @@ import type { HomeState } from '../config/profiles.js';
 import { emptyPlan, type Plan } from '../config/plan.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../providers/discover.js';
+import { ollamaContextFromEnv } from '../providers/hints.js';
 import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import { suggestProfileName } from '../config/naming.js';
@@ -50,9 +51,21 @@ function installHint(provider: ProviderId, model: string): string {
   return provider === 'ollama' ? `ollama pull ${model}` : `lms get ${model}`;
 }
 
-/** The context Codex should assume: what the server runs the model with, else its maximum. */
-export function contextFor(model: ModelRecord | undefined): number | undefined {
-  return model?.runtimeContextLength ?? model?.contextLength;
+/**
+ * The context Codex should assume (`model_context_window`): what the server really runs the
+ * model with. The model's own maximum is not it: a model that is not loaded runs with the
+ * server's default (Ollama: 4096 below 24 GiB of VRAM, or OLLAMA_CONTEXT_LENGTH), and telling
+ * Codex 128k while the server keeps 4k makes the server cut the prompt silently. Unknown:
+ * undefined (nothing is written; discovery's hint says how to raise the server's context).
+ */
+export function contextFor(model: ModelRecord | undefined, env: NodeJS.ProcessEnv = {}): number | undefined {
+  if (!model) return undefined;
+  if (model.runtimeContextLength !== undefined) return model.runtimeContextLength;
+  if (model.provider === 'ollama') {
+    const fromEnv = ollamaContextFromEnv(env);
+    if (fromEnv !== undefined) return model.contextLength !== undefined ? Math.min(fromEnv, model.contextLength) : fromEnv;
+  }
+  return undefined;
 }
 
 function reportFor(discovery: DiscoveryResult | undefined, provider: ProviderId): ProviderReport | undefined {
@@ -104,7 +117,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       if (target.table) planMergeTable(plan, state, ['model_providers', target.id], target.table);
       if (target.remote) plan.warnings.push(`${req.model} runs on ${target.url}: prompts sent with this profile leave this machine.`);
       const extra: Record<string, unknown> = {};
-      const ctx = req.contextWindow === false ? undefined : req.contextWindow ?? contextFor(model);
+      const ctx = req.contextWindow === false ? undefined : req.contextWindow ?? contextFor(model, opts.env);
       if (ctx !== undefined) extra.model_context_window = ctx;
       const existingSame = state.profiles.find((p) => p.provider === target.id && p.model === req.model);
       const name = req.name ?? (existingSame && !opts.force ? existingSame.name : suggestProfileName(req.model, taken));

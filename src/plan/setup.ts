@@ -35,7 +35,7 @@ interface Pick {
 }
 
 function modelLine(m: ModelRecord): string {
-  const facts = [m.parameters, m.quantization, m.sizeBytes ? formatBytes(m.sizeBytes) : undefined, contextFor(m) ? `${contextFor(m)} ctx` : undefined]
+  const facts = [m.parameters, m.quantization, m.sizeBytes ? formatBytes(m.sizeBytes) : undefined, m.contextLength ? `${m.contextLength} ctx max` : undefined]
     .filter(Boolean)
     .join(', ');
   return `${safeText(m.id)}${facts ? chalk.dim(` (${facts})`) : ''}`;
@@ -162,7 +162,7 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
     }
     taken.add(name);
     const model = findModel(pre.discovery?.providers ?? [], pick.provider, pick.model);
-    requests.push({ provider: pick.provider, model: pick.model, name, contextWindow: args.contextWindow ? contextFor(model) ?? false : false });
+    requests.push({ provider: pick.provider, model: pick.model, name, contextWindow: args.contextWindow ? contextFor(model, ctx.env) ?? false : false });
   }
 
   let oss = args.ossProvider;

@@ -23,7 +23,7 @@ export function isEmbeddingOnly(model: Pick<ModelRecord, 'capabilities'>): boole
 }
 
 /** The server environment variable for Ollama's default context, read from our own environment. */
-function ollamaContextFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+export function ollamaContextFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.OLLAMA_CONTEXT_LENGTH?.trim().replace(/^["']+|["']+$/g, '');
   if (!raw || !/^\d+$/.test(raw)) return undefined;
   return Number(raw);

@@ -2,7 +2,7 @@ import { parse } from 'smol-toml';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import { profileNameProblem, suggestProfileName } from '../../../src/config/naming.js';
 import { loadHome } from '../../../src/config/profiles.js';
-import { planProfiles } from '../../../src/plan/add.js';
+import { contextFor, planProfiles } from '../../../src/plan/add.js';
 import { providerTargetFor } from '../../../src/plan/provider-target.js';
 import type { DiscoveryResult, ModelRecord } from '../../../src/providers/types.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
@@ -66,6 +66,7 @@ describe('planning a remote profile (no network: discovery is given)', () => {
     id: 'gpt-oss:120b',
     displayName: 'gpt-oss:120b',
     contextLength: 131072,
+    runtimeContextLength: 65536,
     capabilities: { tools: true, completion: true },
     sources: {},
     hints: [],
@@ -78,13 +79,28 @@ describe('planning a remote profile (no network: discovery is given)', () => {
   test('writes our provider table, the remote template, and warns that prompts leave the machine', async () => {
     const state = await loadHome(home);
     const { plan, profiles } = planProfiles(state, codex, discovery, [{ model: 'gpt-oss:120b', provider: 'ollama' }], { env: {} });
-    expect(profiles[0]).toMatchObject({ name: 'gpt-oss-120b', provider: 'ollama-gpu-box', kind: 'remote', model_context_window: 131072 });
+    expect(profiles[0]).toMatchObject({ name: 'gpt-oss-120b', provider: 'ollama-gpu-box', kind: 'remote', model_context_window: 65536 });
     expect(plan.warnings.join('\n')).toContain('leave this machine');
     const files = Object.fromEntries(plan.changes.map((c) => [c.path.slice(home.length + 1), c.after!]));
     expect(parse(files['config.toml']!)).toEqual({
       model_providers: { 'ollama-gpu-box': { name: 'Ollama on gpu-box:11434', base_url: 'http://gpu-box:11434/v1', wire_api: 'responses' } },
     });
     expect(files['gpt-oss-120b.config.toml']).toContain('on http://gpu-box:11434');
-    expect(parse(files['gpt-oss-120b.config.toml']!)).toEqual({ model_provider: 'ollama-gpu-box', model: 'gpt-oss:120b', model_context_window: 131072 });
+    expect(parse(files['gpt-oss-120b.config.toml']!)).toEqual({ model_provider: 'ollama-gpu-box', model: 'gpt-oss:120b', model_context_window: 65536 });
+  });
+});
+
+describe('model_context_window: what the server runs the model with, never just its maximum', () => {
+  const base: ModelRecord = { provider: 'ollama', id: 'm', displayName: 'm', contextLength: 131072, capabilities: {}, sources: {}, hints: [] };
+  test('loaded (or num_ctx): the runtime context', () => {
+    expect(contextFor({ ...base, runtimeContextLength: 32768 })).toBe(32768);
+    expect(contextFor({ ...base, provider: 'lmstudio', runtimeContextLength: 40960 })).toBe(40960);
+  });
+  test('not loaded: Ollama with OLLAMA_CONTEXT_LENGTH set uses it (capped by the model); otherwise unknown', () => {
+    expect(contextFor(base, { OLLAMA_CONTEXT_LENGTH: '65536' })).toBe(65536);
+    expect(contextFor(base, { OLLAMA_CONTEXT_LENGTH: '262144' })).toBe(131072);
+    expect(contextFor(base, {})).toBeUndefined();
+    expect(contextFor({ ...base, provider: 'lmstudio' }, { OLLAMA_CONTEXT_LENGTH: '65536' })).toBeUndefined();
+    expect(contextFor(undefined)).toBeUndefined();
   });
 });

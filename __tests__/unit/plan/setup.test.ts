@@ -47,7 +47,7 @@ let sb: Sandbox;
 beforeAll(async () => {
   ollama = await startFakeOllama({
     models: [
-      { name: 'gpt-oss:20b', contextLength: 131072 },
+      { name: 'gpt-oss:20b', contextLength: 131072, loaded: true, loadedContextLength: 65536 },
       { name: 'tiny:1b', capabilities: ['completion'], contextLength: 4096 },
       { name: 'nomic-embed-text:latest', capabilities: ['embedding'] },
     ],
@@ -83,7 +83,7 @@ test('the wizard: pick models, name them, choose oss_provider, confirm, write', 
   expect(code).toBe(0);
   expect(p.asked.map((a) => a.kind)).toEqual(['checkbox', 'input', 'input', 'select', 'confirm', 'confirm']);
   expect(p.asked[1]!.default).toBe('gpt-oss-20b');
-  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'fast.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 131072 });
+  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'fast.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536 });
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'coder.config.toml'), 'utf8'))).toMatchObject({ model: 'qwen/qwen3-coder-30b' });
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).oss_provider).toBe('lmstudio');
 });
