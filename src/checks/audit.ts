@@ -365,7 +365,8 @@ export const AUDIT_RULES: AuditRule[] = [
     check: ({ profiles }) =>
       profiles.flatMap(({ profile, provider, probe }) => {
         const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
-        const h = m?.hints.find((x) => x.code === 'MODEL_CONTEXT_SMALL' || x.code === 'CONTEXT_SMALL');
+        // CONTEXT_DEFAULT: not loaded and no server setting seen, so Ollama's 4k default applies.
+        const h = m?.hints.find((x) => ['MODEL_CONTEXT_SMALL', 'CONTEXT_SMALL', 'CONTEXT_DEFAULT'].includes(x.code) && x.level !== 'info');
         if (!m || !h) return [];
         return [{ file: profile.path, line: profile.line, profile: profile.name, message: `\`${m.id}\`: ${h.message}.`, fix: h.fix ?? 'Give the model a larger context.' }];
       }),

@@ -149,6 +149,11 @@ test('model-context-small: the model runs with 4k; 64k: none', async () => {
     expect.objectContaining({ severity: 'warn', message: expect.stringContaining('4k'), fix: expect.stringContaining('OLLAMA_CONTEXT_LENGTH') }),
   ]);
   expect(only(await audit({ 'a.config.toml': P }), 'model-context-small')).toEqual([]);
+  // Not loaded, no num_ctx, no OLLAMA_CONTEXT_LENGTH: the server's 4k default applies.
+  const unknown = (url: string) => probeOf('ollama', url, [model('ollama', 'qwen3:8b', { runtimeContextLength: undefined })]);
+  expect(only(await audit({ 'a.config.toml': P }, { probe: unknown }), 'model-context-small')).toEqual([
+    expect.objectContaining({ severity: 'warn', message: expect.stringContaining('default context'), fix: expect.stringContaining('OLLAMA_CONTEXT_LENGTH') }),
+  ]);
 });
 
 test('context-window-too-large: model_context_window above the model maximum; within: none', async () => {
