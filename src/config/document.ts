@@ -85,15 +85,23 @@ function samePath(a: readonly (string | number)[], b: KeyPath): boolean {
   return a.length === b.length && startsWith(a, b);
 }
 
+/** samePath([...table, ...kv.key], path), without building the joined path. */
+function writtenAt(table: readonly string[], kv: KeyValueInfo, path: KeyPath): boolean {
+  if (table.length + kv.key.length !== path.length) return false;
+  for (let i = 0; i < path.length; i++) if ((i < table.length ? table[i] : kv.key[i - table.length]) !== path[i]) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------- the index
 
 /**
  * The syntax tree parser runs on pieces of about this many characters, each a run of whole
  * tables. Its trees are large and short-lived: parsing a 1 MB file in one piece keeps the whole
  * tree alive and most of the time goes to the garbage collector (and it grows faster than the
- * file); in pieces, each tree dies young and the cost is linear.
+ * file); in pieces, each tree dies young and the cost is linear. Smaller pieces measured
+ * faster down to about 4 KB (1 MB, cold: 16 KB pieces about 350 ms, 4 KB about 265 ms).
  */
-const CHUNK_CHARS = 16 * 1024;
+const CHUNK_CHARS = 4 * 1024;
 
 /** Key/values and tables of [start, end) of `text`, parsed on their own; positions absolute. */
 interface Region {
@@ -488,7 +496,7 @@ export class TomlDocument {
   private definedExplicitly(path: KeyPath): boolean {
     const ix = this.idx();
     if (this.findTable(path)) return true;
-    return [{ path: [] as string[], kvs: ix.topKvs }, ...ix.tables].some((t) => t.kvs.some((kv) => samePath([...t.path, ...kv.key], path)));
+    return ix.topKvs.some((kv) => samePath(kv.key, path)) || ix.tables.some((t) => t.kvs.some((kv) => writtenAt(t.path, kv, path)));
   }
 
   /** Delete, then drop parents that existed only implicitly (no header of their own) and are now empty. */
@@ -629,7 +637,7 @@ export class TomlDocument {
       const value = this.get(prefix);
       if (value === undefined) continue;
       const inlineOrValue = !isPlainTable(value) || this.idx().topKvs.some((kv) => samePath(kv.key, prefix) && kv.inline) ||
-        this.idx().tables.some((t) => t.kvs.some((kv) => kv.inline && samePath([...t.path, ...kv.key], prefix)));
+        this.idx().tables.some((t) => t.kvs.some((kv) => kv.inline && writtenAt(t.path, kv, prefix)));
       if (inlineOrValue) this.refuseShape(prefix, undefined, isPlainTable(value) ? 'an inline table' : 'a plain value');
     }
   }

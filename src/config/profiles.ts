@@ -71,7 +71,10 @@ async function readBytesOrNull(file: string): Promise<Uint8Array | null> {
 
 /** Reads a TOML file; invalid UTF-8 or TOML is recorded in `errors` (text kept, doc null). */
 async function readToml(file: string, errors: TomlSyntaxError[]): Promise<{ text: string; doc: TomlDocument | null } | null> {
-  const bytes = await readBytesOrNull(file);
+  return tomlFrom(await readBytesOrNull(file), file, errors);
+}
+
+function tomlFrom(bytes: Uint8Array | null, file: string, errors: TomlSyntaxError[]): { text: string; doc: TomlDocument | null } | null {
   if (bytes === null) return null;
   let text: string;
   try {
@@ -129,11 +132,15 @@ export async function loadHome(home: string): Promise<HomeState> {
   } catch {
     // No CODEX_HOME yet: nothing to list.
   }
-  for (const entry of entries.sort()) {
-    if (!entry.endsWith(PROFILE_FILE_SUFFIX) || entry.length === PROFILE_FILE_SUFFIX.length) continue;
+  const files = entries.sort().filter((entry) => entry.endsWith(PROFILE_FILE_SUFFIX) && entry.length > PROFILE_FILE_SUFFIX.length);
+  // Read every file at once; parse them in name order (so errors keep their order).
+  const reads = await Promise.allSettled(files.map((entry) => readBytesOrNull(path.join(home, entry))));
+  for (const [i, entry] of files.entries()) {
     const file = path.join(home, entry);
     const name = entry.slice(0, -PROFILE_FILE_SUFFIX.length);
-    const read = await readToml(file, errors);
+    const r = reads[i]!;
+    if (r.status === 'rejected') throw r.reason;
+    const read = tomlFrom(r.value, file, errors);
     if (read === null) continue;
     const { text, doc } = read;
     profileFiles.set(name, { path: file, text, doc });

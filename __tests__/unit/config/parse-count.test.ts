@@ -95,6 +95,23 @@ describe('parser work per edit does not grow with the file', () => {
     expect(windows[2]).toBeLessThan(windows[0]! * 1.2);
   });
 
+  test('loadHome parses config.toml and every NAME.config.toml once with each parser', async () => {
+    const cfg = config(40);
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), cfg);
+    let chars = cfg.length;
+    for (let i = 0; i < 5; i++) {
+      const text = `# profile ${i}\nmodel_provider = "ollama"\nmodel = "m${i}"\n`;
+      fs.writeFileSync(path.join(sb.codexHome, `p${i}.config.toml`), text);
+      chars += text.length;
+    }
+    reset();
+    const state = await loadHome(sb.codexHome);
+    expect(state.profiles.length).toBe(5 + 10); // 5 files, 10 [profiles.*] tables
+    expect(seen.smolCalls).toBe(6);
+    expect(seen.smolChars).toBe(chars);
+    expect(seen.eslintChars).toBe(chars);
+  });
+
   test('add, as the command runs it: config.toml parsed once by each parser, then one smol-toml parse per edit', async () => {
     for (const blocks of [40, 2000]) {
       const text = config(blocks);
