@@ -1,4 +1,4 @@
-import { applyChanges, type ApplyResult, type FileChange } from './safe-write.js';
+import type { ApplyResult, FileChange } from './safe-write.js';
 
 /**
  * What a command will change, computed before anything is written. `--dry-run`, the wizard's
@@ -35,6 +35,8 @@ export function plannedText(plan: Plan, file: string, current: string | null): s
   return existing ? existing.after : current;
 }
 
-export function applyPlan(plan: Plan): Promise<ApplyResult> {
+/** Writes the plan. The writer (lock, atomic replace) is loaded only now: --dry-run never needs it. */
+export async function applyPlan(plan: Plan): Promise<ApplyResult> {
+  const { applyChanges } = await import('./safe-write.js');
   return applyChanges(plan.home, effectiveChanges(plan));
 }
