@@ -265,6 +265,63 @@ export function fakeLmStudio({ latency = 0 } = {}) {
   );
 }
 
+/**
+ * A model server for `codex exec` (the smoke test): GET `routes` (listing endpoints) and POST
+ * /v1/responses answering `text` as a Responses API event stream after `latency` ms.
+ */
+export function fakeModelServer(routes, { text = 'OK', latency = 0 } = {}) {
+  const ev = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const sse = (model) => {
+    const item = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+    const base = { id: 'resp_1', object: 'response', model };
+    return (
+      ev('response.created', { response: { ...base, status: 'in_progress', output: [] } }) +
+      ev('response.output_item.done', { output_index: 0, item }) +
+      ev('response.completed', { response: { ...base, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } })
+    );
+  };
+  const sockets = new Set();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const p = (req.url ?? '/').split('?')[0];
+      if (req.method === 'POST' && p === '/v1/responses') {
+        let model = 'x';
+        try {
+          model = JSON.parse(body).model;
+        } catch {
+          /* keep x */
+        }
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(sse(model));
+        }, latency);
+        return;
+      }
+      const answer = req.method === 'GET' ? routes[p] : undefined;
+      res.writeHead(answer === undefined ? 404 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer ?? { error: 'not found' }));
+    });
+  });
+  server.on('connection', (sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        close: () =>
+          new Promise((done) => {
+            for (const sock of sockets) sock.destroy();
+            server.close(() => done());
+          }),
+      }),
+    ),
+  );
+}
+
 // ---- output ---------------------------------------------------------------------------------
 
 export const fmtMs = (x) => (x === undefined || Number.isNaN(x) ? '-' : x < 10 ? x.toFixed(2) : x.toFixed(0));

@@ -7,16 +7,19 @@
  *   node bench/memory.mjs [--runs N] [--json|--markdown] [--root DIR] [--sizes ...]
  *
  * Scenarios: start-up (`--help`, `list --json` with 20 profiles), discovery (`models --json`,
- * both fake providers up), editing (the cold editor process and the whole `add` process, per
- * config size; see bench/editing.mjs).
+ * both fake providers up), the smoke test (`test --all` over 6 profiles with the real codex, as in
+ * bench/smoke.mjs), editing (the cold editor process and the whole `add` process, per config
+ * size; see bench/editing.mjs).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateConfig } from './gen-config.mjs';
 import {
   BENCH_DIR,
+  REPO_ROOT,
   emit,
   fakeLmStudio,
+  fakeModelServer,
   fakeOllama,
   machine,
   makeSandbox,
@@ -47,6 +50,43 @@ const rss = async (name, run) => {
   return { name, value: stats(xs) };
 };
 
+/**
+ * `test --all --json` over 6 profiles, 3 on each fake provider, with the real codex 0.169 (as
+ * bench/smoke.mjs runs it); skipped when that codex is not installed.
+ */
+async function smokeRss(env) {
+  const codex = path.join(REPO_ROOT, 'node_modules', 'codex-0.169', 'bin', 'codex.js');
+  if (!fs.existsSync(codex)) return [];
+  const ssb = makeSandbox('cp-bench-mem-smoke-');
+  const names = [0, 1, 2].map((i) => `bench-o${i}:8b`);
+  const keys = [0, 1, 2].map((i) => `bench/l${i}`);
+  const ollamaRoutes = {
+    '/api/version': { version: '0.13.5' },
+    '/api/tags': { models: names.map((name) => ({ name, model: name, size: 4e9, digest: 'a'.repeat(64), details: { format: 'gguf', family: 'qwen3', parameter_size: '8B', quantization_level: 'Q4_K_M', context_length: 131072 }, capabilities: ['completion', 'tools'] })) },
+    '/api/ps': { models: names.map((name) => ({ name, model: name, size: 4e9, context_length: 65536 })) },
+  };
+  const lmRoutes = {
+    '/api/v1/models': { models: keys.map((key) => ({ type: 'llm', key, display_name: key, size_bytes: 4e9, params_string: '8B', quantization: { name: 'Q4_K_M', bits_per_weight: 4 }, max_context_length: 131072, loaded_instances: [{ id: key, config: { context_length: 32768 } }], capabilities: { vision: false, trained_for_tool_use: true } })) },
+  };
+  const servers = await Promise.all([fakeModelServer(ollamaRoutes), fakeModelServer(lmRoutes), fakeModelServer({}, { text: 'DECOY' })]);
+  const [o, l, decoy] = servers;
+  try {
+    const table = (id, url) => `[model_providers.${id}]\nname = "${id}"\nbase_url = "${url}/v1"\nwire_api = "responses"\n`;
+    fs.writeFileSync(path.join(ssb.codexHome, 'config.toml'), `model = "decoy-model"\nmodel_provider = "decoy"\n\n${table('decoy', decoy.url)}`);
+    const write = (name, model, id, url) => fs.writeFileSync(path.join(ssb.codexHome, `${name}.config.toml`), `model = "${model}"\nmodel_provider = "${id}"\n\n${table(id, url)}`);
+    names.forEach((m, i) => write(`o${i}`, m, 'ollama-bench', o.url));
+    keys.forEach((m, i) => write(`l${i}`, m, 'lmstudio-bench', l.url));
+    return [
+      await rss('codex-profiles test --all --json (6 profiles, real codex 0.169)', () =>
+        runNode([bin, 'test', '--all', '--json', '--timeout', '60', '--codex-bin', codex], { env: { ...ssb.env, PATH: process.env.PATH ?? '' }, rusage: true }),
+      ),
+    ];
+  } finally {
+    await Promise.all(servers.map((x) => x.close()));
+    ssb.cleanup();
+  }
+}
+
 const results = [];
 const sb = makeSandbox('cp-bench-mem-');
 const ollama = await fakeOllama({ models: [MODEL] });
@@ -62,6 +102,7 @@ try {
       runNode([bin, 'models', '--json', '--ollama-url', ollama.url, '--lmstudio-url', lmstudio.url], { env, rusage: true }),
     ),
   );
+  results.push(...(await smokeRss(env)));
   for (const size of SIZES) {
     const esb = makeSandbox('cp-bench-mem-edit-');
     try {
