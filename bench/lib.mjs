@@ -340,7 +340,8 @@ export function markdownTable(rows) {
   const lines = ['| scenario | median | min-max | unit | ratio | against |', '|---|---:|---:|---|---:|---|'];
   for (const r of rows) {
     const f = r.unit === 'MiB' ? (x) => (x === undefined ? '-' : x.toFixed(0)) : r.unit === 'ms/MB' ? (x) => x.toFixed(0) : fmtMs;
-    lines.push(`| ${r.name} | ${f(r.median)} | ${f(r.min)}-${f(r.max)} | ${r.unit} | ${fmtRatio(r.ratio)} | ${r.against} |`);
+    const range = r.min === undefined ? '' : `${f(r.min)}-${f(r.max)}`;
+    lines.push(`| ${r.name} | ${f(r.median)} | ${range} | ${r.unit} | ${fmtRatio(r.ratio)} | ${r.against} |`);
   }
   return lines.join('\n');
 }
@@ -350,7 +351,8 @@ export function textTable(rows) {
   return rows
     .map((r) => {
       const f = r.unit === 'MiB' || r.unit === 'ms/MB' ? (x) => (x === undefined ? '-' : x.toFixed(0)) : fmtMs;
-      return `  ${r.name.padEnd(w)}  ${f(r.median).padStart(7)} ${r.unit.padEnd(5)} (${f(r.min)}-${f(r.max)})  ${fmtRatio(r.ratio).padStart(7)} ${r.against}`;
+      const range = r.min === undefined ? '' : `(${f(r.min)}-${f(r.max)})`;
+      return `  ${r.name.padEnd(w)}  ${f(r.median).padStart(7)} ${r.unit.padEnd(5)} ${range}  ${fmtRatio(r.ratio).padStart(7)} ${r.against}`;
     })
     .join('\n');
 }
