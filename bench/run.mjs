@@ -152,7 +152,15 @@ process.stdout.write(`\n${machineLine(m)}\n${line(head)}\n${line(w.map((n) => '-
 
 // ---- docs/performance.md --------------------------------------------------------------------
 
-const get = (id) => outcomes.find((o) => o.script.id === id && o.rows);
+const oldDoc = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '';
+/** This run's rows of a script; for a script not run now (--only), the rows its section holds. */
+const get = (id) => {
+  const o = outcomes.find((x) => x.script.id === id && x.rows);
+  if (o) return o;
+  const script = SCRIPTS.find((x) => x.id === id);
+  const section = oldDoc.split(/^## /m).find((p) => p.startsWith(`${script.heading}\n`));
+  return section ? { rows: parseMarkdownRows(section) } : undefined;
+};
 const findRow = (id, pred) => get(id)?.rows.find(pred);
 
 /** Targets of issue 8, judged on this run's figures. */
@@ -230,7 +238,7 @@ function splitSections(text) {
 }
 
 if (!argv.includes('--no-write') && !args.get('--root')) {
-  const old = fs.existsSync(DOC) ? splitSections(fs.readFileSync(DOC, 'utf8')) : { preamble: '', sections: [] };
+  const old = splitSections(oldDoc);
   const byHeading = new Map(old.sections.map((s) => [s.heading, s.body]));
   const out = [];
   const summary = summaryRows();
