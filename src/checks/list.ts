@@ -5,7 +5,8 @@ import { EXIT_OK } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 
 export async function runList(ctx: CommandContext): Promise<number> {
-  const state = await loadHome(ctx.opts.codexHome);
+  // Reading only: the syntax tree is built only where a line is listed (see LoadOptions).
+  const state = await loadHome(ctx.opts.codexHome, { index: 'lazy' });
   const report = {
     codexHome: state.home,
     configPath: state.configPath,

@@ -299,6 +299,9 @@ function deriveIndex(o: Origin, text: string, file: string): Index {
   return { lineStarts, commentLines, topKvs: ws === 0 ? region.topKvs : p.topKvs, tables };
 }
 
+/** A local date as TOML writes it (also inside date-times), wherever it appears in the text. */
+const DATE_LIKE = /\d{4}-\d{2}-\d{2}/;
+
 export class TomlDocument {
   private index?: Index;
   private cachedData?: TomlTable;
@@ -313,13 +316,29 @@ export class TomlDocument {
     this.cachedData = data;
   }
 
-  /** Refuses invalid TOML with file:line:col. */
-  static parse(text: string, file: string): TomlDocument {
+  /**
+   * Refuses invalid TOML with file:line:col.
+   *
+   * The syntax tree is needed for any edit, and its parser also catches what smol-toml lets
+   * through (February 30th): by default it is built now, so invalid files are refused up front.
+   * `index: 'lazy'` (reading only, e.g. `list`) builds it on first use (lineOf, an edit, or
+   * checkSyntax) instead, unless the text holds anything like a date: over toml-test's invalid
+   * files, days that do not exist are the only thing smol-toml accepts and the syntax tree
+   * refuses, so such a text is checked by both parsers at once and refused exactly as by default.
+   */
+  static parse(text: string, file: string, opts: { index?: 'eager' | 'lazy' } = {}): TomlDocument {
     const doc = new TomlDocument(file, text, parseToml(text, file));
-    // The syntax tree is needed for any edit, and its parser also catches what smol-toml lets
-    // through (e.g. February 30th): build it now so invalid files are refused up front.
-    doc.idx();
+    if (opts.index !== 'lazy' || DATE_LIKE.test(text)) doc.idx();
     return doc;
+  }
+
+  /**
+   * Builds the syntax tree index now when it is not built yet, refusing (TomlSyntaxError) what its
+   * parser refuses. Documents parsed eagerly have it already.
+   */
+  checkSyntax(): this {
+    this.idx();
+    return this;
   }
 
   static empty(file: string): TomlDocument {

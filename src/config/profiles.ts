@@ -69,12 +69,36 @@ async function readBytesOrNull(file: string): Promise<Uint8Array | null> {
   }
 }
 
-/** Reads a TOML file; invalid UTF-8 or TOML is recorded in `errors` (text kept, doc null). */
-async function readToml(file: string, errors: TomlSyntaxError[]): Promise<{ text: string; doc: TomlDocument | null } | null> {
-  return tomlFrom(await readBytesOrNull(file), file, errors);
+/**
+ * How loadHome parses: 'eager' (the default) builds every document's syntax tree index up front,
+ * as editing needs; 'lazy' is for commands that only read (`list`), see TomlDocument.parse. Both
+ * record exactly the same errors and give the same profiles and lines.
+ */
+export interface LoadOptions {
+  index?: 'eager' | 'lazy';
 }
 
-function tomlFrom(bytes: Uint8Array | null, file: string, errors: TomlSyntaxError[]): { text: string; doc: TomlDocument | null } | null {
+/**
+ * Reads a TOML file; invalid UTF-8 or TOML is recorded in `errors` (text kept, doc null).
+ * `needsIndex`: a lazily parsed document that will be asked for lines gets its index (and the
+ * syntax tree's check) here, where a refusal is recorded like any other.
+ */
+async function readToml(
+  file: string,
+  errors: TomlSyntaxError[],
+  opts: LoadOptions,
+  needsIndex?: (doc: TomlDocument) => boolean,
+): Promise<{ text: string; doc: TomlDocument | null } | null> {
+  return tomlFrom(await readBytesOrNull(file), file, errors, opts, needsIndex);
+}
+
+function tomlFrom(
+  bytes: Uint8Array | null,
+  file: string,
+  errors: TomlSyntaxError[],
+  opts: LoadOptions,
+  needsIndex?: (doc: TomlDocument) => boolean,
+): { text: string; doc: TomlDocument | null } | null {
   if (bytes === null) return null;
   let text: string;
   try {
@@ -85,12 +109,19 @@ function tomlFrom(bytes: Uint8Array | null, file: string, errors: TomlSyntaxErro
     // Lossy text only for display; such a file is never edited (doc stays null).
     return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), doc: null };
   }
-  return { text, doc: parseOrRecord(text, file, errors) };
+  return { text, doc: parseOrRecord(text, file, errors, opts, needsIndex) };
 }
 
-function parseOrRecord(text: string, file: string, errors: TomlSyntaxError[]): TomlDocument | null {
+function parseOrRecord(
+  text: string,
+  file: string,
+  errors: TomlSyntaxError[],
+  opts: LoadOptions,
+  needsIndex?: (doc: TomlDocument) => boolean,
+): TomlDocument | null {
   try {
-    return TomlDocument.parse(text, file);
+    const doc = TomlDocument.parse(text, file, { index: opts.index });
+    return needsIndex?.(doc) ? doc.checkSyntax() : doc;
   } catch (err) {
     if (err instanceof TomlSyntaxError) {
       errors.push(err);
@@ -100,10 +131,11 @@ function parseOrRecord(text: string, file: string, errors: TomlSyntaxError[]): T
   }
 }
 
-export async function loadHome(home: string): Promise<HomeState> {
+export async function loadHome(home: string, opts: LoadOptions = {}): Promise<HomeState> {
   const errors: TomlSyntaxError[] = [];
   const cfgPath = configPath(home);
-  const cfg = await readToml(cfgPath, errors);
+  // [profiles.*] tables are listed with their line: that takes config.toml's index.
+  const cfg = await readToml(cfgPath, errors, opts, (doc) => doc.get(['profiles']) !== undefined);
   const configText = cfg?.text ?? null;
   const config = cfg?.doc ?? null;
   const profiles: Profile[] = [];
@@ -140,7 +172,7 @@ export async function loadHome(home: string): Promise<HomeState> {
     const name = entry.slice(0, -PROFILE_FILE_SUFFIX.length);
     const r = reads[i]!;
     if (r.status === 'rejected') throw r.reason;
-    const read = tomlFrom(r.value, file, errors);
+    const read = tomlFrom(r.value, file, errors, opts);
     if (read === null) continue;
     const { text, doc } = read;
     profileFiles.set(name, { path: file, text, doc });
@@ -161,10 +193,13 @@ export async function loadHome(home: string): Promise<HomeState> {
   };
 }
 
-/** config.toml as an editable document, refusing (with file:line:col) when it is not valid TOML. */
+/**
+ * config.toml as an editable document, refusing (with file:line:col) when it is not valid TOML.
+ * A document read lazily is checked by the syntax tree here, before any edit.
+ */
 export function editableConfig(state: HomeState): TomlDocument {
   if (state.configText === null) return TomlDocument.empty(state.configPath);
-  if (state.config) return state.config;
+  if (state.config) return state.config.checkSyntax();
   throw state.errors.find((e) => e.file === state.configPath) ?? new Error(`${state.configPath} could not be read`);
 }
 
@@ -172,6 +207,6 @@ export function editableConfig(state: HomeState): TomlDocument {
 export function editableProfileFile(state: HomeState, name: string): TomlDocument | null {
   const entry = state.profileFiles.get(name);
   if (!entry) return null;
-  if (entry.doc) return entry.doc;
+  if (entry.doc) return entry.doc.checkSyntax();
   throw state.errors.find((e) => e.file === entry.path) ?? new Error(`${entry.path} could not be read`);
 }

@@ -112,6 +112,29 @@ describe('parser work per edit does not grow with the file', () => {
     expect(seen.eslintChars).toBe(chars);
   });
 
+  test('loadHome for reading only (list): no syntax tree for profile files, config.toml only for its [profiles.*] lines', async () => {
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), '# bench\nmodel = "gpt-5"\noss_provider = "ollama"\n\n[model_providers.x]\nname = "x"\n');
+    let chars = 0;
+    for (let i = 0; i < 20; i++) {
+      const text = `# profile ${i}\nmodel_provider = "ollama"\nmodel = "m${i}"\n`;
+      fs.writeFileSync(path.join(sb.codexHome, `p${i}.config.toml`), text);
+      chars += text.length;
+    }
+    reset();
+    let state = await loadHome(sb.codexHome, { index: 'lazy' });
+    expect(state.profiles.length).toBe(20);
+    expect(seen.smolCalls).toBe(21);
+    expect(seen.eslintCalls).toBe(0);
+
+    const cfg = config(40); // with [profiles.*] tables: their lines take config.toml's syntax tree
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), cfg);
+    reset();
+    state = await loadHome(sb.codexHome, { index: 'lazy' });
+    expect(state.profiles.filter((p) => p.layout === 'table').every((p) => p.line! > 1)).toBe(true);
+    expect(seen.smolChars).toBe(cfg.length + chars);
+    expect(seen.eslintChars).toBe(cfg.length);
+  });
+
   test('add, as the command runs it: config.toml parsed once by each parser, then one smol-toml parse per edit', async () => {
     for (const blocks of [40, 2000]) {
       const text = config(blocks);
