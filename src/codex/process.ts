@@ -4,10 +4,14 @@
  * (`vendor/<triple>/.../codex`) as its child; killing only the wrapper leaves the native process
  * running (seen). So on POSIX the child gets its own process group (`detached`) and we signal the
  * group; on Windows `taskkill /T /F` ends the tree.
+ *
+ * Plain `node:child_process`, not execa: execa costs about 100 ms to import (measured on the
+ * 2-CPU bench machine), paid by every command that detects or runs codex, and nothing here needs
+ * more than spawn, pipes and the exit event.
  */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { execa, execaSync } from 'execa';
 
 const isWindows = process.platform === 'win32';
 
@@ -61,7 +65,7 @@ let handlersInstalled = false;
 function killTreeSync(pid: number): void {
   try {
     if (isWindows) {
-      execaSync('taskkill', ['/T', '/F', '/PID', String(pid)], { reject: false, windowsHide: true, stdio: 'ignore' });
+      spawnSync('taskkill', ['/T', '/F', '/PID', String(pid)], { windowsHide: true, stdio: 'ignore' });
     } else {
       process.kill(-pid, 'SIGKILL');
     }
@@ -99,7 +103,11 @@ function removeHandlers(): void {
 /** Sends `signal` to the whole tree (POSIX: the process group; Windows: taskkill /T /F). */
 export async function killTree(pid: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (isWindows) {
-    await execa('taskkill', ['/T', '/F', '/PID', String(pid)], { reject: false, windowsHide: true, stdio: 'ignore' });
+    await new Promise<void>((resolve) => {
+      const child = spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { windowsHide: true, stdio: 'ignore' });
+      child.once('error', () => resolve());
+      child.once('close', () => resolve());
+    });
     return;
   }
   try {
@@ -154,18 +162,30 @@ export async function runTree(opts: TreeRunOptions): Promise<TreeRunResult> {
     return { exitCode: null, stdout, stderr, timedOut, aborted: true, durationMs: 0 };
   }
 
-  const sub = execa(opts.file, opts.args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: false,
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    buffer: false,
-    detached: !isWindows,
-    cleanup: false,
-    reject: false,
-    windowsHide: true,
+  let sub: ChildProcess;
+  let spawnError: { code?: string; message: string } | undefined;
+  try {
+    sub = spawn(opts.file, opts.args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: !isWindows,
+      windowsHide: true,
+    });
+  } catch (err) {
+    // Invalid arguments (e.g. a NUL byte) throw instead of emitting 'error'.
+    const e = err as NodeJS.ErrnoException;
+    return { exitCode: null, stdout, stderr, timedOut, aborted, durationMs: Date.now() - started, spawnError: { code: e.code, message: e.message } };
+  }
+  // Settles when the process has ended and its pipes are closed ('close'), or when it could not
+  // be started ('error' without a pid; 'close' may or may not follow).
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    sub.once('close', (code, signal) => resolve({ code, signal }));
+    sub.on('error', (err: NodeJS.ErrnoException) => {
+      if (sub.pid !== undefined) return; // e.g. a failed kill(); the process runs on
+      spawnError = { code: err.code, message: err.message };
+      resolve({ code: null, signal: null });
+    });
   });
   const pid = sub.pid;
   sub.stdout?.setEncoding('utf8');
@@ -188,7 +208,7 @@ export async function runTree(opts: TreeRunOptions): Promise<TreeRunResult> {
         return;
       }
       await killTree(pid, 'SIGTERM');
-      const ended = await Promise.race([sub.then(() => true), delay(opts.killGraceMs ?? 1000).then(() => false)]);
+      const ended = await Promise.race([closed.then(() => true), delay(opts.killGraceMs ?? 1000).then(() => false)]);
       if (!ended) await killTree(pid, 'SIGKILL');
     })().then(() => {
       // A descendant that left the group could keep our pipes open; do not wait for it forever.
@@ -214,15 +234,13 @@ export async function runTree(opts: TreeRunOptions): Promise<TreeRunResult> {
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const result = await sub;
+    const result = await closed;
     if (stopping) await stopping;
     // The native child inherits the wrapper's pipes; make sure nothing of the group survives a
     // wrapper that exited on its own while we were stopping it.
     if ((timedOut || aborted) && pid !== undefined) await killTree(pid, 'SIGKILL');
-    const failed = result.failed && result.exitCode === undefined && !result.isTerminated;
-    const err = failed ? (result as unknown as { code?: string; originalMessage?: string; shortMessage?: string }) : undefined;
     return {
-      exitCode: result.exitCode ?? null,
+      exitCode: result.code,
       signal: result.signal ?? undefined,
       stdout,
       stderr,
@@ -230,7 +248,7 @@ export async function runTree(opts: TreeRunOptions): Promise<TreeRunResult> {
       aborted,
       durationMs: Date.now() - started,
       pid,
-      spawnError: err ? { code: err.code, message: err.originalMessage ?? err.shortMessage ?? 'could not start' } : undefined,
+      spawnError,
     };
   } finally {
     if (timer) clearTimeout(timer);
