@@ -2,28 +2,21 @@ import yargs from 'yargs';
 import chalk from 'chalk';
 import { commands } from './commands/index.js';
 import { takeExitCode, type GlobalArgs } from './commands/shared.js';
-import { CliError, EXIT_USAGE, errorMessage } from './errors.js';
+import { EXIT_USAGE } from './errors.js';
+import { reportError } from './report-error.js';
 import { configureColor } from './ui/output.js';
 import { VERSION } from './version.js';
 
-function wantsJson(args: string[]): boolean {
-  return args.includes('--json');
+/**
+ * Help is wrapped at the terminal's width, at most 110 columns; 100 when stdout is not a terminal.
+ * bin/codex-profiles.js serves the help rendered at build time (scripts/render-help.mjs) only when
+ * this gives one of the widths it was rendered at.
+ */
+export function helpWidth(columns: number | undefined = process.stdout.columns): number {
+  return Math.min(110, columns || 100);
 }
 
-function reportError(err: unknown, args: string[]): number {
-  const code = err instanceof CliError ? err.exitCode : EXIT_USAGE;
-  const message = errorMessage(err);
-  const hint = err instanceof CliError ? err.hint : undefined;
-  if (wantsJson(args)) {
-    process.stdout.write(JSON.stringify({ ok: false, error: { message, hint, exitCode: code } }, null, 2) + '\n');
-  } else {
-    process.stderr.write(`${chalk.red('error:')} ${message}\n`);
-    if (hint) process.stderr.write(`${hint}\n`);
-  }
-  return code;
-}
-
-export function buildParser(args: string[]) {
+export function buildParser(args: string[], width: number = helpWidth()) {
   let parser = yargs(args)
     .scriptName('codex-profiles')
     .usage('$0 <command> [options]\n\nSet up and audit OpenAI Codex CLI profiles for local models (Ollama, LM Studio).')
@@ -45,7 +38,7 @@ export function buildParser(args: string[]) {
     .alias('h', 'help')
     .version(VERSION)
     .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error.\nDocs: https://www.npmjs.com/package/codex-profiles')
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(width)
     .fail(false);
   for (const command of commands) parser = parser.command(command);
   return parser.completion('completion', 'Print a shell completion script (bash/zsh)');

@@ -1,0 +1,24 @@
+import chalk from 'chalk';
+import { CliError, EXIT_USAGE, errorMessage } from './errors.js';
+
+function wantsJson(args: string[]): boolean {
+  return args.includes('--json');
+}
+
+/**
+ * A failed command: one JSON document on stdout with --json, else `error:` and the hint on
+ * stderr. Returns the exit code. Shared by main() and the fast path of `list` (src/fast-list.ts),
+ * which must not load yargs.
+ */
+export function reportError(err: unknown, args: string[]): number {
+  const code = err instanceof CliError ? err.exitCode : EXIT_USAGE;
+  const message = errorMessage(err);
+  const hint = err instanceof CliError ? err.hint : undefined;
+  if (wantsJson(args)) {
+    process.stdout.write(JSON.stringify({ ok: false, error: { message, hint, exitCode: code } }, null, 2) + '\n');
+  } else {
+    process.stderr.write(`${chalk.red('error:')} ${message}\n`);
+    if (hint) process.stderr.write(`${hint}\n`);
+  }
+  return code;
+}
