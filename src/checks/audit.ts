@@ -13,6 +13,7 @@
  */
 import chalk from 'chalk';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
@@ -590,7 +591,7 @@ export interface AuditArgs {
 
 export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { probe?: ProbeFn } = {}): Promise<number> {
   const timeoutMs = parseTimeoutSeconds(args.timeout);
-  const [state, codex] = await Promise.all([loadHome(ctx.opts.codexHome), detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env })]);
+  const [state, codex] = await Promise.all([loadHome(ctx.opts.codexHome), detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) })]);
   for (const w of codex.warnings) ctx.out.warn(w);
   const cache = new ProbeCache(deps.probe ?? ((url, kind) => probeServer(url, kind, { env: ctx.env })));
   const probe: ProbeFn = (url, kind) => cache.get(url, kind);

@@ -13,6 +13,7 @@
 import chalk from 'chalk';
 import fs from 'node:fs/promises';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
@@ -335,7 +336,7 @@ export interface DoctorArgs {
 }
 
 export async function runDoctor(args: DoctorArgs, ctx: CommandContext, deps: { probe?: DoctorProbe } = {}): Promise<number> {
-  const [codex, state] = await Promise.all([detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env }), loadHome(ctx.opts.codexHome)]);
+  const [codex, state] = await Promise.all([detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env), refreshCache: true }), loadHome(ctx.opts.codexHome)]);
   const source = args.codexHomeFlag !== undefined ? '--codex-home' : ctx.env.CODEX_HOME?.trim() ? 'CODEX_HOME' : 'default';
   const exists = await fs.stat(ctx.opts.codexHome).then((s) => s.isDirectory(), () => false);
   const probe: DoctorProbe = deps.probe ?? ((url, kind, useCli) => probeServer(url, kind, { env: ctx.env, useCli }));

@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import type { CommandContext } from '../commands/shared.js';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import { userCacheDir } from '../codex/detect-cache.js';
 import {
   parseRenames,
   planMigration,
@@ -110,7 +111,7 @@ function printReport(ctx: CommandContext, report: MigrationReport): void {
 
 export async function runMigrate(ctx: CommandContext, args: MigrateArgs, deps: MigrateDeps = {}): Promise<number> {
   const renames = parseRenames(args.rename);
-  const codex = await detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env });
+  const codex = await detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
   const { to, why } = chooseTarget(args, codex);
   const state = await loadHome(ctx.opts.codexHome);
 

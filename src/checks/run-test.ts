@@ -5,6 +5,7 @@
  */
 import chalk from 'chalk';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
@@ -119,7 +120,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   if (names.length > 0 && args.all) throw new UsageError('name profiles or pass --all, not both');
   const timeoutMs = parseTimeoutSeconds(args.timeout);
   // Detection (two short codex runs) overlaps with reading the config.
-  const detecting = detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env });
+  const detecting = detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
   detecting.catch(() => undefined);
   const state = await loadHome(ctx.opts.codexHome);
   throwOnSyntaxErrors(state);

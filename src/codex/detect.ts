@@ -12,6 +12,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { detectionKey, readCachedFacts, writeCachedFacts, type CachedFacts } from './detect-cache.js';
 import { launchCommand, runTree } from './process.js';
 import { envValue, findOnPath } from '../system/which.js';
 
@@ -44,6 +45,13 @@ export interface DetectOptions {
   env?: NodeJS.ProcessEnv;
   /** Per command. Default 20000. */
   timeoutMs?: number;
+  /**
+   * Keep the facts on disk in this folder (`userCacheDir(env)`, src/codex/detect-cache.ts), so
+   * that the next command need not start codex; none: detect every time (per process cache only).
+   */
+  cacheDir?: string;
+  /** Detect even when the disk cache has the binary, and store the result (doctor). */
+  refreshCache?: boolean;
 }
 
 /** 0.134.0: `-p` reads `NAME.config.toml`. */
@@ -179,6 +187,11 @@ async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
     );
   }
   const launch = await launchCommand(bin);
+  const cacheKey = opts.cacheDir !== undefined ? await detectionKey(bin, launch) : undefined;
+  if (cacheKey && opts.cacheDir !== undefined && !opts.refreshCache) {
+    const facts = await readCachedFacts(opts.cacheDir, cacheKey.key);
+    if (facts) return { found: true, bin, ...facts };
+  }
   const run = (args: string[]) =>
     runTree({ file: launch.file, args: [...launch.prefixArgs, ...args], env, timeoutMs });
   const [ver, help] = await Promise.all([run(['--version']), run(['exec', '--help'])]);
@@ -198,9 +211,7 @@ async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
   if (!version) warnings.push(`could not read a version from "${lastLine(ver.stdout)}".`);
   const helpText = help.exitCode === 0 && !help.timedOut ? help.stdout : undefined;
   const facts = parseExecHelp(helpText, version);
-  return {
-    found: true,
-    bin,
+  const detected: CachedFacts = {
     version,
     layout: facts.layout,
     profileFlag: facts.profileFlag,
@@ -209,6 +220,11 @@ async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
     ephemeral: facts.ephemeral,
     warnings: [...warnings, ...facts.warnings],
   };
+  // Only a clean detection is kept: a help that failed or timed out may work next time.
+  if (cacheKey && opts.cacheDir !== undefined && version !== undefined && helpText !== undefined) {
+    await writeCachedFacts(opts.cacheDir, cacheKey.key, cacheKey.real, detected);
+  }
+  return { found: true, bin, ...detected };
 }
 
 function lastLine(text: string): string {
@@ -219,7 +235,8 @@ function lastLine(text: string): string {
 /**
  * Finds codex (`--codex-bin`, else PATH) and reads its version and profile era from
  * `codex --version` and `codex exec --help`. Absent codex gives `found: false`, layout 'file'
- * and a warning. Results are cached per process (by binary and PATH).
+ * and a warning. Results are cached per process (by binary and PATH), and on disk with
+ * `cacheDir` (by the binary's identity; see src/codex/detect-cache.ts).
  */
 export function detectCodex(opts: DetectOptions = {}): Promise<CodexInfo> {
   const env = opts.env ?? process.env;

@@ -1,4 +1,5 @@
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
 import { discover } from '../providers/discover.js';
@@ -31,7 +32,7 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
   if (flags.discover && process.stderr.isTTY && !ctx.opts.json) ctx.out.note('Looking at Codex and the local model servers…');
   const [state, codex, discovery] = await Promise.all([
     loadHome(ctx.opts.codexHome),
-    detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env }),
+    detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) }),
     flags.discover
       ? discover({ providers: flags.providers, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, timeoutMs: flags.timeoutMs, env: ctx.env })
       : Promise.resolve(undefined),

@@ -23,6 +23,7 @@ import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import type { CommandContext } from '../commands/shared.js';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import { userCacheDir } from '../codex/detect-cache.js';
 import { runCodexExec, type ExecOptions, type ExecResult, type FailureCode } from '../codex/exec.js';
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
 import { CliError, ConfigError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
@@ -540,7 +541,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   }
   const { text: prompt, source } = await readPrompt(opts);
 
-  const codex = await (deps.detect ?? detectCodex)({ codexBin: ctx.opts.codexBin, env: ctx.env });
+  const codex = await (deps.detect ?? detectCodex)({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
   if (!codex.found) {
     throw new CliError(`Cannot compare: ${codex.warnings[0] ?? 'codex was not found.'}`, EXIT_USAGE, 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.');
   }
