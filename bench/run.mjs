@@ -189,10 +189,13 @@ function summaryRows() {
 
 const PROSE = {
   startup:
-    'Process start to exit of the built CLI in a temporary home (`node bench/startup.mjs`). Every ' +
-    'round runs each command once, in turn, so load from other processes hits them alike; the ratio ' +
-    'is against `node -e 0` from the same rounds. `list --json` reads 20 `NAME.config.toml` files ' +
-    'and a small config.toml.',
+    'Process start to exit of the built CLI as a user runs it (`node bin/codex-profiles.js ...`, stdout a ' +
+    'pipe, no locale set) in a temporary home (`node bench/startup.mjs`). Every round runs each command ' +
+    'once, in turn, so load from other processes hits them alike; the ratio is against `node -e 0` from ' +
+    'the same rounds. `list --json` reads 20 `NAME.config.toml` files and a small config.toml. Help and ' +
+    'the version are served from dist/help.json and `list` runs without yargs (bin/codex-profiles.js); ' +
+    'the rows marked "yargs path" run the same commands with `CODEX_PROFILES_NO_FAST_PATH=1`, which is ' +
+    'also what every other command pays to start.',
   editing:
     'Adding a profile to generated config.toml files (`node bench/editing.mjs`; bench/gen-config.mjs: ' +
     'tables of every family with comments above and inside, strings, arrays, inline tables). Codex is a ' +
