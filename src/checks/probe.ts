@@ -35,6 +35,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** Allow the `ollama list` / `lms ls` fallbacks when the server is down (default false). */
   useCli?: boolean;
+  /** Cancels the probe's requests (a probe started early and no longer needed). */
+  signal?: AbortSignal;
 }
 
 export type ProbeFn = (url: string, kind: ServerKind) => Promise<ServerProbe>;
@@ -61,6 +63,7 @@ export async function probeServer(url: string, kind: ServerKind, opts: ProbeOpti
       timeoutMs: opts.timeoutMs ?? 2000,
       useCli: opts.useCli ?? false,
       env: opts.env,
+      signal: opts.signal,
     });
     const report = result.providers[0];
     if (!report) continue;

@@ -7,11 +7,12 @@ import chalk from 'chalk';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
-import { loadHome, type HomeState } from '../config/profiles.js';
+import type { HomeState } from '../config/profiles.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
 import { renderTable } from '../ui/table.js';
-import { DEFAULT_SMOKE_TIMEOUT_MS, runSmoke, type SmokeReport, type SmokeResult } from './smoke.js';
+import { DEFAULT_SMOKE_TIMEOUT_MS } from './smoke-defaults.js';
+import type { SmokeReport, SmokeResult } from './smoke.js';
 
 export interface TestArgs {
   names?: string[];
@@ -119,9 +120,18 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   const names = (args.names ?? []).map(String);
   if (names.length > 0 && args.all) throw new UsageError('name profiles or pass --all, not both');
   const timeoutMs = parseTimeoutSeconds(args.timeout);
-  // Detection (two short codex runs) overlaps with reading the config.
+  // Detection first: from the disk cache it is a few file reads; otherwise two short codex runs,
+  // which loading the rest of the code, reading the config and the first probes overlap.
   const detecting = detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
-  detecting.catch(() => undefined);
+  let detected = false;
+  detecting.then(
+    () => (detected = true),
+    () => (detected = true),
+  );
+  const [{ loadHome }, { createProbes, runSmoke, selectNames, startEarlyProbes }] = await Promise.all([
+    import('../config/profiles.js'),
+    import('./smoke.js'),
+  ]);
   const state = await loadHome(ctx.opts.codexHome);
   throwOnSyntaxErrors(state);
   if (names.length === 0 && !args.all) {
@@ -131,8 +141,19 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
       known.length > 0 ? `Profiles in ${state.home}: ${known.join(', ')}` : `There are no profiles in ${state.home} yet (codex-profiles add).`,
     );
   }
-  const codex = await detecting;
-  requireCodex(codex);
+  // While codex is still being detected, the servers the profiles clearly need are probed
+  // already (read-only); probes nobody needed are cancelled at the end.
+  const early = new AbortController();
+  const probes = createProbes({ env: ctx.env }, {}, early.signal);
+  if (!detected) startEarlyProbes(probes, state, selectNames(state, names, args.all), ctx.env);
+  let codex: CodexInfo;
+  try {
+    codex = await detecting;
+    requireCodex(codex);
+  } catch (err) {
+    early.abort();
+    throw err;
+  }
   for (const w of codex.warnings) ctx.out.warn(w);
 
   const live = new LiveProgress({
@@ -152,6 +173,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
       all: Boolean(args.all),
       includeHosted: Boolean(args.includeHosted),
       timeoutMs,
+      probes,
       progress: {
         start: (r) => live.start(r.name, `${r.name}  ${[r.provider, r.model].filter(Boolean).join(' ')}`),
         end: (r) => {
@@ -162,6 +184,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
     });
   } finally {
     live.stop();
+    early.abort();
   }
 
   if (ctx.opts.json) {

@@ -27,13 +27,14 @@ import { isValidProfileName, profileFilePath, type HomeState, type Profile } fro
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
 import { formatTokens } from '../providers/hints.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
-import { effectiveProvider, type EffectiveProvider } from './provider-of.js';
+import { effectiveProvider, type EffectiveProvider, type ServerKind } from './provider-of.js';
 import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, ProbeCache, probeServer, type ProbeFn, type ServerProbe } from './probe.js';
+import { DEFAULT_SMOKE_TIMEOUT_MS } from './smoke-defaults.js';
+
+export { DEFAULT_SMOKE_TIMEOUT_MS };
 
 export const SMOKE_PROMPT = 'Reply with exactly OK';
 export const EXPECTED_ANSWER = 'OK';
-/** Per run; a cold model can take a while to load. */
-export const DEFAULT_SMOKE_TIMEOUT_MS = 120_000;
 
 /**
  * - `pass`: codex answered exactly OK through the profile's provider and model;
@@ -108,6 +109,8 @@ export interface SmokeOptions {
   progress?: SmokeProgress;
   /** Per HTTP request of the pre-check probes (default 2000). */
   probeTimeoutMs?: number;
+  /** Probes already started (`createProbes`, `startEarlyProbes`); default: a new cache. */
+  probes?: ProbeCache;
 }
 
 /** Seams for unit tests: the codex runner and the server probe. */
@@ -482,6 +485,45 @@ export function summarize(results: SmokeResult[]): SmokeSummary {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Probes started before codex is known
+
+/** The probe cache of one test: one probe per server URL, shared by its queue. */
+export function createProbes(opts: Pick<SmokeOptions, 'env' | 'probeTimeoutMs'>, deps: Pick<SmokeDeps, 'probe'> = {}, signal?: AbortSignal): ProbeCache {
+  return new ProbeCache(deps.probe ?? ((url, kind) => probeServer(url, kind, { env: opts.env, timeoutMs: opts.probeTimeoutMs, signal })));
+}
+
+/**
+ * The servers whose pre-checks may start while codex is still being detected. Which profile codex
+ * reads depends on codex, so only profiles that every codex from 0.131 reads the same way count:
+ * a name with a `NAME.config.toml` and no `[profiles.NAME]` table, a valid name, no legacy
+ * `profile =` selector, and the checks that do not depend on codex passed (config codex accepts, a
+ * known provider, a model, a local server). Only codex <= 0.130, which cannot read profile files,
+ * skips such a profile after its server was probed (a read-only listing, like every probe).
+ */
+export function earlyProbeTargets(state: HomeState, names: readonly string[], env: NodeJS.ProcessEnv): Array<{ url: string; kind: ServerKind }> {
+  const out = new Map<string, ServerKind>();
+  if (state.profileSelector !== undefined) return [];
+  for (const name of names) {
+    const candidates = state.profiles.filter((p) => p.name === name);
+    const profile = candidates[0];
+    if (candidates.length !== 1 || !profile || profile.layout !== 'file' || !isValidProfileName(name)) continue;
+    if (configRejection(state, profile)) continue;
+    const provider = effectiveProvider(state, profile, env);
+    const url = provider.serverUrl?.replace(/\/+$/, '');
+    if (!provider.defined || provider.hosted || provider.model === undefined || url === undefined || out.has(url)) continue;
+    out.set(url, provider.kind);
+  }
+  return [...out].map(([url, kind]) => ({ url, kind }));
+}
+
+/** Starts the probes of `earlyProbeTargets` in `probes` (their results are awaited by runSmoke). */
+export function startEarlyProbes(probes: ProbeCache, state: HomeState, names: readonly string[], env: NodeJS.ProcessEnv): number {
+  const targets = earlyProbeTargets(state, names, env);
+  for (const t of targets) void probes.get(t.url, t.kind);
+  return targets.length;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole test
 
 /** The queue a profile runs in: its server's (or hosted id's); a profile that cannot run: its own. */
@@ -495,7 +537,7 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
   const now = deps.now ?? Date.now;
   const started = now();
   const exec = deps.exec ?? runCodexExec;
-  const probes = new ProbeCache(deps.probe ?? ((url, kind) => probeServer(url, kind, { env: opts.env, timeoutMs: opts.probeTimeoutMs })));
+  const probes = opts.probes ?? createProbes(opts, deps);
   const names = selectNames(opts.state, opts.names, opts.all);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SMOKE_TIMEOUT_MS;
   // Each profile's queue is known before any probe (it depends on the config only), so every

@@ -36,6 +36,8 @@ export interface DiscoverOptions {
   useCli?: boolean;
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** Cancels the HTTP requests (they end as timeouts). */
+  signal?: AbortSignal;
 }
 
 function checkTimeout(name: string, v: number | undefined, fallback: number): number {
@@ -60,6 +62,7 @@ export async function discover(opts: DiscoverOptions = {}): Promise<DiscoveryRes
     env,
     useCli: opts.useCli !== false,
     platform: opts.platform,
+    signal: opts.signal,
   };
   // Resolve (and validate) both targets before any request goes out: bad flags fail fast.
   const ollamaTarget = wanted.includes('ollama') ? resolveOllamaTarget(opts.ollamaUrl, env) : undefined;

@@ -332,7 +332,8 @@ interface HttpOutcome {
 }
 
 /** Try the model-list endpoints newest first; stop at the first that answers with a list. */
-async function probeLmStudioHttp(base: string, opts: ProbeOptions, signal?: AbortSignal): Promise<HttpOutcome> {
+async function probeLmStudioHttp(base: string, opts: ProbeOptions, speculative?: AbortSignal): Promise<HttpOutcome> {
+  const signal = speculative && opts.signal ? AbortSignal.any([speculative, opts.signal]) : (speculative ?? opts.signal);
   const token = opts.env.LM_API_TOKEN?.trim();
   const headers = token ? { authorization: `Bearer ${token}` } : undefined;
   const missing: string[] = [];

@@ -20,6 +20,8 @@ export interface ProbeOptions {
   /** Allow the `ollama` / `lms` fallbacks (default true). */
   useCli: boolean;
   platform?: NodeJS.Platform;
+  /** Cancels the HTTP requests (they end as timeouts); the CLI fallbacks are not affected. */
+  signal?: AbortSignal;
 }
 
 /** Where we will look for Ollama, and why there. */
@@ -281,7 +283,7 @@ export async function discoverOllama(target: OllamaTarget, opts: ProbeOptions): 
     return report;
   }
 
-  const get = (p: string) => requestJson(`${base}${p}`, { timeoutMs: opts.timeoutMs });
+  const get = (p: string) => requestJson(`${base}${p}`, { timeoutMs: opts.timeoutMs, signal: opts.signal });
   const [version, tags, ps] = await Promise.all([get('/api/version'), get('/api/tags'), get('/api/ps')]);
 
   if (!tags.ok) {
@@ -372,7 +374,7 @@ export async function discoverOllama(target: OllamaTarget, opts: ProbeOptions): 
         method: 'POST',
         body: { model: d.record.id },
         timeoutMs: opts.timeoutMs,
-        signal: deadline,
+        signal: opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline,
       });
       if (r.ok && isRecord(r.json)) applyShow(d, r.json);
       else failures.push(r.ok ? '/api/show answered something other than an object' : r.reason);

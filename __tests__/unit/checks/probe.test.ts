@@ -1,6 +1,6 @@
 /** probeServer against the fake servers: which kind answered, down vs. something else, read-only. */
 import { findInstalled, ollamaTooOld, probeServer, ProbeCache } from '../../../src/checks/probe.js';
-import { refusedPort, SIDE_EFFECT_PATHS } from '../../helpers/fake-http.js';
+import { refusedPort, SIDE_EFFECT_PATHS, startFakeHttp } from '../../helpers/fake-http.js';
 import { startFakeLmStudio } from '../../helpers/fake-lmstudio.js';
 import { startFakeOllama } from '../../helpers/fake-ollama.js';
 import { startResponsesServer } from '../../helpers/responses-sse.js';
@@ -48,6 +48,23 @@ describe('probeServer', () => {
       const p = await probeServer(s.baseUrl.replace(/\/v1$/, ''), 'unknown', { env });
       expect(p).toMatchObject({ status: 'error', kind: 'unknown' });
       expect(s.requests.some((r) => r.path.endsWith('/responses'))).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a signal cancels a probe still waiting on a server (an early probe nobody needed)', async () => {
+    const s = await startFakeHttp(() => ({ json: {} }), { hang: true });
+    try {
+      for (const kind of ['ollama', 'lmstudio'] as const) {
+        const controller = new AbortController();
+        // The request timeout is far longer than the test: only the signal can end it.
+        const pending = probeServer(s.url, kind, { env, timeoutMs: 60_000, signal: controller.signal });
+        while (s.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+        controller.abort();
+        expect(await pending).toMatchObject({ status: 'not-responding' });
+        s.requests.length = 0;
+      }
     } finally {
       await s.close();
     }

@@ -3,7 +3,7 @@
  * queues in parallel. Asserted with a fake runner whose runs the test finishes by hand, so
  * overlap is observed directly, never inferred from timing.
  */
-import { runQueues, runSmoke } from '../../../src/checks/smoke.js';
+import { createProbes, earlyProbeTargets, runQueues, runSmoke, startEarlyProbes } from '../../../src/checks/smoke.js';
 import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
 import { answered, FILE_CODEX, homeWith, model, probeOf } from './fixtures.js';
 
@@ -151,5 +151,81 @@ describe('runSmoke scheduling', () => {
     const report = await pending;
     expect(ran).toEqual(['b', 'a']);
     expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+});
+
+describe('probes started while codex is still being detected', () => {
+  const providers = [
+    'model_provider = "decoy"',
+    '[model_providers.decoy]\nname = "d"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"',
+    '[model_providers.oll-a]\nname = "a"\nbase_url = "http://127.0.0.1:11434/v1"\nwire_api = "responses"',
+    '[model_providers.lms]\nname = "LM Studio"\nbase_url = "http://127.0.0.1:1234/v1"\nwire_api = "responses"',
+    '[model_providers.gpu]\nname = "gpu"\nbase_url = "http://127.0.0.1:5555/v1"\nwire_api = "responses"',
+    '[model_providers.cloud]\nname = "c"\nbase_url = "https://api.example.com/v1"\nwire_api = "responses"',
+  ].join('\n');
+
+  test('earlyProbeTargets: one per server, for profile files every codex from 0.131 reads alike that pass the codex-independent checks', async () => {
+    const state = await homeWith({
+      'config.toml': `${providers}\n\n[profiles.both]\nmodel = "m1"\nmodel_provider = "oll-a"\n\n[profiles.table]\nmodel = "l1"\nmodel_provider = "lms"\n`,
+      'one.config.toml': 'model = "m1"\nmodel_provider = "oll-a"\n',
+      'two.config.toml': 'model = "l1"\nmodel_provider = "lms"\n',
+      // The same server as `one`: probed once.
+      'again.config.toml': 'model = "m2"\nmodel_provider = "oll-a"\n',
+      // Which of a file and a table codex reads depends on codex: not early.
+      'both.config.toml': 'model = "m1"\nmodel_provider = "gpu"\n',
+      // Not probed: hosted, no model, an unknown id, a config codex refuses.
+      'far.config.toml': 'model = "g"\nmodel_provider = "cloud"\n',
+      'nomodel.config.toml': 'model_provider = "gpu"\n',
+      'unknown.config.toml': 'model = "m"\nmodel_provider = "nope"\n',
+      'chat.config.toml': 'model = "m"\nmodel_provider = "gpu2"\n\n[model_providers.gpu2]\nname = "g"\nbase_url = "http://127.0.0.1:6666/v1"\nwire_api = "chat"\n',
+    });
+    const names = ['one', 'two', 'again', 'both', 'table', 'far', 'nomodel', 'unknown', 'chat', 'missing'];
+    expect(earlyProbeTargets(state, names, {})).toEqual([
+      { url: 'http://127.0.0.1:11434', kind: 'ollama' },
+      { url: 'http://127.0.0.1:1234', kind: 'lmstudio' },
+    ]);
+    expect(earlyProbeTargets(state, ['two'], {})).toEqual([{ url: 'http://127.0.0.1:1234', kind: 'lmstudio' }]);
+    expect(earlyProbeTargets(state, ['both', 'table', 'far', 'missing'], {})).toEqual([]);
+    // A legacy `profile =` selector: from 0.134 codex refuses every run, so nothing is probed early.
+    const selector = await homeWith({ 'config.toml': `profile = "one"\n${providers}`, 'one.config.toml': 'model = "m1"\nmodel_provider = "oll-a"\n' });
+    expect(earlyProbeTargets(selector, ['one'], {})).toEqual([]);
+  });
+
+  test('runSmoke uses a probe started early instead of probing again', async () => {
+    const state = await homeWith({
+      'config.toml': providers,
+      'one.config.toml': 'model = "m1"\nmodel_provider = "oll-a"\n',
+    });
+    const probed: string[] = [];
+    const gate = deferred();
+    const probes = createProbes(
+      { env: {} },
+      {
+        probe: async (url) => {
+          probed.push(url);
+          await gate.promise;
+          return probeOf('ollama', url, [model('ollama', 'm1')]);
+        },
+      },
+    );
+    expect(startEarlyProbes(probes, state, ['one'], {})).toBe(1);
+    expect(probed).toEqual(['http://127.0.0.1:11434']);
+    const ran: string[] = [];
+    const pending = runSmoke(
+      { state, codex: FILE_CODEX, env: {}, names: ['one'], timeoutMs: 1000, probes },
+      {
+        exec: async (opts) => {
+          ran.push(opts.profile!);
+          return answered(opts, 'OK', 'oll-a', 'm1');
+        },
+      },
+    );
+    await tick();
+    expect(ran).toEqual([]); // its pre-check is still running
+    gate.resolve();
+    const report = await pending;
+    expect(ran).toEqual(['one']);
+    expect(probed).toEqual(['http://127.0.0.1:11434']);
+    expect(report.results[0]).toMatchObject({ name: 'one', status: 'pass' });
   });
 });
