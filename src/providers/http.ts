@@ -2,7 +2,13 @@
  * One small JSON-over-HTTP helper for discovery. Every failure becomes a one-line reason with a
  * kind the caller can act on (refused = nothing there; timeout = something there that does not
  * answer; http / not-json / truncated = something there that answers wrongly).
+ *
+ * `node:http`, not `fetch`: a process's first fetch loads and compiles undici (about 25-40 ms on
+ * the 2-CPU bench machine, on the way to every smoke test's first run); http.request costs a few.
+ * One connection per request (no keep-alive pool: a pooled socket the server has just closed
+ * would read as a cut-off answer); redirects are never followed.
  */
+import http from 'node:http';
 
 /** Responses bigger than this are not model lists; stop reading rather than fill memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -34,7 +40,7 @@ export function oneLine(text: string, max = 160): string {
 const CONNECT_REFUSED = new Set(['ECONNREFUSED']);
 const NAME_NOT_FOUND = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENETDOWN', 'EHOSTDOWN']);
-const CUT_OFF = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED']);
+const CUT_OFF = new Set(['ECONNRESET', 'EPIPE']);
 
 function errorCode(err: unknown): string | undefined {
   let e: unknown = err;
@@ -56,7 +62,7 @@ function isAbort(err: unknown): boolean {
   return name === 'TimeoutError' || name === 'AbortError';
 }
 
-/** Classify a fetch/connect failure (before any response arrived). */
+/** Classify a connect failure (before any response arrived). */
 export function classifyConnectError(err: unknown, timeoutMs: number): { kind: FailureKind; reason: string } {
   if (isAbort(err)) return { kind: 'timeout', reason: `not responding (no answer within ${timeoutMs} ms)` };
   const code = errorCode(err);
@@ -64,29 +70,11 @@ export function classifyConnectError(err: unknown, timeoutMs: number): { kind: F
   if (code && NAME_NOT_FOUND.has(code)) return { kind: 'refused', reason: `host name not found (${code})` };
   if (code && UNREACHABLE.has(code)) return { kind: 'refused', reason: `host unreachable (${code})` };
   if (code && CUT_OFF.has(code)) return { kind: 'truncated', reason: 'the connection was closed before an answer arrived' };
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === 'ETIMEDOUT') {
     return { kind: 'timeout', reason: `not responding (connect timed out)` };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { kind: 'network', reason: oneLine(`request failed: ${code ?? message}`) };
-}
-
-async function readCapped(res: Response, limit: number): Promise<{ text: string } | { tooLarge: true }> {
-  if (!res.body) return { text: '' };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return { tooLarge: true };
-    }
-    chunks.push(value);
-  }
-  return { text: Buffer.concat(chunks).toString('utf8') };
 }
 
 function describeHttpError(status: number, statusText: string, text: string): string {
@@ -113,70 +101,116 @@ function looksLikeHtml(contentType: string, text: string): boolean {
   return /html/i.test(contentType) || /^\s*</.test(text);
 }
 
-/** GET or POST a URL and parse a JSON answer, never throwing. */
-export async function requestJson(url: string, opts: RequestOptions): Promise<JsonResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  const own = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([own, opts.signal]) : own;
+type Read = { status: number; statusText: string; contentType: string; text: string } | { failed: JsonResult };
+
+/** Sends the request; resolves with the whole body, or the failure (never rejects). */
+async function send(url: string, opts: RequestOptions, elapsed: () => number): Promise<Read> {
+  const timeoutMs = opts.timeoutMs;
+  const fail = (r: Omit<Extract<JsonResult, { ok: false }>, 'ok' | 'elapsedMs'>): Read => ({ failed: { ok: false, ...r, elapsedMs: elapsed() } });
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch (err) {
+    return fail(classifyConnectError(err, timeoutMs));
+  }
+  if (target.username !== '' || target.password !== '') {
+    // As fetch did: credentials in a URL are refused, never sent.
+    return fail({ kind: 'network', reason: 'request failed: a URL with credentials (user:password@) is not used' });
+  }
+  const mod: typeof http = target.protocol === 'https:' ? ((await import('node:https')) as unknown as typeof http) : http;
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   let body: string | undefined;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(body));
   }
-  let res: Response;
-  try {
-    res = await fetch(url, { method: opts.method ?? 'GET', headers, body, signal, redirect: 'manual' });
-  } catch (err) {
-    return { ok: false, ...classifyConnectError(err, opts.timeoutMs), elapsedMs: elapsed() };
-  }
-  let read: { text: string } | { tooLarge: true };
-  try {
-    read = await readCapped(res, opts.maxBytes ?? MAX_BODY_BYTES);
-  } catch (err) {
-    if (isAbort(err)) {
-      return {
-        ok: false,
-        kind: 'timeout',
-        status: res.status,
-        reason: `not responding (the answer stalled after the headers; gave up after ${opts.timeoutMs} ms)`,
-        elapsedMs: elapsed(),
-      };
+  const own = AbortSignal.timeout(timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([own, opts.signal]) : own;
+  const limit = opts.maxBytes ?? MAX_BODY_BYTES;
+
+  return new Promise<Read>((resolve) => {
+    let settled = false;
+    let req: http.ClientRequest | undefined;
+    let res: http.IncomingMessage | undefined;
+    const done = (r: Read) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    const stop = () => {
+      res?.destroy();
+      req?.destroy();
+    };
+    const stalled = (status: number) =>
+      fail({ kind: 'timeout', status, reason: `not responding (the answer stalled after the headers; gave up after ${timeoutMs} ms)` });
+    const cutOff = (status: number) => fail({ kind: 'truncated', status, reason: 'the answer was cut off (connection closed mid-body)' });
+    function onAbort() {
+      done(res ? stalled(res.statusCode ?? 0) : fail({ kind: 'timeout', reason: `not responding (no answer within ${timeoutMs} ms)` }));
+      stop();
     }
-    return {
-      ok: false,
-      kind: 'truncated',
-      status: res.status,
-      reason: 'the answer was cut off (connection closed mid-body)',
-      elapsedMs: elapsed(),
-    };
-  }
-  if ('tooLarge' in read) {
-    return {
-      ok: false,
-      kind: 'too-large',
-      status: res.status,
-      reason: `the answer is larger than ${formatLimit(opts.maxBytes ?? MAX_BODY_BYTES)}; not a model list`,
-      elapsedMs: elapsed(),
-    };
-  }
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) return onAbort();
+    try {
+      req = mod.request(target, { method: opts.method ?? 'GET', headers, agent: false });
+    } catch (err) {
+      return done(fail(classifyConnectError(err, timeoutMs)));
+    }
+    req.on('error', (err) => done(res ? cutOff(res.statusCode ?? 0) : fail(classifyConnectError(err, timeoutMs))));
+    req.on('response', (incoming) => {
+      res = incoming;
+      const status = incoming.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let total = 0;
+      incoming.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > limit) {
+          done(fail({ kind: 'too-large', status, reason: `the answer is larger than ${formatLimit(limit)}; not a model list` }));
+          stop();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      incoming.on('end', () =>
+        done({
+          status,
+          statusText: incoming.statusMessage ?? '',
+          contentType: String(incoming.headers['content-type'] ?? ''),
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      incoming.on('error', () => done(signal.aborted ? stalled(status) : cutOff(status)));
+      incoming.on('close', () => {
+        if (!incoming.complete) done(signal.aborted ? stalled(status) : cutOff(status));
+      });
+    });
+    req.end(body);
+  });
+}
+
+/** GET or POST a URL and parse a JSON answer, never throwing. */
+export async function requestJson(url: string, opts: RequestOptions): Promise<JsonResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const read = await send(url, opts, elapsed);
+  if ('failed' in read) return read.failed;
+  const { status, statusText, contentType } = read;
   const text = read.text;
-  if (res.status < 200 || res.status >= 300) {
-    return { ok: false, kind: 'http', status: res.status, reason: describeHttpError(res.status, res.statusText, text), elapsedMs: elapsed() };
+  if (status < 200 || status >= 300) {
+    return { ok: false, kind: 'http', status, reason: describeHttpError(status, statusText, text), elapsedMs: elapsed() };
   }
-  const contentType = res.headers.get('content-type') ?? '';
   if (text.trim() === '') {
-    return { ok: false, kind: 'not-json', status: res.status, reason: 'answered with an empty body, not JSON', elapsedMs: elapsed() };
+    return { ok: false, kind: 'not-json', status, reason: 'answered with an empty body, not JSON', elapsedMs: elapsed() };
   }
   try {
-    return { ok: true, status: res.status, json: JSON.parse(text) as unknown, elapsedMs: elapsed() };
+    return { ok: true, status, json: JSON.parse(text) as unknown, elapsedMs: elapsed() };
   } catch (err) {
     if (looksLikeHtml(contentType, text)) {
       return {
         ok: false,
         kind: 'not-json',
-        status: res.status,
+        status,
         reason: 'answered with HTML, not JSON (is another program using this port?)',
         elapsedMs: elapsed(),
       };
@@ -186,7 +220,7 @@ export async function requestJson(url: string, opts: RequestOptions): Promise<Js
     return {
       ok: false,
       kind: partial ? 'truncated' : 'not-json',
-      status: res.status,
+      status,
       reason: partial ? 'sent a half-written JSON body (it ends too early)' : oneLine(`sent a body that is not valid JSON (${what})`),
       elapsedMs: elapsed(),
     };
