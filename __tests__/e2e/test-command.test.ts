@@ -27,7 +27,8 @@ import {
   type Fakes,
   type Home,
 } from '../helpers/checks-home.js';
-import { parseJson, runCli, type CliResult } from '../helpers/cli.js';
+import { parseJson, REPO_ROOT, runCli, type CliResult } from '../helpers/cli.js';
+import { writeCodexStub } from '../helpers/codex-stub.js';
 import { refusedPort } from '../helpers/fake-http.js';
 import { listProcesses } from '../helpers/process-tree.js';
 
@@ -396,6 +397,43 @@ describe('codex 0.133 (table era): failures', () => {
       expect(f.ollama.requests).toEqual([]);
     } finally {
       await f.close();
+      home.sb.cleanup();
+    }
+  });
+});
+
+describe('codex detection kept on disk (the built CLI, a codex stub that logs its runs)', () => {
+  test('a second `test` starts no codex before its work; a replaced codex is detected again; doctor always detects', async () => {
+    const home = makeHome(undefined);
+    try {
+      home.write('config.toml', 'model = "m"\n');
+      const bin = path.join(home.sb.root, 'bin');
+      fs.mkdirSync(bin);
+      const log = path.join(home.sb.root, 'calls.log');
+      const help169 = fs.readFileSync(path.join(REPO_ROOT, '__tests__', 'fixtures', 'codex', 'exec-help-0.169.txt'), 'utf8');
+      const codex = writeCodexStub(bin, { versionText: 'codex-cli 0.169.0', help: help169, logFile: log });
+      const calls = () => fs.readFileSync(log, 'utf8').trim().split('\n').length;
+      const run = (args: string[]) => runCli([...args, '--json', '--codex-bin', codex], { env: home.env });
+
+      // A name with no profile: skipped before any run, so the stub only sees detection.
+      const first = await run(['test', 'nosuch']);
+      expect(parseJson<{ codex: { version: string } }>(first).codex.version).toBe('0.169.0');
+      expect(calls()).toBe(2); // --version, exec --help
+      expect(fs.existsSync(path.join(home.sb.home, '.cache', 'codex-profiles', 'codex-detect.json'))).toBe(true);
+      expect(fs.readdirSync(home.sb.codexHome)).toEqual(['config.toml']); // nothing of ours in CODEX_HOME
+
+      const second = await run(['test', 'nosuch']);
+      expect(parseJson<{ codex: { version: string }; results: Row[] }>(second)).toMatchObject({ codex: { version: '0.169.0' }, results: [{ status: 'skipped' }] });
+      expect(calls()).toBe(2);
+
+      writeCodexStub(bin, { versionText: 'codex-cli 0.170.0', help: help169, logFile: log });
+      const third = await run(['test', 'nosuch']);
+      expect(parseJson<{ codex: { version: string } }>(third).codex.version).toBe('0.170.0');
+      expect(calls()).toBe(4);
+
+      await run(['doctor']);
+      expect(calls()).toBe(6);
+    } finally {
       home.sb.cleanup();
     }
   });
