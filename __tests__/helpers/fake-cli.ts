@@ -46,8 +46,10 @@ const SCRIPT = (name: string, specFile: string, logFile: string) => `#!/usr/bin/
 // Fake ${name} for codex-profiles tests.
 const fs = require('fs');
 const args = process.argv.slice(2);
+// Records the environment it was started with, so tests can assert the sandbox home reached it.
+const env = process.env;
 fs.appendFileSync(${JSON.stringify(logFile)}, JSON.stringify({
-  name: ${JSON.stringify(name)}, args, env: { OLLAMA_HOST: process.env.OLLAMA_HOST, HOME: process.env.HOME },
+  name: ${JSON.stringify(name)}, args, env: { OLLAMA_HOST: env.OLLAMA_HOST, HOME: env.HOME },
 }) + '\\n');
 const spec = JSON.parse(fs.readFileSync(${JSON.stringify(specFile)}, 'utf8'));
 const b = spec.commands[args.join(' ')] || spec.otherwise || { stderr: 'unknown command: ' + args.join(' ') + '\\n', exitCode: 1 };
