@@ -111,52 +111,64 @@ function quantName(q: unknown): string | undefined {
   return str(q);
 }
 
-/** GET /api/v1/models (LM Studio 0.4+). */
-export function recordsFromV1(json: unknown): { models: ModelRecord[]; skipped: number } | undefined {
-  if (!isRecord(json) || !Array.isArray(json.models)) return undefined;
-  const out: ModelRecord[] = [];
+type ParsedList = { models: ModelRecord[]; skipped: number };
+
+/**
+ * One record per entry of a model list: entries without an id are counted as skipped, and
+ * `fill` adds what else the entry says (with `fact`, which records where each fact came from).
+ */
+function collect(list: unknown[], src: string, idOf: (m: Record<string, unknown>) => [string | undefined, string], fill: (m: Record<string, unknown>, rec: ModelRecord) => void): ParsedList {
+  const models: ModelRecord[] = [];
   let skipped = 0;
-  for (const m of json.models) {
-    const id = isRecord(m) ? str(m.key) : undefined;
+  for (const m of list) {
+    const [id, idField] = isRecord(m) ? idOf(m) : [undefined, ''];
     if (!isRecord(m) || id === undefined) {
       skipped++;
       continue;
     }
-    const src = '/api/v1/models';
     const rec = newRecord(id);
-    rec.sources.id = `${src} key`;
-    const display = str(m.display_name);
-    if (display) {
-      rec.displayName = display;
-      rec.sources.displayName = `${src} display_name`;
-    }
-    const size = num(m.size_bytes);
-    if (size !== undefined && size > 0) {
-      rec.sizeBytes = size;
-      rec.sources.sizeBytes = `${src} size_bytes`;
-    }
-    const params = str(m.params_string);
-    if (params) {
-      rec.parameters = params;
-      rec.sources.parameters = `${src} params_string`;
-    }
-    const q = quantName(m.quantization);
-    if (q) {
-      rec.quantization = q;
-      rec.sources.quantization = `${src} quantization.name`;
-    }
-    const ctx = positiveInt(m.max_context_length);
-    if (ctx) {
-      rec.contextLength = ctx;
-      rec.sources.contextLength = `${src} max_context_length`;
-    }
-    const type = str(m.type);
-    const caps: ModelCapabilities = {};
-    if (type) {
-      caps.embedding = /^embedding/.test(type);
-      caps.completion = !caps.embedding;
-      rec.sources.type = `${src} type "${oneLine(type, 20)}"`;
-    }
+    rec.sources.id = `${src} ${idField}`;
+    fill(m, rec);
+    models.push(rec);
+  }
+  return { models, skipped };
+}
+
+type Fact = 'displayName' | 'sizeBytes' | 'parameters' | 'quantization' | 'contextLength';
+
+/** Set a fact the provider stated (absent, empty or zero: left unset) and say where it came from. */
+function fact<K extends Fact>(rec: ModelRecord, key: K, value: ModelRecord[K] | undefined, source: string): void {
+  if (value === undefined || value === '' || value === 0) return;
+  rec[key] = value;
+  rec.sources[key] = source;
+}
+
+/** `type` strings (`llm`, `vlm`, `embedding`, `embeddings`): an embedding model cannot answer prompts. */
+function capsFromType(type: string | undefined, rec: ModelRecord, src: string): ModelCapabilities {
+  const caps: ModelCapabilities = {};
+  if (type) {
+    caps.embedding = /^embedding/.test(type);
+    caps.completion = !caps.embedding;
+    rec.sources.type = `${src} type "${oneLine(type, 20)}"`;
+  }
+  return caps;
+}
+
+function positiveSize(n: number | undefined): number | undefined {
+  return n !== undefined && n > 0 ? n : undefined;
+}
+
+/** GET /api/v1/models (LM Studio 0.4+). */
+export function recordsFromV1(json: unknown): ParsedList | undefined {
+  if (!isRecord(json) || !Array.isArray(json.models)) return undefined;
+  const src = '/api/v1/models';
+  return collect(json.models, src, (m) => [str(m.key), 'key'], (m, rec) => {
+    fact(rec, 'displayName', str(m.display_name), `${src} display_name`);
+    fact(rec, 'sizeBytes', positiveSize(num(m.size_bytes)), `${src} size_bytes`);
+    fact(rec, 'parameters', str(m.params_string), `${src} params_string`);
+    fact(rec, 'quantization', quantName(m.quantization), `${src} quantization.name`);
+    fact(rec, 'contextLength', positiveInt(m.max_context_length), `${src} max_context_length`);
+    const caps = capsFromType(str(m.type), rec, src);
     if (isRecord(m.capabilities)) {
       if (typeof m.capabilities.trained_for_tool_use === 'boolean') caps.tools = m.capabilities.trained_for_tool_use;
       if (typeof m.capabilities.vision === 'boolean') caps.vision = m.capabilities.vision;
@@ -179,43 +191,19 @@ export function recordsFromV1(json: unknown): { models: ModelRecord[]; skipped: 
             : `${src} loaded_instances[0].config.context_length (loaded now)`;
       }
     }
-    out.push(rec);
-  }
-  return { models: out, skipped };
+  });
 }
 
 /** GET /api/v0/models (LM Studio 0.3.6+; `capabilities: ["tool_use"]` since 0.3.16). */
-export function recordsFromV0(json: unknown): { models: ModelRecord[]; skipped: number } | undefined {
+export function recordsFromV0(json: unknown): ParsedList | undefined {
   if (!isRecord(json) || !Array.isArray(json.data)) return undefined;
-  const out: ModelRecord[] = [];
-  let skipped = 0;
-  for (const m of json.data) {
-    const id = isRecord(m) ? str(m.id) : undefined;
-    if (!isRecord(m) || id === undefined) {
-      skipped++;
-      continue;
-    }
-    const src = '/api/v0/models';
-    const rec = newRecord(id);
-    rec.sources.id = `${src} id`;
-    const q = quantName(m.quantization);
-    if (q) {
-      rec.quantization = q;
-      rec.sources.quantization = `${src} quantization`;
-    }
-    const ctx = positiveInt(m.max_context_length);
-    if (ctx) {
-      rec.contextLength = ctx;
-      rec.sources.contextLength = `${src} max_context_length`;
-    }
+  const src = '/api/v0/models';
+  return collect(json.data, src, (m) => [str(m.id), 'id'], (m, rec) => {
+    fact(rec, 'quantization', quantName(m.quantization), `${src} quantization`);
+    fact(rec, 'contextLength', positiveInt(m.max_context_length), `${src} max_context_length`);
     const type = str(m.type);
-    const caps: ModelCapabilities = {};
-    if (type) {
-      caps.embedding = /^embedding/.test(type);
-      caps.completion = !caps.embedding;
-      caps.vision = type === 'vlm';
-      rec.sources.type = `${src} type "${oneLine(type, 20)}"`;
-    }
+    const caps = capsFromType(type, rec, src);
+    if (type) caps.vision = type === 'vlm';
     if (Array.isArray(m.capabilities)) {
       caps.tools = m.capabilities.includes('tool_use');
       rec.sources.capabilities = `${src} capabilities`;
@@ -226,35 +214,22 @@ export function recordsFromV0(json: unknown): { models: ModelRecord[]; skipped: 
       rec.loaded = state === 'loaded';
       rec.sources.loaded = `${src} state`;
     }
-    out.push(rec);
-  }
-  return { models: out, skipped };
+  });
 }
 
 /** GET /v1/models (OpenAI-compatible; ids only). Embedding models are guessed from the id. */
-export function recordsFromOpenAi(json: unknown): { models: ModelRecord[]; skipped: number } | undefined {
+export function recordsFromOpenAi(json: unknown): ParsedList | undefined {
   if (!isRecord(json) || !Array.isArray(json.data)) return undefined;
-  const out: ModelRecord[] = [];
-  let skipped = 0;
-  for (const m of json.data) {
-    const id = isRecord(m) ? str(m.id) : undefined;
-    if (id === undefined) {
-      skipped++;
-      continue;
-    }
-    const rec = newRecord(id);
-    rec.sources.id = '/v1/models id';
-    if (/(^|[-_/.])embed(ding)?s?([-_/.]|$)|^text-embedding/i.test(id)) {
+  return collect(json.data, '/v1/models', (m) => [str(m.id), 'id'], (_m, rec) => {
+    if (/(^|[-_/.])embed(ding)?s?([-_/.]|$)|^text-embedding/i.test(rec.id)) {
       rec.capabilities = { embedding: true, completion: false };
       rec.sources.capabilities = 'guessed from the id (/v1/models has no type)';
     }
-    out.push(rec);
-  }
-  return { models: out, skipped };
+  });
 }
 
 /** `lms ls --json`: an array of downloaded models (LM Studio SDK ModelInfo). */
-export function recordsFromLmsLs(stdout: string): { models: ModelRecord[]; skipped: number } | undefined {
+export function recordsFromLmsLs(stdout: string): ParsedList | undefined {
   let json: unknown;
   const start = stdout.indexOf('[');
   if (start < 0) return undefined;
@@ -264,42 +239,13 @@ export function recordsFromLmsLs(stdout: string): { models: ModelRecord[]; skipp
     return undefined;
   }
   if (!Array.isArray(json)) return undefined;
-  const out: ModelRecord[] = [];
-  let skipped = 0;
   const src = '`lms ls --json`';
-  for (const m of json) {
-    const id = isRecord(m) ? (str(m.modelKey) ?? str(m.path)) : undefined;
-    if (!isRecord(m) || id === undefined) {
-      skipped++;
-      continue;
-    }
-    const rec = newRecord(id);
-    rec.sources.id = `${src} modelKey`;
-    const display = str(m.displayName);
-    if (display) {
-      rec.displayName = display;
-      rec.sources.displayName = `${src} displayName`;
-    }
-    const size = num(m.sizeBytes);
-    if (size !== undefined && size > 0) {
-      rec.sizeBytes = size;
-      rec.sources.sizeBytes = `${src} sizeBytes`;
-    }
-    const params = str(m.paramsString);
-    if (params) {
-      rec.parameters = params;
-      rec.sources.parameters = `${src} paramsString`;
-    }
-    const q = quantName(m.quantization);
-    if (q) {
-      rec.quantization = q;
-      rec.sources.quantization = `${src} quantization`;
-    }
-    const ctx = positiveInt(m.maxContextLength);
-    if (ctx) {
-      rec.contextLength = ctx;
-      rec.sources.contextLength = `${src} maxContextLength`;
-    }
+  return collect(json, src, (m) => [str(m.modelKey) ?? str(m.path), 'modelKey'], (m, rec) => {
+    fact(rec, 'displayName', str(m.displayName), `${src} displayName`);
+    fact(rec, 'sizeBytes', positiveSize(num(m.sizeBytes)), `${src} sizeBytes`);
+    fact(rec, 'parameters', str(m.paramsString), `${src} paramsString`);
+    fact(rec, 'quantization', quantName(m.quantization), `${src} quantization`);
+    fact(rec, 'contextLength', positiveInt(m.maxContextLength), `${src} maxContextLength`);
     const caps: ModelCapabilities = {};
     const type = str(m.type);
     if (type) {
@@ -310,12 +256,10 @@ export function recordsFromLmsLs(stdout: string): { models: ModelRecord[]; skipp
     if (typeof m.vision === 'boolean') caps.vision = m.vision;
     if (typeof m.trainedForToolUse === 'boolean' || typeof m.vision === 'boolean') rec.sources.capabilities = `${src} trainedForToolUse/vision`;
     rec.capabilities = caps;
-    out.push(rec);
-  }
-  return { models: out, skipped };
+  });
 }
 
-const PARSERS: Record<LmStudioShape, (json: unknown) => { models: ModelRecord[]; skipped: number } | undefined> = {
+const PARSERS: Record<LmStudioShape, (json: unknown) => ParsedList | undefined> = {
   v1: recordsFromV1,
   v0: recordsFromV0,
   openai: recordsFromOpenAi,
