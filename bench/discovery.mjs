@@ -15,6 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { listen } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distEntry = path.join(root, 'dist', 'providers', 'discover.js');
@@ -37,24 +38,7 @@ const OLD_MODELS = 20;
 // ---- fake servers ---------------------------------------------------------------------------
 
 function serve(handler) {
-  const sockets = new Set();
-  const server = http.createServer(handler);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      }),
-    ),
-  );
+  return listen(http.createServer(handler));
 }
 
 function json(res, body, delay) {

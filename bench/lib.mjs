@@ -187,7 +187,6 @@ export async function interleave(scenarios, runs, { warmup = 1 } = {}) {
 
 /** A minimal Ollama (GET /api/version, /api/tags, /api/ps) with `models`; optional latency. */
 export function fakeOllama({ models = ['bench-model:8b'], latency = 0 } = {}) {
-  const sockets = new Set();
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -213,27 +212,11 @@ export function fakeOllama({ models = ['bench-model:8b'], latency = 0 } = {}) {
       }, latency);
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      }),
-    ),
-  );
+  return listen(server);
 }
 
 /** A minimal LM Studio 0.4 (GET /api/v1/models) with one model; optional latency. */
 export function fakeLmStudio({ latency = 0 } = {}) {
-  const sockets = new Set();
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -247,6 +230,15 @@ export function fakeLmStudio({ latency = 0 } = {}) {
       }, latency);
     });
   });
+  return listen(server);
+}
+
+/**
+ * Listen on 127.0.0.1, port 0; `close()` also ends open connections, so a benchmark never
+ * waits for keep-alive sockets. `extra` is merged into the result (e.g. request counters).
+ */
+export function listen(server, extra = {}) {
+  const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -255,6 +247,7 @@ export function fakeLmStudio({ latency = 0 } = {}) {
     server.listen(0, '127.0.0.1', () =>
       resolve({
         url: `http://127.0.0.1:${server.address().port}`,
+        ...extra,
         close: () =>
           new Promise((done) => {
             for (const s of sockets) s.destroy();
@@ -265,28 +258,35 @@ export function fakeLmStudio({ latency = 0 } = {}) {
   );
 }
 
+/** A Responses API event stream whose final assistant message is `text`. */
+function sse(model, text) {
+  const ev = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const item = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+  const base = { id: 'resp_1', object: 'response', model };
+  return (
+    ev('response.created', { response: { ...base, status: 'in_progress', output: [] } }) +
+    ev('response.output_item.done', { output_index: 0, item }) +
+    ev('response.completed', { response: { ...base, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } })
+  );
+}
+
 /**
  * A model server for `codex exec` (the smoke test): GET `routes` (listing endpoints) and POST
- * /v1/responses answering `text` as a Responses API event stream after `latency` ms.
+ * /v1/responses answering `text` after `latency` ms. `stats` counts prompts, the most in flight
+ * at once, and requests to anything else.
  */
 export function fakeModelServer(routes, { text = 'OK', latency = 0 } = {}) {
-  const ev = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  const sse = (model) => {
-    const item = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
-    const base = { id: 'resp_1', object: 'response', model };
-    return (
-      ev('response.created', { response: { ...base, status: 'in_progress', output: [] } }) +
-      ev('response.output_item.done', { output_index: 0, item }) +
-      ev('response.completed', { response: { ...base, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } })
-    );
-  };
-  const sockets = new Set();
+  const stats = { prompts: 0, inFlight: 0, maxInFlight: 0, other: [] };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const p = (req.url ?? '/').split('?')[0];
       if (req.method === 'POST' && p === '/v1/responses') {
+        stats.prompts++;
+        stats.inFlight++;
+        stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+        res.once('close', () => stats.inFlight--);
         let model = 'x';
         try {
           model = JSON.parse(body).model;
@@ -295,31 +295,17 @@ export function fakeModelServer(routes, { text = 'OK', latency = 0 } = {}) {
         }
         setTimeout(() => {
           res.writeHead(200, { 'content-type': 'text/event-stream' });
-          res.end(sse(model));
+          res.end(sse(model, text));
         }, latency);
         return;
       }
       const answer = req.method === 'GET' ? routes[p] : undefined;
+      if (answer === undefined) stats.other.push(`${req.method} ${p}`);
       res.writeHead(answer === undefined ? 404 : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer ?? { error: 'not found' }));
     });
   });
-  server.on('connection', (sock) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
-        close: () =>
-          new Promise((done) => {
-            for (const sock of sockets) sock.destroy();
-            server.close(() => done());
-          }),
-      }),
-    ),
-  );
+  return listen(server, { stats });
 }
 
 // ---- output ---------------------------------------------------------------------------------

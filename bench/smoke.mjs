@@ -20,10 +20,10 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fakeModelServer } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -57,67 +57,8 @@ const PROMPT = 'Reply with exactly OK';
 
 // ---- fake servers ---------------------------------------------------------------------------
 
-function sse(model, text) {
-  const ev = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  const item = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
-  const base = { id: 'resp_1', object: 'response', model };
-  return (
-    ev('response.created', { response: { ...base, status: 'in_progress', output: [] } }) +
-    ev('response.output_item.done', { output_index: 0, item }) +
-    ev('response.completed', { response: { ...base, status: 'completed', output: [item], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } })
-  );
-}
-
-/** A server: `routes` answers GETs; POST /v1/responses answers `text` after `latency` ms. */
-function serve(routes, { text = 'OK', latency = 0 } = {}) {
-  const sockets = new Set();
-  const stats = { prompts: 0, inFlight: 0, maxInFlight: 0, other: [] };
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const p = (req.url ?? '/').split('?')[0];
-      if (req.method === 'POST' && p === '/v1/responses') {
-        stats.prompts++;
-        stats.inFlight++;
-        stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-        res.once('close', () => stats.inFlight--);
-        let model = 'x';
-        try {
-          model = JSON.parse(body).model;
-        } catch {
-          /* keep x */
-        }
-        setTimeout(() => {
-          res.writeHead(200, { 'content-type': 'text/event-stream' });
-          res.end(sse(model, text));
-        }, latency);
-        return;
-      }
-      const answer = req.method === 'GET' ? routes[p] : undefined;
-      if (answer === undefined) stats.other.push(`${req.method} ${p}`);
-      res.writeHead(answer === undefined ? 404 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer ?? { error: 'not found' }));
-    });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
-        stats,
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      }),
-    ),
-  );
-}
+// A model server per provider, with counters: bench/lib.mjs fakeModelServer.
+const serve = fakeModelServer;
 
 const ollamaModels = (names) => ({
   '/api/version': { version: '0.13.5' },
