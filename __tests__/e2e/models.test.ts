@@ -8,32 +8,20 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { runCli, parseJson, REPO_ROOT } from '../helpers/cli.js';
-import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
-import { refusedPort, SIDE_EFFECT_PATHS, type FakeServer } from '../helpers/fake-http.js';
+import { sandboxEnv } from '../helpers/tmp.js';
+import { refusedPort, SIDE_EFFECT_PATHS } from '../helpers/fake-http.js';
 import { startFakeOllama } from '../helpers/fake-ollama.js';
 import { startFakeLmStudio } from '../helpers/fake-lmstudio.js';
 import { responsesHandler } from '../helpers/responses-sse.js';
-import { makeFakeCliDir, ollamaListText, type FakeCliDir } from '../helpers/fake-cli.js';
+import { useDiscoveryBox, ollamaListText } from '../helpers/fake-cli.js';
 import type { DiscoveryResult } from '../../src/providers/types.js';
 
-let sb: Sandbox;
-let cli: FakeCliDir;
-const servers: FakeServer[] = [];
-
-beforeEach(() => {
-  sb = makeSandbox();
-  cli = makeFakeCliDir();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  cli.cleanup();
-  sb.cleanup();
-});
+const box = useDiscoveryBox();
 
 /** Fakes answer at once; the generous timeout only keeps a loaded CI machine from flaking. */
 const PATIENT = ['--timeout', '10000'];
 
-const env = (extra: NodeJS.ProcessEnv = {}) => sandboxEnv(sb, { PATH: cli.PATH, OLLAMA_HOST: undefined, CODEX_OSS_BASE_URL: undefined, CODEX_OSS_PORT: undefined, ...extra });
+const env = (extra: NodeJS.ProcessEnv = {}) => sandboxEnv(box.sb, { PATH: box.cli.PATH, OLLAMA_HOST: undefined, CODEX_OSS_BASE_URL: undefined, CODEX_OSS_PORT: undefined, ...extra });
 
 async function fakes() {
   const o = await startFakeOllama({
@@ -44,7 +32,7 @@ async function fakes() {
     ],
   });
   const l = await startFakeLmStudio({ models: [{ key: 'qwen/qwen3-coder-30b', maxContextLength: 262144, loaded: [32768] }, { key: 'text-embedding-nomic', type: 'embedding' }] });
-  servers.push(o, l);
+  box.servers.push(o, l);
   return { o, l };
 }
 
@@ -89,7 +77,7 @@ describe('codex-profiles models', () => {
   it('one refusing and one hanging: both reported, exit 0, no hang', async () => {
     const port = await refusedPort();
     const hang = await startFakeOllama({ hang: true });
-    servers.push(hang);
+    box.servers.push(hang);
     const r = await runCli(['models', '--json', '--timeout', '300', '--ollama-url', hang.url, '--lmstudio-url', `127.0.0.1:${port}`], { env: env(), timeoutMs: 20_000 });
     expect(r.code).toBe(0);
     const result = parseJson<DiscoveryResult>(r);
@@ -108,7 +96,7 @@ describe('codex-profiles models', () => {
   it('a 500 and an HTML page: one-line reasons, no stack trace', async () => {
     const o = await startFakeOllama({ failures: { '*': 'http500' } });
     const l = await startFakeLmStudio({ failures: { '*': 'html' } });
-    servers.push(o, l);
+    box.servers.push(o, l);
     const r = await runCli(['models', '--ollama-url', o.url, '--lmstudio-url', l.url, ...PATIENT], { env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Ollama error at');
@@ -118,8 +106,8 @@ describe('codex-profiles models', () => {
   });
 
   it('servers down, CLIs installed: models from `ollama list` and `lms ls --json`, nothing pulled or loaded', async () => {
-    cli.add('ollama', { commands: { list: { stdout: ollamaListText([{ name: 'gpt-oss:20b', size: '13 GB' }]) } } });
-    cli.add('lms', {
+    box.cli.add('ollama', { commands: { list: { stdout: ollamaListText([{ name: 'gpt-oss:20b', size: '13 GB' }]) } } });
+    box.cli.add('lms', {
       commands: {
         'ls --json': { stdout: JSON.stringify([{ type: 'llm', modelKey: 'qwen/qwen3-coder-30b', sizeBytes: 18e9, maxContextLength: 262144, trainedForToolUse: true }]) },
       },
@@ -133,15 +121,15 @@ describe('codex-profiles models', () => {
       ['down', 'cli', ['gpt-oss:20b']],
       ['down', 'cli', ['qwen/qwen3-coder-30b']],
     ]);
-    const ran = cli.calls().map((c) => `${c.name} ${c.args.join(' ')}`).sort();
+    const ran = box.cli.calls().map((c) => `${c.name} ${c.args.join(' ')}`).sort();
     expect(ran).toEqual(['lms ls --json', 'ollama list']);
-    expect(cli.calls().every((c) => c.env.HOME === sb.home)).toBe(true);
+    expect(box.cli.calls().every((c) => c.env.HOME === box.sb.home)).toBe(true);
   });
 
   it('lms reports the LM Studio port when no flag is given', async () => {
     const l = await startFakeLmStudio({ models: [{ key: 'a/b' }] });
-    servers.push(l);
-    cli.add('lms', { commands: { 'server status --json': { stdout: `{"running":true,"port":${l.port}}\n` } } });
+    box.servers.push(l);
+    box.cli.add('lms', { commands: { 'server status --json': { stdout: `{"running":true,"port":${l.port}}\n` } } });
     const r = await runCli(['models', '--json', '--provider', 'lmstudio', ...PATIENT], { env: env() });
     const p = parseJson<DiscoveryResult>(r).providers[0]!;
     expect(p).toMatchObject({ url: `http://127.0.0.1:${l.port}`, status: 'up' });
@@ -162,7 +150,7 @@ describe('codex-profiles models', () => {
   it('hostile model names reach JSON exactly and the terminal harmlessly', async () => {
     const evil = 'x\u001b[2J\u001b]0;pwned\u0007\ny:latest';
     const o = await startFakeOllama({ models: [{ name: evil, contextLength: 131072 }] });
-    servers.push(o);
+    box.servers.push(o);
     const json = await runCli(['models', '--json', '--provider', 'ollama', '--ollama-url', o.url, ...PATIENT], { env: env() });
     expect(parseJson<DiscoveryResult>(json).providers[0]!.models[0]!.id).toBe(evil);
     const text = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url, ...PATIENT], { env: env() });
@@ -173,7 +161,7 @@ describe('codex-profiles models', () => {
 
   it('an empty list is fine', async () => {
     const o = await startFakeOllama({ models: [] });
-    servers.push(o);
+    box.servers.push(o);
     const r = await runCli(['models', '--provider', 'ollama', '--ollama-url', o.url, ...PATIENT], { env: env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Ollama up at .*\n.*Ollama is running but has no models/);
@@ -211,8 +199,8 @@ describe('codex-profiles models', () => {
 describe('the fake providers also drive the real Codex (smoke tests build on them)', () => {
   /** Runs `codex exec` (0.169) with a custom provider pointed at `baseUrl`; any proxy-able outbound traffic goes to a local recorder. */
   async function codexExec(baseUrl: string, model: string) {
-    fs.mkdirSync(sb.codexHome, { recursive: true });
-    const out = path.join(sb.root, 'last.txt');
+    fs.mkdirSync(box.sb.codexHome, { recursive: true });
+    const out = path.join(box.sb.root, 'last.txt');
     const proxyHits: string[] = [];
     const proxy = net.createServer((sock) => {
       sock.once('data', (d) => proxyHits.push(d.toString('latin1').split('\r\n')[0]!));
@@ -235,9 +223,9 @@ describe('the fake providers also drive the real Codex (smoke tests build on the
       out,
       'Reply with exactly OK',
     ];
-    const childEnv = sandboxEnv(sb, { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: '127.0.0.1,localhost,::1' });
+    const childEnv = sandboxEnv(box.sb, { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: '127.0.0.1,localhost,::1' });
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const c = spawn(process.execPath, args, { env: childEnv, cwd: sb.root, stdio: ['ignore', 'ignore', 'pipe'] });
+      const c = spawn(process.execPath, args, { env: childEnv, cwd: box.sb.root, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       c.stderr.on('data', (d) => (stderr += d));
       const timer = setTimeout(() => c.kill('SIGKILL'), 45_000);
@@ -255,7 +243,7 @@ describe('the fake providers also drive the real Codex (smoke tests build on the
     ['LM Studio', () => startFakeLmStudio({ models: [{ key: 'openai/gpt-oss-20b' }], responses: responsesHandler({ text: 'OK' }) })],
   ] as const)('%s fake: codex exec finishes with the streamed answer', async (_name, start) => {
     const server = await start();
-    servers.push(server);
+    box.servers.push(server);
     const r = await codexExec(server.url, 'gpt-oss:20b');
     expect([r.code, r.last?.trim()]).toEqual([0, 'OK']);
     expect(r.stderr).toMatch(/provider: fakeprov/);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, removeDir } from './tmp.js';
+import type { FakeServer } from './fake-http.js';
+import { makeSandbox, makeTempDir, removeDir, type Sandbox } from './tmp.js';
 
 /**
  * Fake `ollama` / `lms` executables: small Node scripts (`#!/usr/bin/env node`, mode 755) in a
@@ -111,4 +112,38 @@ export function ollamaListText(rows: Array<{ name: string; id?: string; size: st
   const all = [{ name: 'NAME', id: 'ID', size: 'SIZE', modified: 'MODIFIED' }, ...rows.map((r) => ({ id: 'aa4295ac10c3', modified: '2 weeks ago', ...r }))];
   const w = (k: 'name' | 'id' | 'size') => Math.max(...all.map((r) => r[k].length)) + 4;
   return all.map((r) => r.name.padEnd(w('name')) + r.id.padEnd(w('id')) + r.size.padEnd(w('size')) + r.modified).join('\n') + '\n';
+}
+
+/**
+ * Per test: a sandbox home, a folder of fake CLIs to use as PATH, and a list of fake servers
+ * that are closed afterwards. Registers its own beforeEach/afterEach.
+ */
+export interface DiscoveryBox {
+  readonly sb: Sandbox;
+  readonly cli: FakeCliDir;
+  readonly servers: FakeServer[];
+}
+
+export function useDiscoveryBox(): DiscoveryBox {
+  let sb: Sandbox | undefined;
+  let cli: FakeCliDir | undefined;
+  const servers: FakeServer[] = [];
+  beforeEach(() => {
+    sb = makeSandbox();
+    cli = makeFakeCliDir();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    cli?.cleanup();
+    sb?.cleanup();
+  });
+  return {
+    get sb() {
+      return sb!;
+    },
+    get cli() {
+      return cli!;
+    },
+    servers,
+  };
 }

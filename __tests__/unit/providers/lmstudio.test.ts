@@ -3,32 +3,19 @@ import { discover, findModel, resolveLmStudioUrl, normalizeLmStudioUrl } from '.
 import { parseLmsServerStatus, recordsFromLmsLs, recordsFromOpenAi } from '../../../src/providers/lmstudio.js';
 import type { ProviderReport } from '../../../src/providers/types.js';
 import { UsageError } from '../../../src/errors.js';
-import { refusedPort, SIDE_EFFECT_PATHS, type FakeServer } from '../../helpers/fake-http.js';
+import { refusedPort, SIDE_EFFECT_PATHS } from '../../helpers/fake-http.js';
 import { startFakeLmStudio, type FakeLmModel, type FakeLmStudioOptions } from '../../helpers/fake-lmstudio.js';
-import { makeFakeCliDir, type FakeCliDir } from '../../helpers/fake-cli.js';
-import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
+import { useDiscoveryBox } from '../../helpers/fake-cli.js';
 
-let sb: Sandbox;
-let cli: FakeCliDir;
-const servers: FakeServer[] = [];
-
-beforeEach(() => {
-  sb = makeSandbox();
-  cli = makeFakeCliDir();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  cli.cleanup();
-  sb.cleanup();
-});
+const box = useDiscoveryBox();
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: cli.PATH, HOME: sb.home, USERPROFILE: sb.home, ...extra };
+  return { PATH: box.cli.PATH, HOME: box.sb.home, USERPROFILE: box.sb.home, ...extra };
 }
 
 async function fake(opts: FakeLmStudioOptions) {
   const s = await startFakeLmStudio(opts);
-  servers.push(s);
+  box.servers.push(s);
   return s;
 }
 
@@ -199,7 +186,7 @@ describe('LM Studio unreachable', () => {
       { type: 'embedding', modelKey: 'text-embedding-nomic', displayName: 'Nomic', path: 'n.gguf', sizeBytes: 8e7, maxContextLength: 2048 },
       { type: 'llm', displayName: 'broken, no key' },
     ];
-    cli.add('lms', { commands: { 'ls --json': { stdout: JSON.stringify(ls) + '\n' } } });
+    box.cli.add('lms', { commands: { 'ls --json': { stdout: JSON.stringify(ls) + '\n' } } });
     const port = await refusedPort();
     const r = await lmstudio(`http://127.0.0.1:${port}`);
     expect(r).toMatchObject({ status: 'down', via: 'cli' });
@@ -208,19 +195,19 @@ describe('LM Studio unreachable', () => {
     expect(r.models[0]!.sources.id).toBe('`lms ls --json` modelKey');
     expect(codes(r.notes)).toEqual(expect.arrayContaining(['CLI_LISTING', 'START_SERVER', 'ENTRIES_SKIPPED']));
     expect(r.notes.find((n) => n.code === 'START_SERVER')!.fix).toMatch(new RegExp(`lms server start --port ${port}`));
-    expect(cli.calls().map((c) => c.args.join(' '))).toEqual(['ls --json']);
+    expect(box.cli.calls().map((c) => c.args.join(' '))).toEqual(['ls --json']);
   });
 
   it('lms in ~/.lmstudio/bin when it is not on PATH', async () => {
-    cli.add('lms', { commands: { 'ls --json': { stdout: '[]' } } }, path.join(sb.home, '.lmstudio', 'bin'));
+    box.cli.add('lms', { commands: { 'ls --json': { stdout: '[]' } } }, path.join(box.sb.home, '.lmstudio', 'bin'));
     const port = await refusedPort();
     const r = await lmstudio(`http://127.0.0.1:${port}`);
     expect(r.via).toBe('cli');
-    expect(r.notes.find((n) => n.code === 'CLI_LISTING')!.message).toContain(path.join(sb.home, '.lmstudio', 'bin', 'lms'));
+    expect(r.notes.find((n) => n.code === 'CLI_LISTING')!.message).toContain(path.join(box.sb.home, '.lmstudio', 'bin', 'lms'));
   });
 
   it('lms printing nonsense or failing is a note, not a crash', async () => {
-    cli.add('lms', { commands: { 'ls --json': { stdout: 'You have 3 models\n' } } });
+    box.cli.add('lms', { commands: { 'ls --json': { stdout: 'You have 3 models\n' } } });
     const port = await refusedPort();
     const r = await lmstudio(`http://127.0.0.1:${port}`);
     expect(r.via).toBe('none');
@@ -231,7 +218,7 @@ describe('LM Studio unreachable', () => {
 describe('which port: flag, then `lms server status --json`, then 1234', () => {
   it('lms reports the port the server runs on', async () => {
     const s = await fake({ models: [CODER] });
-    cli.add('lms', { commands: { 'server status --json': { stdout: `The server is running on port ${s.port}.\n{"running":true,"port":${s.port}}\n` } } });
+    box.cli.add('lms', { commands: { 'server status --json': { stdout: `The server is running on port ${s.port}.\n{"running":true,"port":${s.port}}\n` } } });
     const r = await lmstudio(undefined);
     expect(r).toMatchObject({ status: 'up', url: `http://127.0.0.1:${s.port}` });
     expect(r.notes.find((n) => n.code === 'URL_SOURCE')!.message).toMatch(/from lms server status/);
@@ -240,7 +227,7 @@ describe('which port: flag, then `lms server status --json`, then 1234', () => {
 
   it('lms reporting a stopped server on another port: down there, then `lms ls`', async () => {
     const port = await refusedPort();
-    cli.add('lms', {
+    box.cli.add('lms', {
       commands: {
         'server status --json': { stdout: `{"running":false,"port":${port}}\n` },
         'ls --json': { stdout: '[]' },
@@ -248,11 +235,11 @@ describe('which port: flag, then `lms server status --json`, then 1234', () => {
     });
     const r = await lmstudio(undefined);
     expect(r).toMatchObject({ status: 'down', url: `http://127.0.0.1:${port}`, via: 'cli' });
-    expect(cli.calls().map((c) => c.args.join(' '))).toEqual(['server status --json', 'ls --json']);
+    expect(box.cli.calls().map((c) => c.args.join(' '))).toEqual(['server status --json', 'ls --json']);
   });
 
   it('lms failing: the default port, and a note', async () => {
-    cli.add('lms', { commands: { 'server status --json': { stderr: 'boom\n', exitCode: 3 }, 'ls --json': { stdout: '[]' } } });
+    box.cli.add('lms', { commands: { 'server status --json': { stderr: 'boom\n', exitCode: 3 }, 'ls --json': { stdout: '[]' } } });
     const r = await lmstudio(undefined);
     expect(r.url).toBe('http://127.0.0.1:1234');
     expect(r.notes.find((n) => n.code === 'LMS_STATUS_FAILED')!.message).toMatch(/failed \(exit code 3\): boom/);
@@ -261,9 +248,9 @@ describe('which port: flag, then `lms server status --json`, then 1234', () => {
 
   it('the flag wins and lms is not asked', async () => {
     const s = await fake({ models: [] });
-    cli.add('lms', { commands: { 'server status --json': { stdout: '{"running":true,"port":1}' } } });
+    box.cli.add('lms', { commands: { 'server status --json': { stdout: '{"running":true,"port":1}' } } });
     expect((await lmstudio(`127.0.0.1:${s.port}`)).status).toBe('up');
-    expect(cli.calls()).toEqual([]);
+    expect(box.cli.calls()).toEqual([]);
   });
 
   it('flag forms', () => {

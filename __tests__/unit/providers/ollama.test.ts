@@ -1,33 +1,20 @@
 import { discover, findModel } from '../../../src/providers/discover.js';
 import { parseOllamaList, parseHumanBytes, OLLAMA_SHOW_CONCURRENCY } from '../../../src/providers/ollama.js';
 import type { ProviderReport } from '../../../src/providers/types.js';
-import { refusedPort, SIDE_EFFECT_PATHS, type FakeServer } from '../../helpers/fake-http.js';
+import { refusedPort, SIDE_EFFECT_PATHS } from '../../helpers/fake-http.js';
 import { startFakeOllama, type FakeOllamaOptions } from '../../helpers/fake-ollama.js';
-import { makeFakeCliDir, ollamaListText, type FakeCliDir } from '../../helpers/fake-cli.js';
-import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
+import { makeFakeCliDir, useDiscoveryBox, ollamaListText } from '../../helpers/fake-cli.js';
 
-let sb: Sandbox;
-let cli: FakeCliDir;
-const servers: FakeServer[] = [];
-
-beforeEach(() => {
-  sb = makeSandbox();
-  cli = makeFakeCliDir();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  cli.cleanup();
-  sb.cleanup();
-});
+const box = useDiscoveryBox();
 
 /** An environment with no real CLI on PATH and a temporary home. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: cli.PATH, HOME: sb.home, USERPROFILE: sb.home, ...extra };
+  return { PATH: box.cli.PATH, HOME: box.sb.home, USERPROFILE: box.sb.home, ...extra };
 }
 
 async function fake(opts: FakeOllamaOptions) {
   const s = await startFakeOllama(opts);
-  servers.push(s);
+  box.servers.push(s);
   return s;
 }
 
@@ -244,11 +231,11 @@ describe('Ollama unreachable', () => {
     const s = await fake({ hang: true, models: [GPT_OSS] });
     const r = await ollama(s.url, {}, 300);
     expect(r).toMatchObject({ status: 'not-responding', reason: expect.stringMatching(/not responding/) });
-    expect(cli.calls()).toEqual([]); // a hung server would hang `ollama list` too
+    expect(box.cli.calls()).toEqual([]); // a hung server would hang `ollama list` too
   });
 
   it('down but installed: models from `ollama list`, pointed at the same host', async () => {
-    cli.add('ollama', {
+    box.cli.add('ollama', {
       commands: {
         list: {
           stdout: ollamaListText([
@@ -270,11 +257,11 @@ describe('Ollama unreachable', () => {
     expect(r.models[1]!.remoteHost).toBe('ollama.com');
     expect(r.models[0]!.sources.id).toBe('`ollama list` NAME');
     expect(codes(r.notes)).toEqual(expect.arrayContaining(['CLI_LISTING', 'START_SERVER']));
-    expect(cli.calls()).toEqual([{ name: 'ollama', args: ['list'], env: { OLLAMA_HOST: `http://127.0.0.1:${port}`, HOME: sb.home } }]);
+    expect(box.cli.calls()).toEqual([{ name: 'ollama', args: ['list'], env: { OLLAMA_HOST: `http://127.0.0.1:${port}`, HOME: box.sb.home } }]);
   });
 
   it('down, and `ollama list` fails or hangs: reported, bounded', async () => {
-    cli.add('ollama', { commands: { list: { stderr: 'Error: could not connect to ollama app, is it running?\n', exitCode: 1 } } });
+    box.cli.add('ollama', { commands: { list: { stderr: 'Error: could not connect to ollama app, is it running?\n', exitCode: 1 } } });
     const port = await refusedPort();
     const r = await ollama(`http://127.0.0.1:${port}`);
     expect(r.via).toBe('none');
@@ -291,11 +278,11 @@ describe('Ollama unreachable', () => {
   });
 
   it('useCli: false never runs a program', async () => {
-    cli.add('ollama', { commands: { list: { stdout: ollamaListText([{ name: 'x:1b', size: '1 GB' }]) } } });
+    box.cli.add('ollama', { commands: { list: { stdout: ollamaListText([{ name: 'x:1b', size: '1 GB' }]) } } });
     const port = await refusedPort();
     const r = await discover({ providers: ['ollama'], ollamaUrl: `http://127.0.0.1:${port}`, env: env(), useCli: false });
     expect(r.providers[0]!.via).toBe('none');
-    expect(cli.calls()).toEqual([]);
+    expect(box.cli.calls()).toEqual([]);
   });
 });
 
