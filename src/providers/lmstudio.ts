@@ -5,7 +5,7 @@ import { judgeModel } from './hints.js';
 import { oneLine, requestJson, type JsonResult } from './http.js';
 import type { ProbeOptions } from './ollama.js';
 import type { Hint, ModelCapabilities, ModelRecord, ProviderReport, ProviderStatus } from './types.js';
-import { isRecord, num, positiveInt, str } from './util.js';
+import { fact, isRecord, num, positiveInt, str } from './util.js';
 
 export const LMSTUDIO_DEFAULT_PORT = 1234;
 export const DEFAULT_LMSTUDIO_URL = `http://127.0.0.1:${LMSTUDIO_DEFAULT_PORT}`;
@@ -132,15 +132,6 @@ function collect(list: unknown[], src: string, idOf: (m: Record<string, unknown>
     models.push(rec);
   }
   return { models, skipped };
-}
-
-type Fact = 'displayName' | 'sizeBytes' | 'parameters' | 'quantization' | 'contextLength';
-
-/** Set a fact the provider stated (absent, empty or zero: left unset) and say where it came from. */
-function fact<K extends Fact>(rec: ModelRecord, key: K, value: ModelRecord[K] | undefined, source: string): void {
-  if (value === undefined || value === '' || value === 0) return;
-  rec[key] = value;
-  rec.sources[key] = source;
 }
 
 /** `type` strings (`llm`, `vlm`, `embedding`, `embeddings`): an embedding model cannot answer prompts. */

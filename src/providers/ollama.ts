@@ -5,7 +5,7 @@ import { judgeModel } from './hints.js';
 import { oneLine, requestJson, type JsonResult } from './http.js';
 import { parseOllamaHost, cleanEnvValue, type OllamaHost } from './ollama-host.js';
 import type { Hint, ModelCapabilities, ModelRecord, ProviderReport, ProviderStatus } from './types.js';
-import { compareVersions, isRecord, mapLimit, num, positiveInt, str } from './util.js';
+import { compareVersions, fact, isRecord, mapLimit, num, positiveInt, str } from './util.js';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 /** /api/show requests in flight at once (older servers only). */
@@ -98,31 +98,12 @@ function draftFromTag(entry: Record<string, unknown>): Draft | undefined {
   const rec = newRecord(id);
   rec.sources.id = '/api/tags name';
   const size = num(entry.size);
-  if (size !== undefined && size > 0) {
-    rec.sizeBytes = size;
-    rec.sources.sizeBytes = '/api/tags size';
-  }
+  fact(rec, 'sizeBytes', size !== undefined && size > 0 ? size : undefined, '/api/tags size');
   const details = isRecord(entry.details) ? entry.details : {};
-  const params = str(details.parameter_size);
-  if (params) {
-    rec.parameters = params;
-    rec.sources.parameters = '/api/tags details.parameter_size';
-  }
-  const quant = str(details.quantization_level);
-  if (quant) {
-    rec.quantization = quant;
-    rec.sources.quantization = '/api/tags details.quantization_level';
-  }
-  const ctx = positiveInt(details.context_length);
-  if (ctx) {
-    rec.contextLength = ctx;
-    rec.sources.contextLength = '/api/tags details.context_length';
-  }
-  const remote = str(entry.remote_host);
-  if (remote) {
-    rec.remoteHost = remote;
-    rec.sources.remoteHost = '/api/tags remote_host';
-  }
+  fact(rec, 'parameters', str(details.parameter_size), '/api/tags details.parameter_size');
+  fact(rec, 'quantization', str(details.quantization_level), '/api/tags details.quantization_level');
+  fact(rec, 'contextLength', positiveInt(details.context_length), '/api/tags details.context_length');
+  fact(rec, 'remoteHost', str(entry.remote_host), '/api/tags remote_host');
   let capsKnown = false;
   if (Array.isArray(entry.capabilities)) {
     rec.capabilities = capabilitiesFrom(entry.capabilities);
@@ -167,19 +148,11 @@ function applyShow(d: Draft, show: Record<string, unknown>): void {
     }
   }
   const details = isRecord(show.details) ? show.details : {};
-  if (!rec.parameters && str(details.parameter_size)) {
-    rec.parameters = str(details.parameter_size);
-    rec.sources.parameters = '/api/show details.parameter_size';
-  }
-  if (!rec.quantization && str(details.quantization_level)) {
-    rec.quantization = str(details.quantization_level);
-    rec.sources.quantization = '/api/show details.quantization_level';
-  }
+  // /api/tags facts win; /api/show only fills what it left out.
+  if (!rec.parameters) fact(rec, 'parameters', str(details.parameter_size), '/api/show details.parameter_size');
+  if (!rec.quantization) fact(rec, 'quantization', str(details.quantization_level), '/api/show details.quantization_level');
   if (!d.family && str(details.family)) d.family = str(details.family);
-  if (!rec.remoteHost && str(show.remote_host)) {
-    rec.remoteHost = str(show.remote_host);
-    rec.sources.remoteHost = '/api/show remote_host';
-  }
+  if (!rec.remoteHost) fact(rec, 'remoteHost', str(show.remote_host), '/api/show remote_host');
 }
 
 /** Servers before capabilities (0.6.4) still name BERT-family embedding models by family. */

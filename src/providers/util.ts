@@ -1,3 +1,4 @@
+import type { ModelRecord } from './types.js';
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -11,6 +12,15 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   return results;
+}
+
+type Fact = 'displayName' | 'sizeBytes' | 'parameters' | 'quantization' | 'contextLength' | 'runtimeContextLength' | 'remoteHost';
+
+/** Set a fact the provider stated (absent, empty or zero: left unset) and say where it came from. */
+export function fact<K extends Fact>(rec: ModelRecord, key: K, value: ModelRecord[K] | undefined, source: string): void {
+  if (value === undefined || value === '' || value === 0) return;
+  rec[key] = value;
+  rec.sources[key] = source;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
