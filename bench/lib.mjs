@@ -15,6 +15,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(BENCH_DIR, '..');
 
+/** A real Codex build the tests pin (test-codex/package.json; `npm run bench` installs them). */
+export function codexBinPath(version, root = REPO_ROOT) {
+  return path.join(root, 'test-codex', 'node_modules', `codex-${version}`, 'bin', 'codex.js');
+}
+
 /**
  * Common flags: `--runs N`, `--json` (one JSON document on stdout, for bench/run.mjs),
  * `--markdown`, `--quick` (fewer runs, smaller inputs: a smoke test of the bench itself) and

@@ -17,6 +17,7 @@ import { generateConfig } from './gen-config.mjs';
 import {
   BENCH_DIR,
   REPO_ROOT,
+  codexBinPath,
   emit,
   fakeLmStudio,
   fakeModelServer,
@@ -55,7 +56,7 @@ const rss = async (name, run) => {
  * bench/smoke.mjs runs it); skipped when that codex is not installed.
  */
 async function smokeRss(env) {
-  const codex = path.join(REPO_ROOT, 'node_modules', 'codex-0.169', 'bin', 'codex.js');
+  const codex = codexBinPath('0.169');
   if (!fs.existsSync(codex)) return [];
   const ssb = makeSandbox('cp-bench-mem-smoke-');
   const names = [0, 1, 2].map((i) => `bench-o${i}:8b`);

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fakeModelServer } from './lib.mjs';
+import { codexBinPath, fakeModelServer } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -43,7 +43,7 @@ const MARKDOWN = argv.includes('--markdown') || argv.includes('--write');
 const WRITE = argv.includes('--write');
 
 const CLI = path.join(root, 'bin', 'codex-profiles.js');
-const CODEX = path.join(root, 'node_modules', `codex-${CODEX_VERSION}`, 'bin', 'codex.js');
+const CODEX = codexBinPath(CODEX_VERSION, root);
 for (const [what, file] of [
   ['dist/ (run `npx tsc -p tsconfig.build.json`)', path.join(root, 'dist', 'checks', 'smoke.js')],
   [`codex ${CODEX_VERSION}`, CODEX],
@@ -247,7 +247,7 @@ async function main() {
     '## Smoke test',
     '',
     '`node bench/smoke.mjs [--runs N] [--profiles 2,6,10] [--latency MS] [--markdown | --write]` (after',
-    '`npx tsc -p tsconfig.build.json`). The real codex binary (`node_modules/codex-' + CODEX_VERSION + '`) against',
+    '`npx tsc -p tsconfig.build.json`). The real codex binary (`test-codex/node_modules/codex-' + CODEX_VERSION + '`) against',
     'in-process fake servers on 127.0.0.1: a fake Ollama and a fake LM Studio, each answering',
     `"Reply with exactly OK" with "OK" after a fixed ${LATENCY} ms (the model's time), and a decoy as the`,
     "base config's provider. N profiles, half on each provider (custom provider ids, retries off).",

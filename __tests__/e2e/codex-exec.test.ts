@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { detectCodex, type CodexInfo } from '../../src/codex/detect.js';
 import { runCodexExec, type ExecOptions, type ExecResult } from '../../src/codex/exec.js';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { codexBinPath } from '../helpers/codex-bins.js';
 import { groupMembers, listProcesses, waitFor } from '../helpers/process-tree.js';
 import { startResponsesServer, type ResponsesServer } from '../helpers/responses-sse.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
@@ -23,6 +23,7 @@ const VERSIONS = [
   { v: '0.131', layout: 'table', profileV2: true },
   { v: '0.133', layout: 'table', profileV2: true },
   { v: '0.169', layout: 'file', profileV2: false },
+  { v: '0.171', layout: 'file', profileV2: false },
 ] as const;
 
 function providerToml(id: string, baseUrl: string): string {
@@ -64,7 +65,7 @@ interface InputItem {
 }
 
 describe.each(VERSIONS)('codex $v (real binary)', ({ v, layout, profileV2 }) => {
-  const bin = path.join(REPO_ROOT, 'node_modules', `codex-${v}`, 'bin', 'codex.js');
+  const bin = codexBinPath(v);
   let sb: Sandbox;
   let env: NodeJS.ProcessEnv;
   let fake: ResponsesServer;
@@ -122,8 +123,8 @@ describe.each(VERSIONS)('codex $v (real binary)', ({ v, layout, profileV2 }) => 
     // The prompt is the last user message, alone: stdin was closed, so no <stdin> block.
     const users = body.input.filter((i) => i.type === 'message' && i.role === 'user');
     expect(users[users.length - 1]?.content).toEqual([{ type: 'input_text', text: PROMPT }]);
-    // Codex's agent prompt: the `instructions` field up to 0.133, a developer message in 0.169.
-    if (v === '0.169') {
+    // Codex's agent prompt: the `instructions` field up to 0.133, a developer message from 0.169.
+    if (layout === 'file') {
       expect(body.instructions).toBeUndefined();
       expect(body.input[0]).toMatchObject({ role: 'developer' });
       expect(body.input[0]?.content?.[0]?.text).toMatch(/^You are a coding agent running in the Codex CLI/);

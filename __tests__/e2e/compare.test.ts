@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI, REPO_ROOT, parseJson, runCli, type CliResult } from '../helpers/cli.js';
+import { codexBinPath } from '../helpers/codex-bins.js';
 import { FAKE } from '../helpers/fake-secrets.js';
 import { startResponsesServer, type RecordedRequest, type ResponsesServer } from '../helpers/responses-sse.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
@@ -19,7 +20,7 @@ import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
 const LOCAL_TEXT = 'LOCAL ANSWER\nsecond line\nthird line';
 const CLOUD_TEXT = 'HOSTED ANSWER\nsecond line\nthird line';
 const PROMPT = 'Explain what a unified diff is';
-const bin = (v: string) => path.join(REPO_ROOT, 'node_modules', `codex-${v}`, 'bin', 'codex.js');
+const bin = codexBinPath;
 
 function providerToml(id: string, baseUrl: string, extra = ''): string {
   return `[model_providers.${id}]\nname = "${id}"\nbase_url = "${baseUrl}"\nwire_api = "responses"\n${extra}`;

@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { runCli, parseJson, REPO_ROOT } from '../helpers/cli.js';
+import { runCli, parseJson } from '../helpers/cli.js';
 import { sandboxEnv } from '../helpers/tmp.js';
+import { codexBinPath } from '../helpers/codex-bins.js';
 import { refusedPort, SIDE_EFFECT_PATHS } from '../helpers/fake-http.js';
 import { startFakeOllama } from '../helpers/fake-ollama.js';
 import { startFakeLmStudio } from '../helpers/fake-lmstudio.js';
@@ -197,7 +198,7 @@ describe('codex-profiles models', () => {
 });
 
 describe('the fake providers also drive the real Codex (smoke tests build on them)', () => {
-  /** Runs `codex exec` (0.169) with a custom provider pointed at `baseUrl`; any proxy-able outbound traffic goes to a local recorder. */
+  /** Runs `codex exec` (0.171, the current release) with a custom provider pointed at `baseUrl`; any proxy-able outbound traffic goes to a local recorder. */
   async function codexExec(baseUrl: string, model: string) {
     fs.mkdirSync(box.sb.codexHome, { recursive: true });
     const out = path.join(box.sb.root, 'last.txt');
@@ -209,7 +210,7 @@ describe('the fake providers also drive the real Codex (smoke tests build on the
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
     const args = [
-      path.join(REPO_ROOT, 'node_modules', 'codex-0.169', 'bin', 'codex.js'),
+      codexBinPath('0.171'),
       'exec',
       '--skip-git-repo-check',
       '--ephemeral',

@@ -61,6 +61,7 @@ describe.each([
   { v: '0.131', era: 'table' },
   { v: '0.133', era: 'table' },
   { v: '0.169', era: 'file' },
+  { v: '0.171', era: 'file' },
 ] as const)('codex $v: a passing profile per provider', ({ v, era }) => {
   let f: Fakes;
   let home: Home;

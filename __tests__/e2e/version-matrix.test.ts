@@ -112,7 +112,7 @@ describe.each(Object.keys(CODEX_BINS) as CodexVersion[])('codex %s (real binary)
   });
 
   test(`detection: ${layout === 'file' ? 'profile files' : 'profile tables'}, and migrate defaults to them`, async () => {
-    expect(codex).toMatchObject({ found: true, version: `${version}.0`, layout, profileFlag: '-p', profileV2: version !== '0.169' });
+    expect(codex).toMatchObject({ found: true, version: `${version}.0`, layout, profileFlag: '-p', profileV2: layout === 'table' });
     fs.writeFileSync(cfgPath(), BASE(decoy.baseUrl));
     const r = await cli(['migrate', '--codex-bin', bin, '--dry-run', '--json']);
     expect(r.code).toBe(0);

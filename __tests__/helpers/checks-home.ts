@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseJson, REPO_ROOT, runCli, type CliResult } from './cli.js';
+import { parseJson, runCli, type CliResult } from './cli.js';
+import { codexBinPath } from './codex-bins.js';
 import type { FakeHttpOptions } from './fake-http.js';
 import { startFakeLmStudio, type FakeLmModel, type FakeLmStudio } from './fake-lmstudio.js';
 import { startFakeOllama, type FakeOllama, type FakeOllamaModel } from './fake-ollama.js';
@@ -18,7 +19,7 @@ export const PROMPT = 'Reply with exactly OK';
 export const OLLAMA_MODEL = 'qwen3:8b';
 export const LMS_MODEL = 'qwen/qwen3-coder-30b';
 
-export const codexBin = (v: string): string => path.join(REPO_ROOT, 'node_modules', `codex-${v}`, 'bin', 'codex.js');
+export const codexBin = codexBinPath;
 
 export function providerToml(id: string, baseUrl: string, extra = ''): string {
   return `[model_providers.${id}]\nname = "${id}"\nbase_url = "${baseUrl}"\nwire_api = "responses"\n${extra}`;

@@ -1,17 +1,27 @@
 import path from 'node:path';
 import { REPO_ROOT } from './cli.js';
 
-/** The real Codex CLI, pinned per era in devDependencies (npm aliases). */
+/**
+ * The real Codex CLI at `version` (e.g. '0.169'), pinned as an npm alias in
+ * test-codex/package.json and installed by scripts/test-codex.mjs (`npm test`). Not in the
+ * package's node_modules: its .bin would shadow the user's Codex under `npx codex-profiles`.
+ */
+export function codexBinPath(version: string): string {
+  return path.join(REPO_ROOT, 'test-codex', 'node_modules', `codex-${version}`, 'bin', 'codex.js');
+}
+
+/** The real Codex CLI, one build per era. */
 export const CODEX_BINS = {
-  '0.131': path.join(REPO_ROOT, 'node_modules', 'codex-0.131', 'bin', 'codex.js'),
-  '0.133': path.join(REPO_ROOT, 'node_modules', 'codex-0.133', 'bin', 'codex.js'),
-  '0.169': path.join(REPO_ROOT, 'node_modules', 'codex-0.169', 'bin', 'codex.js'),
+  '0.131': codexBinPath('0.131'),
+  '0.133': codexBinPath('0.133'),
+  '0.169': codexBinPath('0.169'),
+  '0.171': codexBinPath('0.171'),
 } as const;
 
 export type CodexVersion = keyof typeof CODEX_BINS;
 
 /** What `-p NAME` reads in each pinned version. */
-export const LAYOUT_OF: Record<CodexVersion, 'file' | 'table'> = { '0.131': 'table', '0.133': 'table', '0.169': 'file' };
+export const LAYOUT_OF: Record<CodexVersion, 'file' | 'table'> = { '0.131': 'table', '0.133': 'table', '0.169': 'file', '0.171': 'file' };
 
 /**
  * A base config whose own provider is a local decoy: if Codex ever ignored a profile, the prompt
