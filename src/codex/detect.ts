@@ -12,6 +12,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { detectionKey, readCachedFacts, writeCachedFacts, type CachedFacts } from './detect-cache.js';
 import { launchCommand, runTree } from './process.js';
 import { envValue, findOnPath } from '../system/which.js';
@@ -52,7 +53,17 @@ export interface DetectOptions {
   cacheDir?: string;
   /** Detect even when the disk cache has the binary, and store the result (doctor). */
   refreshCache?: boolean;
+  /**
+   * codex-profiles' own folder (default: where this file is installed). A `codex` found on PATH
+   * inside it is never used: `npx codex-profiles` puts `<package>/node_modules/.bin` first on
+   * PATH, where a dependency's `codex` would shadow the user's own. An explicit path in
+   * `--codex-bin` is still honoured.
+   */
+  packageRoot?: string;
 }
+
+/** src/codex/detect.ts and dist/codex/detect.js are both two folders below the package root. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** 0.134.0: `-p` reads `NAME.config.toml`. */
 const FILE_ERA = [0, 134, 0] as const;
@@ -162,10 +173,16 @@ function notFound(warning: string, bin?: string): CodexInfo {
   };
 }
 
-async function resolveBin(codexBin: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (codexBin === undefined || codexBin.trim() === '') return findOnPath('codex', env);
+async function resolveBin(
+  codexBin: string | undefined,
+  env: NodeJS.ProcessEnv,
+  packageRoot: string,
+  skipped: string[],
+): Promise<string | undefined> {
+  const search = { exclude: [packageRoot], onExcluded: (file: string) => skipped.push(file) };
+  if (codexBin === undefined || codexBin.trim() === '') return findOnPath('codex', env, process.platform, search);
   const looksLikePath = codexBin.includes('/') || codexBin.includes('\\') || path.isAbsolute(codexBin);
-  if (!looksLikePath) return findOnPath(codexBin, env);
+  if (!looksLikePath) return findOnPath(codexBin, env, process.platform, search);
   const abs = path.resolve(codexBin);
   try {
     return (await fs.stat(abs)).isFile() ? abs : undefined;
@@ -177,20 +194,27 @@ async function resolveBin(codexBin: string | undefined, env: NodeJS.ProcessEnv):
 async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
   const env = opts.env ?? process.env;
   const timeoutMs = opts.timeoutMs ?? 20000;
-  const bin = await resolveBin(opts.codexBin, env);
+  const packageRoot = opts.packageRoot ?? PACKAGE_ROOT;
+  const skipped: string[] = [];
+  const bin = await resolveBin(opts.codexBin, env, packageRoot, skipped);
+  const skippedNote = skipped.length
+    ? `Ignored ${skipped.join(', ')}: inside codex-profiles' own folder (${packageRoot}), not your Codex.`
+    : undefined;
   if (!bin) {
-    return notFound(
+    const info = notFound(
       opts.codexBin
         ? `--codex-bin ${opts.codexBin}: no such file. Assuming the newest profile layout (NAME.config.toml).`
         : 'codex was not found on PATH; assuming the newest profile layout (NAME.config.toml). ' +
             'Install it (npm install -g @openai/codex) or pass --codex-bin.',
     );
+    if (skippedNote) info.warnings.push(skippedNote);
+    return info;
   }
   const launch = await launchCommand(bin);
   const cacheKey = opts.cacheDir !== undefined ? await detectionKey(bin, launch) : undefined;
   if (cacheKey && opts.cacheDir !== undefined && !opts.refreshCache) {
     const facts = await readCachedFacts(opts.cacheDir, cacheKey.key);
-    if (facts) return { found: true, bin, ...facts };
+    if (facts) return { found: true, bin, ...facts, warnings: skippedNote ? [...facts.warnings, skippedNote] : facts.warnings };
   }
   const run = (args: string[]) =>
     runTree({ file: launch.file, args: [...launch.prefixArgs, ...args], env, timeoutMs });
@@ -205,6 +229,7 @@ async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
         : `exit code ${ver.exitCode}: ${lastLine(ver.stderr)}`;
     const info = notFound(`could not run ${bin} --version (${why}); assuming the newest profile layout (NAME.config.toml).`, bin);
     info.warnings.unshift(...warnings);
+    if (skippedNote) info.warnings.push(skippedNote);
     return info;
   }
   const version = parseCodexVersion(ver.stdout) ?? parseCodexVersion(ver.stderr);
@@ -224,7 +249,8 @@ async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
   if (cacheKey && opts.cacheDir !== undefined && version !== undefined && helpText !== undefined) {
     await writeCachedFacts(opts.cacheDir, cacheKey.key, cacheKey.real, detected);
   }
-  return { found: true, bin, ...detected };
+  // Not in the cached facts: it depends on PATH, not on the binary.
+  return { found: true, bin, ...detected, warnings: skippedNote ? [...detected.warnings, skippedNote] : detected.warnings };
 }
 
 function lastLine(text: string): string {
@@ -240,7 +266,7 @@ function lastLine(text: string): string {
  */
 export function detectCodex(opts: DetectOptions = {}): Promise<CodexInfo> {
   const env = opts.env ?? process.env;
-  const key = JSON.stringify([opts.codexBin ?? null, envValue(env, 'PATH') ?? '', envValue(env, 'PATHEXT') ?? '', process.cwd()]);
+  const key = JSON.stringify([opts.codexBin ?? null, envValue(env, 'PATH') ?? '', envValue(env, 'PATHEXT') ?? '', process.cwd(), opts.packageRoot ?? null]);
   let pending = cache.get(key);
   if (!pending) {
     pending = detectUncached(opts);

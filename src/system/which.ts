@@ -35,11 +35,41 @@ export function isExecutableFile(file: string, platform: NodeJS.Platform): boole
   }
 }
 
+function realOrSelf(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** `file` is `folder` or inside it, both compared by their real paths (symlinks resolved). */
+export function isInsideFolder(file: string, folder: string, platform: NodeJS.Platform = process.platform): boolean {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  const rel = p.relative(realOrSelf(folder), realOrSelf(file));
+  return rel === '' || (!rel.startsWith('..') && !p.isAbsolute(rel));
+}
+
+export interface FindOptions {
+  /**
+   * Never return a program inside these folders (by real path, the PATH entry or the file):
+   * `npx codex-profiles` puts the package's own node_modules/.bin first on PATH.
+   */
+  exclude?: string[];
+  /** Told about each match that `exclude` passed over. */
+  onExcluded?: (file: string) => void;
+}
+
 /**
  * Find `name` the way a shell would, without running one: each PATH entry in order; on Windows
  * each PATHEXT extension (`lms.exe`, ...). Returns the absolute path, or undefined.
  */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+export function findOnPath(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+  opts: FindOptions = {},
+): string | undefined {
   const p = platform === 'win32' ? path.win32 : path.posix;
   const pathVar = envValue(env, 'PATH', platform) ?? '';
   const dirs = pathVar.split(platform === 'win32' ? ';' : ':').filter((d) => d.trim() !== '');
@@ -51,13 +81,17 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv, platform: NodeJ
           .map((e) => e.toLowerCase())
       : [''];
   const hasExt = platform === 'win32' && exts.includes(p.extname(name).toLowerCase());
+  const excluded = (file: string) => {
+    const out = (opts.exclude ?? []).some((folder) => isInsideFolder(p.dirname(file), folder, platform) || isInsideFolder(file, folder, platform));
+    if (out) opts.onExcluded?.(file);
+    return out;
+  };
   for (const rawDir of dirs) {
     const dir = rawDir.replace(/^"(.*)"$/, '$1');
     if (!p.isAbsolute(dir)) continue; // a relative PATH entry would depend on the working directory
-    if (hasExt && isExecutableFile(p.join(dir, name), platform)) return p.join(dir, name);
-    for (const ext of exts) {
-      const candidate = p.join(dir, name + ext);
-      if (isExecutableFile(candidate, platform)) return candidate;
+    const candidates = [...(hasExt ? [p.join(dir, name)] : []), ...exts.map((ext) => p.join(dir, name + ext))];
+    for (const candidate of candidates) {
+      if (isExecutableFile(candidate, platform) && !excluded(candidate)) return candidate;
     }
   }
   return undefined;
