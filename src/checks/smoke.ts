@@ -561,6 +561,7 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
         timeoutMs,
         extraArgs: run.extraArgs,
         env: opts.env,
+        providerUrl: run.provider.baseUrl,
       });
       const done = judgeRun(running, run.provider, r);
       opts.progress?.end(done);

@@ -15,6 +15,7 @@
  */
 import { profileFilePath } from '../config/profiles.js';
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { CodexInfo } from './detect.js';
@@ -51,6 +52,11 @@ export interface ExecOptions {
    * `--profile-v2`.
    */
   profileV2?: boolean;
+  /**
+   * The base URL codex will call for this profile, when known. If codex times out, a refused
+   * connection there makes the verdict `provider_down` rather than `timeout`.
+   */
+  providerUrl?: string;
 }
 
 export interface ExecResult {
@@ -107,6 +113,32 @@ function codexLabel(codex: CodexInfo): string {
 
 function skipped(args: string[], failure: ExecFailure): ExecResult {
   return { ok: false, exitCode: null, timedOut: false, stderr: '', stdout: '', durationMs: 0, args, failure, skipped: true };
+}
+
+/**
+ * Nothing listens at `url`'s host and port (the connection is refused). False when it connects,
+ * or when the answer is anything else (a firewall that drops packets, DNS): then we cannot say.
+ */
+export function refusesConnections(url: string, waitMs = 3000): Promise<boolean> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return Promise.resolve(false);
+  }
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (refused: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(refused);
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.once('connect', () => done(false));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED'));
+  });
 }
 
 export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
@@ -200,6 +232,7 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
         finalMessage,
         profile,
         spawnError: run.spawnError,
+        refusedUrl: run.timedOut && opts.providerUrl !== undefined && (await refusesConnections(opts.providerUrl)) ? opts.providerUrl : undefined,
       });
     }
     return result;

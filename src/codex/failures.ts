@@ -75,6 +75,12 @@ export interface FailureInput {
   finalMessage?: string;
   profile?: string;
   spawnError?: { code?: string; message: string };
+  /**
+   * The provider URL, when a connection to it was refused after codex timed out: how long codex
+   * takes to print "Reconnecting..." (0.169+ never exits) depends on the machine's load; a
+   * refused connection does not.
+   */
+  refusedUrl?: string;
 }
 
 /**
@@ -300,6 +306,13 @@ export function classifyFailure(input: FailureInput): ExecFailure {
 
   if (input.aborted) {
     return { code: 'aborted', message: 'The codex run was cancelled.' };
+  }
+  if (input.timedOut && input.refusedUrl !== undefined) {
+    return {
+      code: 'provider_down',
+      message: `Nothing answers for ${provider} at ${input.refusedUrl} (connection refused): the server is not running or the base_url is wrong.`,
+      fix: `Start the server (${SERVER_HINT}) and check base_url in the profile's [model_providers.*] table.`,
+    };
   }
   if (input.timedOut) {
     const retrying = errors.some((l) => /Reconnecting\.\.\./.test(l));

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { clearCodexCache, detectCodex, parseExecHelp, type CodexInfo } from '../../../src/codex/detect.js';
-import { buildExecArgs, runCodexExec } from '../../../src/codex/exec.js';
+import { buildExecArgs, refusesConnections, runCodexExec } from '../../../src/codex/exec.js';
 import { profileFilePath } from '../../../src/config/profiles.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { writeCodexStub, type CodexStubConfig } from '../../helpers/codex-stub.js';
+import { refusedPort } from '../../helpers/fake-http.js';
 import { groupMembers, isAlive, waitFor } from '../../helpers/process-tree.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 
@@ -273,5 +276,25 @@ describe('runCodexExec process handling (codex stub)', () => {
     expect(r.timedOut).toBe(false);
     expect(r.failure?.code).toBe('aborted');
     expect(await waitFor(() => !isAlive(Number(fs.readFileSync(pidFile, 'utf8'))), 2000)).toBe(true);
+  });
+  test('codex times out having printed nothing (a loaded machine): a refused provider URL still means provider_down', async () => {
+    // 'hang' prints nothing and never exits, like 0.169+ before its first "Reconnecting..." line.
+    const codex = await stub({ mode: 'hang', childPidFile: path.join(dir, 'child.pid') });
+    const down = `http://127.0.0.1:${await refusedPort()}/v1`;
+    const r = await runCodexExec({ codex, codexHome: home, profile: 'mine', prompt: 'x', timeoutMs: 300, providerUrl: down });
+    expect(r).toMatchObject({ ok: false, timedOut: true, failure: { code: 'provider_down' } });
+    expect(r.failure?.message).toContain(`at ${down} (connection refused)`);
+
+    // Something listens there: codex was just slow, the verdict stays a timeout.
+    const up = http.createServer();
+    await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const url = `http://127.0.0.1:${(up.address() as AddressInfo).port}/v1`;
+      const slow = await runCodexExec({ codex, codexHome: home, profile: 'mine', prompt: 'x', timeoutMs: 300, providerUrl: url });
+      expect(slow).toMatchObject({ timedOut: true, failure: { code: 'timeout' } });
+    } finally {
+      await new Promise((resolve) => up.close(resolve));
+    }
+    expect(await refusesConnections('not a url')).toBe(false);
   });
 });
