@@ -37,7 +37,7 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     .help()
     .alias('h', 'help')
     .version(VERSION)
-    .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error.\nDocs: https://www.npmjs.com/package/codex-profiles')
+    .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error.\nDocs: README.md and docs/*.md in the codex-profiles folder (your clone; also shipped in the package).')
     .wrap(width)
     .fail(false);
   for (const command of commands) parser = parser.command(command);
