@@ -96,6 +96,23 @@ function modelHintLines(models: ModelRecord[], all: boolean): string[] {
     });
 }
 
+/**
+ * One short line per model and fact, and each fix once under the models it applies to: the
+ * same explanation (Ollama's default context) is not repeated for every unloaded model.
+ */
+export function hintSummaryLines(items: ReadonlyArray<{ subject: string; hint: Hint }>): string[] {
+  const groups = new Map<string, Array<{ subject: string; hint: Hint }>>();
+  for (const item of items) {
+    const key = `${item.hint.code}\u0000${item.hint.fix ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()].flatMap((g) => {
+    const lines = g.map(({ subject, hint }) => `${mark(hint.level)} ${safeText(subject, 200)}: ${safeText(hint.message, 400)}`);
+    const fix = g[0]!.hint.fix;
+    return fix ? [...lines, `    ${chalk.dim('fix:')} ${safeText(fix, 400)}`] : lines;
+  });
+}
+
 export interface RenderOptions {
   /** Also list info-level hints for every model. */
   verbose?: boolean;
