@@ -87,12 +87,16 @@ function modelHintLines(models: ModelRecord[], all: boolean): string[] {
     }
   }
   const order = { error: 0, warn: 1, info: 2 } as const;
+  const fixed = new Set<string>();
   return [...groups.values()]
     .sort((a, b) => order[a.hint.level] - order[b.hint.level])
     .flatMap((g) => {
       const shown = g.ids.slice(0, 4).map((id) => safeText(id, 40));
       const subject = g.ids.length > 4 ? `${shown.join(', ')} and ${g.ids.length - 4} more` : shown.join(', ');
-      return hintLines(subject, g.hint);
+      // One server setting fixes several hints (small context, default context): say it once.
+      const fix = g.hint.fix !== undefined && fixed.has(g.hint.fix) ? undefined : g.hint.fix;
+      if (g.hint.fix !== undefined) fixed.add(g.hint.fix);
+      return hintLines(subject, { ...g.hint, fix });
     });
 }
 
