@@ -45,8 +45,10 @@ function modelLine(m: ModelRecord): string {
 }
 
 function markers(m: ModelRecord): string {
-  const warn = m.hints.filter((h) => h.level !== 'info');
-  return warn.length ? ' ' + chalk.yellow(`⚠ ${warn.map((h) => h.code.toLowerCase().replace(/_/g, ' ')).join(', ')}`) : '';
+  const words = (level: string) => m.hints.filter((h) => h.level === level).map((h) => h.code.toLowerCase().replace(/_/g, ' ')).join(', ');
+  const errors = words('error');
+  const warns = words('warn');
+  return (errors ? ' ' + chalk.red(`✖ ${errors}`) : '') + (warns ? ' ' + chalk.yellow(`⚠ ${warns}`) : '');
 }
 
 function describeProvider(r: ProviderReport): string {
@@ -139,7 +141,7 @@ export function missingPieces(pre: Preflight): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (upProviders(pre.discovery).length > 0) return out;
   if (!pre.codex.found) out.push(codexMissing(pre.codex.warnings[0]));
-  for (const r of pre.discovery?.providers ?? []) out.push(providerDown(r.provider, r.url, r.reason ? `${statusWords(r.status)}: ${r.reason}` : statusWords(r.status)));
+  for (const r of pre.discovery?.providers ?? []) out.push(providerDown(r.provider, r.url, r.reason ?? statusWords(r.status)));
   return out;
 }
 

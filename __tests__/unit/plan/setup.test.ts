@@ -73,7 +73,7 @@ test('the wizard: pick models, name them, choose oss_provider, confirm, write', 
     (choices) => {
       const names = choices!.map((c) => c.name).join('\n');
       expect(names).not.toContain('nomic-embed-text'); // embedding models are not offered
-      expect(names).toMatch(/tiny:1b.*⚠.*no tools/);
+      expect(names).toMatch(/tiny:1b.*✖ no tools.*⚠ model context small/);
       return [choices![0]!.value, choices!.find((c) => c.name.includes('qwen3-coder'))!.value];
     },
     () => 'fast',
