@@ -27,8 +27,6 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     })
     .option('codex-bin', { type: 'string', describe: 'codex executable to use (default: codex on PATH)', global: true })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout', global: true })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change (a diff) and write nothing', global: true })
-    .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Answer yes to confirmations (no prompts)', global: true })
     .option('color', { type: 'boolean', default: true, describe: 'Colour output (--no-color or NO_COLOR turns it off)', global: true })
     .middleware((argv) => configureColor((argv as unknown as GlobalArgs).color !== false))
     .demandCommand(1, 'Name a command; see the list above.')

@@ -110,14 +110,21 @@ test('a model the provider does not have is refused with how to get it; nothing 
   expect(ollama.calls().filter((c) => c.includes('/api/pull') || c.includes('/api/generate'))).toEqual([]);
 });
 
-test('embedding models are refused; tool-less and small-context models are written with a warning', async () => {
+test('embedding models are refused; a tool-less model is refused (an error, as in audit and test) unless --allow-no-tools; small context: a warning', async () => {
   const e = await cli(['add', 'nomic-embed-text:latest', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes']);
   expect(e.code).toBe(2);
   expect(e.stderr).toContain('embedding model');
-  const t = await cli(['add', 'tiny:1b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes']);
+  const args = ['add', 'tiny:1b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes'];
+  const refused = await cli(args);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('tiny:1b: no tool calling');
+  expect(refused.stderr).toContain('--allow-no-tools');
+  expect(fs.existsSync(path.join(sb.codexHome, 'tiny-1b.config.toml'))).toBe(false);
+  const t = await cli([...args, '--allow-no-tools']);
   expect(t.code).toBe(0);
-  expect(t.stderr).toMatch(/tool/i);
-  expect(t.stderr).toMatch(/context/i);
+  expect(t.stderr).toMatch(/✖ tiny:1b: no tool calling/);
+  expect(t.stderr).toMatch(/! tiny:1b: the model supports only 4k tokens of context/);
+  expect(fs.existsSync(path.join(sb.codexHome, 'tiny-1b.config.toml'))).toBe(true);
 });
 
 test('a hostile model name comes out as valid TOML that parses back to exactly that id', async () => {
@@ -138,7 +145,7 @@ test('names: taken names are refused without --force; --force updates only our k
   const again = await cli(['add', 'tiny:1b', ...base, '--name', 'fast']);
   expect(again.code).toBe(2);
   expect(again.stderr).toContain('already exists');
-  expect((await cli(['add', 'tiny:1b', ...base, '--name', 'fast', '--force'])).code).toBe(0);
+  expect((await cli(['add', 'tiny:1b', ...base, '--name', 'fast', '--force', '--allow-no-tools'])).code).toBe(0);
   const text = fs.readFileSync(file, 'utf8');
   expect(text).toContain('approval_policy = "never" # mine');
   expect(parse(text)).toMatchObject({ model: 'tiny:1b', approval_policy: 'never' });

@@ -155,12 +155,12 @@ describe('codex 0.169: failures, each caught and explained', () => {
     const r = await cli(v, home, ['test', 'oll', 'lmstudio-coder']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^PROFILE\s+PROVIDER\s+MODEL\s+RESULT\s+TIME\s+DETAIL$/m);
-    expect(r.stdout).toMatch(/^oll\s+ollama\s+qwen3:8b\s+pass\s+\d+\.\ds\s+"OK"$/m);
-    expect(r.stdout).toMatch(/^lmstudio-coder\s+lms\s+qwen\/qwen3-coder-30b\s+FAIL\s+\d+\.\ds\s+wrong_answer$/m);
+    expect(r.stdout).toMatch(/^oll\s+ollama\s+qwen3:8b\s+pass\s+\d+\.\d s\s+"OK"$/m);
+    expect(r.stdout).toMatch(/^lmstudio-coder\s+lms\s+qwen\/qwen3-coder-30b\s+FAIL\s+\d+\.\d s\s+wrong answer$/m);
     expect(r.stdout).toContain('lmstudio-coder: the model answered "Sure! Here is the word: NOPE" instead of exactly "OK".');
     expect(r.stdout).toContain('1 passed, 1 failed, 0 skipped');
     // Not a terminal: one plain line per finished profile on stderr, no escape codes.
-    expect(r.stderr).toMatch(/^FAIL {4}lmstudio-coder \(lms qwen\/qwen3-coder-30b\) \d+\.\ds wrong_answer$/m);
+    expect(r.stderr).toMatch(/^FAIL {4}lmstudio-coder \(lms qwen\/qwen3-coder-30b\) \d+\.\d s wrong answer$/m);
     expect(r.stderr).not.toContain('\x1b[');
     expect(responsesCalls(f.lms)).toHaveLength(1);
     expect(responsesCalls(f.ollama)).toHaveLength(1);

@@ -16,6 +16,7 @@ import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
+import { FACT_SEVERITY, startFix } from '../diagnostics.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
 import { endpointOf, isLoopbackHost } from '../providers/address.js';
@@ -26,7 +27,7 @@ import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
 import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, ProbeCache, probeServer, type ProbeFn, type ServerProbe } from './probe.js';
 import { effectiveProvider, type EffectiveProvider } from './provider-of.js';
 import { eraLabel, finishedLine, parseTimeoutSeconds, renderSmokeReport } from './run-test.js';
-import { runSmoke, type SmokeReport } from './smoke.js';
+import { runSmoke, urlSourceOf, type SmokeReport } from './smoke.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -284,8 +285,8 @@ export const AUDIT_RULES: AuditRule[] = [
   },
   {
     id: 'provider-unreachable',
-    severity: 'warn',
-    summary: 'The server of a local profile does not answer, so its model could not be checked',
+    severity: FACT_SEVERITY.PROVIDER_DOWN,
+    summary: 'The server of a local profile does not answer: the profile cannot run, and its model could not be checked',
     check: ({ profiles }) =>
       profiles
         .filter((a) => a.probe && (a.probe.status === 'down' || a.probe.status === 'not-responding'))
@@ -294,12 +295,7 @@ export const AUDIT_RULES: AuditRule[] = [
           line: profile.line,
           profile: profile.name,
           message: `nothing answers at ${provider.serverUrl} (${describeStatus(probe!)}); the profile cannot run until it does, and its model was not checked.`,
-          fix:
-            provider.kind === 'lmstudio'
-              ? 'Start LM Studio\'s server (`lms server start`), or fix base_url.'
-              : provider.kind === 'ollama'
-                ? 'Start Ollama (`ollama serve`), or fix the URL (CODEX_OSS_BASE_URL for the built-in id, base_url for your own).'
-                : 'Start the server, or fix base_url.',
+          fix: startFix(provider.kind, urlSourceOf(provider)),
         })),
   },
   {
@@ -336,27 +332,14 @@ export const AUDIT_RULES: AuditRule[] = [
   },
   {
     id: 'model-no-tools',
-    severity: 'error',
-    summary: 'The model cannot call tools (Ollama refuses the request: error; LM Studio not trained for tool use: warn)',
+    severity: FACT_SEVERITY.NO_TOOLS,
+    summary: 'The model cannot call tools, so it cannot drive codex (Ollama refuses the request; LM Studio stalls or answers without acting)',
     check: ({ profiles }) =>
       profiles.flatMap(({ profile, provider, probe }) => {
         const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
-        if (!m || m.capabilities.tools !== false) return [];
-        const ollama = probe!.kind === 'ollama';
-        return [
-          {
-            severity: ollama ? ('error' as const) : ('warn' as const),
-            file: profile.path,
-            line: profile.line,
-            profile: profile.name,
-            message: ollama
-              ? `\`${m.id}\` has no tool support: Ollama answers codex's request with "does not support tools".`
-              : `\`${m.id}\` is not trained for tool use: codex needs tool calls and may stall or answer without acting.`,
-            fix: ollama
-              ? 'Pick a model whose `ollama show` lists "tools" under Capabilities (e.g. gpt-oss, qwen3-coder).'
-              : 'Pick a model LM Studio marks as trained for tool use.',
-          },
-        ];
+        const h = m?.hints.find((x) => x.code === 'NO_TOOLS');
+        if (!m || !h) return [];
+        return [{ severity: h.level, file: profile.path, line: profile.line, profile: profile.name, message: `\`${m.id}\`: ${h.message}.`, fix: `${h.fix ?? 'Pick a model with tool support'}.` }];
       }),
   },
   {
@@ -369,7 +352,7 @@ export const AUDIT_RULES: AuditRule[] = [
         // CONTEXT_DEFAULT: not loaded and no server setting seen, so Ollama's 4k default applies.
         const h = m?.hints.find((x) => ['MODEL_CONTEXT_SMALL', 'CONTEXT_SMALL', 'CONTEXT_DEFAULT'].includes(x.code) && x.level !== 'info');
         if (!m || !h) return [];
-        return [{ file: profile.path, line: profile.line, profile: profile.name, message: `\`${m.id}\`: ${h.message}.`, fix: h.fix ?? 'Give the model a larger context.' }];
+        return [{ severity: h.level, file: profile.path, line: profile.line, profile: profile.name, message: `\`${m.id}\`: ${h.message}.`, fix: h.fix ?? 'Give the model a larger context.' }];
       }),
   },
   {
@@ -434,7 +417,7 @@ export const AUDIT_RULES: AuditRule[] = [
           file: profile.path,
           line: profile.line,
           profile: profile.name,
-          message: `hosted: ${provider.reason}. Not contacted by the audit, not part of its smoke test.`,
+          message: `prompts leave this machine (${provider.reason}); not contacted by the audit, not part of its smoke test.`,
           fix: `Nothing to fix if that is intended; \`codex-profiles test ${profile.name} --include-hosted\` runs it (sends the prompt, may cost money).`,
         })),
   },
@@ -539,6 +522,8 @@ const EXPLAINED_BY: Record<string, string[]> = {
   no_model: ['model-unset'],
   ollama_too_old: ['ollama-too-old'],
   model_missing: ['model-not-installed'],
+  provider_down: ['provider-unreachable'],
+  no_tool_support: ['model-no-tools'],
 };
 
 /**
@@ -559,7 +544,7 @@ export function smokeFindings(smoke: SmokeReport, statics: Finding[], configPath
         severity: 'error',
         file: r.path ?? configPath,
         profile: r.name,
-        message: `smoke test ${r.status === 'fail' ? 'failed' : 'could not run'} (${r.code}): ${r.message ?? ''}`,
+        message: `smoke test ${r.status === 'fail' ? 'failed' : 'could not run'}: ${r.message ?? ''}`,
         fix: r.fix ?? `Run \`codex-profiles test ${r.name}\` for details.`,
       };
       if (r.line !== undefined) f.line = r.line;
@@ -576,17 +561,22 @@ export function summarizeFindings(findings: Finding[]): Record<Severity, number>
 export function renderFindings(findings: Finding[]): string {
   if (findings.length === 0) return 'No findings.';
   const colour = (s: Severity) => (s === 'error' ? chalk.red(s.padEnd(5)) : s === 'warn' ? chalk.yellow(s.padEnd(5)) : chalk.dim(s.padEnd(5)));
+  // A fix shared by several findings (one server setting for every model) is printed once.
+  const firstWith = new Map<string, Finding>();
   return findings
     .map((f) => {
       const where = `${f.file}${f.line !== undefined ? `:${f.line}` : ''}${f.column !== undefined ? `:${f.column}` : ''}`;
-      return `${colour(f.severity)}  ${chalk.bold(f.rule)}  ${where}\n       ${f.message}\n       fix: ${f.fix}`;
+      const first = firstWith.get(f.fix);
+      if (!first) firstWith.set(f.fix, f);
+      const fix = first ? `as for ${first.profile ?? first.rule} above` : f.fix;
+      return `${colour(f.severity)}  ${chalk.bold(f.rule)}  ${where}\n       ${f.message}\n       fix: ${fix}`;
     })
     .join('\n');
 }
 
 export interface AuditArgs {
   smoke?: boolean;
-  timeout?: number;
+  timeout?: number | string;
 }
 
 export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { probe?: ProbeFn } = {}): Promise<number> {

@@ -16,6 +16,7 @@ import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
+import { CODEX_INSTALL_FIX, FACT_SEVERITY, startFix, statusWords } from '../diagnostics.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
 import { endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
@@ -87,11 +88,6 @@ function layoutText(codex: Pick<CodexInfo, 'layout' | 'profileV2'>): string {
   return codex.profileV2 ? '[profiles.NAME] tables (-p); NAME.config.toml with --profile-v2' : '[profiles.NAME] tables (-p)';
 }
 
-const START_FIX: Record<'ollama' | 'lmstudio', string> = {
-  ollama: 'Start it: `ollama serve` (or open the Ollama app)',
-  lmstudio: 'Start it: `lms server start` (or Developer > Start Server in LM Studio)',
-};
-
 /** The report, and every problem in it with its fix. Pure: unit-tested. */
 export function buildDoctorReport(input: DoctorInputs): DoctorReport {
   const { codex, home, state, providers, env } = input;
@@ -102,7 +98,7 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
       severity: 'error',
       area: 'codex',
       message: codex.warnings[0] ?? 'codex was not found.',
-      fix: 'Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.',
+      fix: CODEX_INSTALL_FIX,
     });
   } else {
     for (const w of codex.warnings) problems.push({ severity: 'warn', area: 'codex', message: w, fix: 'Check the codex installation (`codex --version`, `codex exec --help`).' });
@@ -153,14 +149,14 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
         problems.push({ severity: 'info', area: 'provider', message: `${name} is not installed (${usedText}).`, fix: 'Nothing to do unless you want to use it.' });
         continue;
       }
-      let fix = p.kind === 'unknown' ? 'Start the server, or fix base_url.' : `${START_FIX[p.kind]}${p.source === 'built-in default' ? '' : `, or fix the URL (${p.source})`}.`;
+      let fix = startFix(p.kind, p.source === 'built-in default' ? undefined : p.source);
       if (p.id === 'ollama' && env.OLLAMA_HOST?.trim() && !env.CODEX_OSS_BASE_URL?.trim()) {
         fix += ` Codex does not read OLLAMA_HOST (${env.OLLAMA_HOST.trim()}): set CODEX_OSS_BASE_URL, or give such profiles their own provider id with that base_url.`;
       }
       problems.push({
-        severity: used ? 'error' : 'info',
+        severity: used ? FACT_SEVERITY.PROVIDER_DOWN : 'info',
         area: 'provider',
-        message: `${name}: nothing answers at ${p.url} (${p.status}${p.reason ? `: ${p.reason}` : ''}); ${usedText}.`,
+        message: `${name}: nothing answers at ${p.url} (${statusWords(p.status)}${p.reason ? `: ${p.reason}` : ''}); ${usedText}.`,
         fix,
       });
       continue;

@@ -14,6 +14,7 @@ import {
 import { effectiveChanges } from '../config/plan.js';
 import { loadHome } from '../config/profiles.js';
 import { canPrompt } from '../context.js';
+import { refuseInvalidConfig } from '../diagnostics.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
 
@@ -114,6 +115,7 @@ export async function runMigrate(ctx: CommandContext, args: MigrateArgs, deps: M
   const codex = await detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
   const { to, why } = chooseTarget(args, codex);
   const state = await loadHome(ctx.opts.codexHome);
+  refuseInvalidConfig(state);
 
   let result = planMigration(state, { to, prefer: args.prefer, renames });
   const interactive = deps.interactive ?? (canPrompt() && !ctx.opts.json);

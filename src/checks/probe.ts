@@ -3,7 +3,8 @@
  * (read-only: never pulls, downloads or loads a model). Used by the smoke test's pre-checks, the
  * audit and doctor. Probes are shared per URL within one command (`ProbeCache`).
  */
-import { discover } from '../providers/discover.js';
+import { statusWords } from '../diagnostics.js';
+import { discover, resolveModel } from '../providers/discover.js';
 import { compareVersions } from '../providers/util.js';
 import type { Hint, ModelRecord, ProviderReport, ProviderStatus } from '../providers/types.js';
 import type { ServerKind } from './provider-of.js';
@@ -98,12 +99,10 @@ export class ProbeCache {
   }
 }
 
-/** The model record Codex's `model = "ID"` names there (Ollama also knows `name` as `name:latest`). */
+/** The model record Codex's `model = "ID"` names there, resolved as the server does (resolveModel). */
 export function findInstalled(probe: ServerProbe, model: string): ModelRecord | undefined {
-  return (
-    probe.models.find((m) => m.id === model) ??
-    (probe.kind === 'ollama' && !model.includes(':') ? probe.models.find((m) => m.id === `${model}:latest`) : undefined)
-  );
+  if (probe.kind === 'unknown') return probe.models.find((m) => m.id === model);
+  return resolveModel(probe.models, probe.kind, model);
 }
 
 /** Ollama older than OLLAMA_MIN_VERSION (an unparsable or missing version is not judged). */
@@ -115,5 +114,6 @@ export function ollamaTooOld(version: string | undefined): boolean {
 
 /** A person-readable status: `up`, `down (connection refused)`, ... */
 export function describeStatus(probe: Pick<ServerProbe, 'status' | 'reason'>): string {
-  return probe.reason ? `${probe.status} (${probe.reason})` : probe.status;
+  const words = statusWords(probe.status);
+  return probe.reason ? `${words}: ${probe.reason}` : words;
 }

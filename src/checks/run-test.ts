@@ -8,6 +8,8 @@ import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import type { HomeState } from '../config/profiles.js';
+import { CODEX_INSTALL_FIX, formatDuration } from '../diagnostics.js';
+import { parseRunTimeout } from '../duration.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
 import { renderTable } from '../ui/table.js';
@@ -17,20 +19,16 @@ import type { SmokeReport, SmokeResult } from './smoke.js';
 export interface TestArgs {
   names?: string[];
   all?: boolean;
-  timeout?: number;
+  timeout?: number | string;
   includeHosted?: boolean;
 }
 
 /** The longest --timeout accepted, in seconds (one hour). */
 export const MAX_TIMEOUT_S = 3600;
 
+/** --timeout of test and audit (`90s`, `2m`, a bare number of seconds), in ms. */
 export function parseTimeoutSeconds(value: unknown): number {
-  if (value === undefined) return DEFAULT_SMOKE_TIMEOUT_MS;
-  if (Array.isArray(value)) throw new UsageError('give --timeout once');
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_S) {
-    throw new UsageError(`--timeout takes a number of seconds between 0 and ${MAX_TIMEOUT_S}, e.g. --timeout 60`);
-  }
-  return Math.round(value * 1000);
+  return parseRunTimeout(value) ?? DEFAULT_SMOKE_TIMEOUT_MS;
 }
 
 /** Invalid TOML stops every command that reads the config: exit 2, file:line:col. */
@@ -51,7 +49,7 @@ export function requireCodex(codex: CodexInfo): void {
   throw new CliError(
     codex.warnings[0] ?? 'codex was not found',
     EXIT_USAGE,
-    'Install it (npm install -g @openai/codex) or pass --codex-bin /path/to/codex.',
+    CODEX_INSTALL_FIX,
   );
 }
 
@@ -60,9 +58,7 @@ export function eraLabel(codex: CodexInfo): string {
   return `codex ${codex.version ?? '(version unknown)'} (${layout})`;
 }
 
-function seconds(ms: number | undefined): string {
-  return ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`;
-}
+const seconds = formatDuration;
 
 const STATUS_TEXT: Record<SmokeResult['status'], string> = { pass: 'pass', fail: 'FAIL', skipped: 'SKIPPED', 'not-run': 'not run' };
 
@@ -73,15 +69,20 @@ function statusCell(r: SmokeResult): string {
   return chalk.red(t);
 }
 
+/** `legacy_profile` -> `legacy profile`: codes are for --json and scripts, words for people. */
+export function codeWords(code: string | undefined): string {
+  return (code ?? '').replace(/_/g, ' ');
+}
+
 function detailCell(r: SmokeResult): string {
   if (r.status === 'pass') return JSON.stringify(r.answer?.trim() ?? '');
-  return r.code ?? '';
+  return codeWords(r.code);
 }
 
 /** One line for a finished profile (progress, and plain logs when stderr is not a terminal). */
 export function finishedLine(r: SmokeResult): string {
   const where = [r.provider, r.model].filter(Boolean).join(' ');
-  const why = r.status === 'pass' ? '' : ` ${r.code ?? ''}`;
+  const why = r.status === 'pass' ? '' : ` ${codeWords(r.code)}`;
   return `${STATUS_TEXT[r.status].padEnd(7)} ${r.name}${where ? ` (${where})` : ''} ${seconds(r.durationMs)}${why}`;
 }
 
@@ -100,12 +101,20 @@ export function renderSmokeReport(report: SmokeReport, header?: string): string 
   );
   const notes = report.results.filter((r) => r.status !== 'pass' || r.warnings.length > 0);
   if (notes.length > 0) lines.push('');
+  // The same reason for several profiles (a legacy selector skips them all) is said once.
+  const groups = new Map<string, SmokeResult[]>();
   for (const r of notes) {
+    const key = r.status !== 'pass' && r.warnings.length === 0 ? `${r.message ?? r.code ?? ''}\u0000${r.fix ?? ''}` : `\u0001${r.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const r = group[0]!;
+    const names = group.map((g) => chalk.bold(g.name)).join(', ');
     if (r.status !== 'pass') {
-      lines.push(`${chalk.bold(r.name)}: ${r.message ?? r.code ?? ''}`);
+      lines.push(`${names}: ${r.message ?? codeWords(r.code)}`);
       if (r.fix) lines.push(`  fix: ${r.fix}`);
     } else {
-      lines.push(`${chalk.bold(r.name)}:`);
+      lines.push(`${names}:`);
     }
     for (const w of r.warnings) lines.push(`  ${chalk.yellow('note:')} ${w}`);
   }

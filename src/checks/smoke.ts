@@ -25,6 +25,7 @@ import type { CodexInfo } from '../codex/detect.js';
 import { runCodexExec, type ExecOptions, type ExecResult } from '../codex/exec.js';
 import { isValidProfileName, profileFilePath, type HomeState, type Profile } from '../config/profiles.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
+import { SMOKE_CODE, startFix } from '../diagnostics.js';
 import { formatTokens } from '../providers/hints.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import { effectiveProvider, type EffectiveProvider, type ServerKind } from './provider-of.js';
@@ -278,6 +279,12 @@ interface Prepared {
   run?: { profile: string; profileV2: boolean; extraArgs: string[]; provider: EffectiveProvider };
 }
 
+/** Where the URL of a provider comes from, for the fix (nothing for the built-in default). */
+export function urlSourceOf(provider: EffectiveProvider): string | undefined {
+  if (!provider.builtIn) return 'base_url in its [model_providers] table';
+  return provider.serverUrl && !/:(11434|1234)\/?$/.test(provider.serverUrl) ? 'CODEX_OSS_BASE_URL / CODEX_OSS_PORT' : undefined;
+}
+
 function base(name: string): SmokeResult {
   return { name, hosted: false, status: 'skipped', warnings: [] };
 }
@@ -341,7 +348,7 @@ async function prepare(opts: SmokeOptions, probes: ProbeCache, name: string): Pr
     if (!opts.includeHosted) {
       result.status = 'not-run';
       result.code = 'hosted';
-      result.message = `hosted: ${provider.reason}; not run (cost and privacy).`;
+      result.message = `prompts leave this machine (${provider.reason}); not run (cost and privacy).`;
       result.fix = 'Pass --include-hosted to run it too.';
       return { result };
     }
@@ -364,12 +371,7 @@ async function prepare(opts: SmokeOptions, probes: ProbeCache, name: string): Pr
     return skip(result, {
       code: 'provider_down',
       message: `Nothing answers at ${provider.serverUrl} (${describeStatus(probe)}), where codex would send the prompt for provider \`${provider.id}\`.`,
-      fix:
-        provider.kind === 'lmstudio'
-          ? 'Start LM Studio\'s server (`lms server start`, or Developer > Start Server), or fix base_url.'
-          : provider.kind === 'ollama'
-            ? 'Start Ollama (`ollama serve`, or the Ollama app), or fix the URL (CODEX_OSS_BASE_URL for the built-in id, base_url for your own).'
-            : 'Start the server, or fix base_url in the provider table.',
+      fix: startFix(provider.kind, urlSourceOf(provider)),
     });
   }
   if (probe.kind === 'unknown') {
@@ -399,13 +401,19 @@ async function prepare(opts: SmokeOptions, probes: ProbeCache, name: string): Pr
     if (!opts.includeHosted) {
       result.status = 'not-run';
       result.code = 'hosted';
-      result.message = `hosted: \`${model.id}\` is an Ollama cloud model (prompts go to ${model.remoteHost}); not run (cost and privacy).`;
+      result.message = `\`${model.id}\` is an Ollama cloud model: prompts go to ${model.remoteHost}; not run (cost and privacy).`;
       result.fix = 'Pass --include-hosted to run it too.';
       return { result };
     }
   }
+  // One verdict per fact (src/diagnostics.ts): an error fact (no tool support) fails the
+  // pre-check before codex runs, whatever the model would answer to "Reply with exactly OK".
+  const blocking = model.hints.find((h) => h.level === 'error');
+  if (blocking) {
+    return skip(result, { code: SMOKE_CODE[blocking.code] ?? blocking.code.toLowerCase(), message: `\`${model.id}\`: ${blocking.message}.`, fix: blocking.fix ? `${blocking.fix}.` : undefined });
+  }
   for (const h of model.hints) {
-    if (h.code === 'NO_TOOLS' || h.code === 'MODEL_CONTEXT_SMALL' || h.code === 'CONTEXT_SMALL') result.warnings.push(h.message);
+    if (h.code === 'MODEL_CONTEXT_SMALL' || h.code === 'CONTEXT_SMALL') result.warnings.push(h.message);
   }
   const windowKey = profile.values.model_context_window;
   if (typeof windowKey === 'number' && model.contextLength !== undefined && windowKey > model.contextLength) {

@@ -1,9 +1,10 @@
 import type { CommandModule } from 'yargs';
+import { DURATION_HELP } from '../duration.js';
 import { handle, type GlobalArgs } from './shared.js';
 
 interface AuditFlags {
   smoke: boolean;
-  timeout?: number;
+  timeout?: string;
 }
 
 export const auditCommand: CommandModule<GlobalArgs, GlobalArgs & AuditFlags> = {
@@ -12,7 +13,7 @@ export const auditCommand: CommandModule<GlobalArgs, GlobalArgs & AuditFlags> = 
   builder: (y) =>
     y
       .option('smoke', { type: 'boolean', default: true, describe: 'Run the smoke test of every local profile after the static checks (--no-smoke: static only)' })
-      .option('timeout', { type: 'number', requiresArg: true, describe: 'Seconds per profile in the smoke test (default 120)' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: `Per profile in the smoke test, before codex is stopped (${DURATION_HELP}; default 2m)` })
       .example('$0 audit', 'Static checks, then `codex exec` through every local profile')
       .example('$0 audit --no-smoke', 'Static checks only: nothing is sent to any model')
       .example('$0 audit --json', 'Findings (rule, severity, file, line, message, fix) and smoke results as JSON')

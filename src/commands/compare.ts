@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { DURATION_HELP, parseRunTimeout } from '../duration.js';
 import { handle, type GlobalArgs } from './shared.js';
 
 interface CompareArgs {
@@ -6,7 +7,7 @@ interface CompareArgs {
   file?: string;
   profiles?: string[];
   out?: string;
-  timeout: number;
+  timeout?: string;
   'allow-hosted': boolean;
   redact: boolean;
 }
@@ -34,7 +35,7 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
         requiresArg: true,
         describe: 'Save NAME.md (each final answer) and compare.json here (default: a new temporary folder)',
       })
-      .option('timeout', { type: 'number', default: 120, requiresArg: true, describe: 'Seconds per run before codex is stopped' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: `Per run, before codex is stopped (${DURATION_HELP}; default 2m)` })
       .option('redact', {
         type: 'boolean',
         default: false,
@@ -64,7 +65,7 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
       file: argv.file,
       profiles: (argv.profiles ?? []).map(String),
       out: argv.out,
-      timeoutSeconds: argv.timeout,
+      timeoutSeconds: (parseRunTimeout(argv.timeout) ?? 120_000) / 1000,
       allowHosted: argv.allowHosted,
       redact: argv.redact,
     });

@@ -1,27 +1,47 @@
 import type { Argv } from 'yargs';
+import { DURATION_HELP } from '../duration.js';
 
 /** Where to look for the providers: shared by models, add, setup, default. */
 export interface DiscoveryArgs {
   ollamaUrl?: string;
   lmstudioUrl?: string;
-  timeout?: number;
+  /** As typed (`500ms`, `2s`, `3`); parsed by parseDuration. */
+  timeout?: string;
 }
 
 export function withDiscoveryOptions<T>(y: Argv<T>): Argv<T & DiscoveryArgs> {
   return y
     .option('ollama-url', { type: 'string', requiresArg: true, describe: 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)' })
     .option('lmstudio-url', { type: 'string', requiresArg: true, describe: 'LM Studio server (default: `lms server status`, else http://127.0.0.1:1234)' })
-    .option('timeout', { type: 'number', requiresArg: true, describe: 'Per-request timeout for the providers, in ms (default 1000)' }) as Argv<T & DiscoveryArgs>;
+    .option('timeout', { type: 'string', requiresArg: true, describe: `Give up on a provider that does not answer within this (${DURATION_HELP}; default 1s)` }) as Argv<T & DiscoveryArgs>;
 }
 
 export interface LayoutArgs {
   layout?: 'file' | 'table';
 }
 
+/** The one spelling of a layout is `file` / `table`; `files` / `tables` (migrate's old values) are accepted too. */
+export function layoutValue(v: unknown): unknown {
+  return v === 'files' ? 'file' : v === 'tables' ? 'table' : v;
+}
+
 /** For commands that write profiles: override the layout detected from the installed Codex. */
 export function withLayoutOption<T>(y: Argv<T>): Argv<T & LayoutArgs> {
   return y.option('layout', {
     choices: ['file', 'table'] as const,
-    describe: 'Write profiles as NAME.config.toml files or [profiles.NAME] tables (default: what the installed codex reads)',
+    coerce: layoutValue,
+    describe: 'Write profiles as NAME.config.toml files or [profiles.NAME] tables (default: what the installed codex reads; a layout this codex does not read needs --force)',
   }) as Argv<T & LayoutArgs>;
+}
+
+export interface WriteArgs {
+  dryRun: boolean;
+  yes: boolean;
+}
+
+/** Only commands that write or ask have --dry-run and --yes (they used to be global, so `list --yes` was accepted). */
+export function withWriteOptions<T>(y: Argv<T>): Argv<T & WriteArgs> {
+  return y
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change (a diff) and write nothing' })
+    .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Answer yes to confirmations (no prompts)' }) as unknown as Argv<T & WriteArgs>;
 }

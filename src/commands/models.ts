@@ -1,11 +1,12 @@
 import type { CommandModule } from 'yargs';
+import { DURATION_HELP } from '../duration.js';
 import { handle, type GlobalArgs } from './shared.js';
 
 interface ModelsFlags {
   provider?: 'ollama' | 'lmstudio';
   ollamaUrl?: string;
   lmstudioUrl?: string;
-  timeout?: number;
+  timeout?: string;
 }
 
 export const modelsCommand: CommandModule<GlobalArgs, GlobalArgs & ModelsFlags> = {
@@ -19,10 +20,10 @@ export const modelsCommand: CommandModule<GlobalArgs, GlobalArgs & ModelsFlags> 
         type: 'string',
         describe: 'LM Studio server (default: the port `lms server status` reports, else http://127.0.0.1:1234)',
       })
-      .option('timeout', { type: 'number', describe: 'Give up on a server that does not answer after this many ms (default 1000)' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: `Give up on a provider that does not answer within this (${DURATION_HELP}; default 1s)` })
       .example('$0 models', 'Both providers: models, size, context, tool support, what is loaded')
       .example('$0 models --provider ollama --json', 'Ollama only, as JSON (facts, where each came from, hints)')
-      .example('$0 models --ollama-url http://gpu-box:11434 --timeout 3000', 'A remote Ollama, with more patience')
+      .example('$0 models --ollama-url http://gpu-box:11434 --timeout 3s', 'A remote Ollama, with more patience')
       .epilogue('Read-only: never downloads or loads a model. Unreachable providers are reported, and the exit code is still 0.'),
   handler: handle<ModelsFlags>(async (argv, ctx) => {
     const { runModels } = await import('../providers/run-models.js');

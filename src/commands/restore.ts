@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { withWriteOptions } from './discovery-options.js';
 import { handle, type GlobalArgs } from './shared.js';
 
 interface RestoreArgs {
@@ -10,7 +11,7 @@ export const restoreCommand: CommandModule<GlobalArgs, GlobalArgs & RestoreArgs>
   command: 'restore [id]',
   describe: 'Put config files back as they were before an earlier codex-profiles run',
   builder: (y) =>
-    y
+    withWriteOptions(y)
       .positional('id', { type: 'string', describe: 'Backup id (default: the newest)' })
       .option('list', { type: 'boolean', default: false, describe: 'List the backups instead' })
       .example('$0 restore --list', 'Show the backups, newest first')

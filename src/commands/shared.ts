@@ -7,8 +7,9 @@ export interface GlobalArgs {
   codexHome?: string;
   codexBin?: string;
   json: boolean;
-  dryRun: boolean;
-  yes: boolean;
+  /** Only on commands that write or ask (withWriteOptions). */
+  dryRun?: boolean;
+  yes?: boolean;
   color: boolean;
 }
 

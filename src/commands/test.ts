@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
+import { DURATION_HELP } from '../duration.js';
 import { handle, type GlobalArgs } from './shared.js';
 
 interface TestFlags {
   names?: string[];
   all: boolean;
-  timeout?: number;
+  timeout?: string;
   'include-hosted': boolean;
 }
 
@@ -15,7 +16,7 @@ export const testCommand: CommandModule<GlobalArgs, GlobalArgs & TestFlags> = {
     y
       .positional('names', { type: 'string', array: true, describe: 'Profiles to test (see `codex-profiles list`)' })
       .option('all', { type: 'boolean', default: false, describe: 'Test every profile' })
-      .option('timeout', { type: 'number', requiresArg: true, describe: 'Seconds per profile before codex is stopped (default 120)' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: `Per profile, before codex is stopped (${DURATION_HELP}; default 2m)` })
       .option('include-hosted', {
         type: 'boolean',
         default: false,
@@ -23,7 +24,7 @@ export const testCommand: CommandModule<GlobalArgs, GlobalArgs & TestFlags> = {
       })
       .example('$0 test qwen-local', 'One profile: pre-checks, then codex exec, then the verdict')
       .example('$0 test --all', 'Every local profile; same server one at a time, different servers in parallel')
-      .example('$0 test --all --timeout 300 --json', 'Patient with cold models; the results as JSON')
+      .example('$0 test --all --timeout 5m --json', 'Patient with cold models; the results as JSON')
       .epilogue(
         'Before running: the profile exists where this codex looks, its provider answers, its model is installed (nothing is ever downloaded).\n' +
           'A profile passes when codex reports the profile\'s provider and model and answers exactly OK.\n' +

@@ -2,10 +2,10 @@ import type { CodexInfo } from '../codex/detect.js';
 import { planMergeTable, planSetTopLevel, planWriteProfile, type ProfileSpec } from '../config/profile-writer.js';
 import type { HomeState } from '../config/profiles.js';
 import { emptyPlan, type Plan } from '../config/plan.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { CliError, ConfigError, EXIT_CHECK_FAILED, UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../providers/discover.js';
 import { ollamaContextFromEnv } from '../providers/hints.js';
-import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
+import type { DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import { suggestProfileName } from '../config/naming.js';
 import { providerTargetFor } from './provider-target.js';
@@ -24,6 +24,8 @@ export interface ProfileRequest {
 export interface PlanOptions {
   force?: boolean;
   allowMissing?: boolean;
+  /** Write models without tool support (an error everywhere else). */
+  allowNoTools?: boolean;
   /** Set `oss_provider` to this. */
   ossProvider?: ProviderId;
   env: NodeJS.ProcessEnv;
@@ -36,8 +38,8 @@ export interface PlannedProfile {
   kind: ProfileSpec['kind'];
   layout: CodexInfo['layout'];
   model_context_window?: number;
-  /** Discovery's judgement of the model (no tools, small context...). */
-  hints: string[];
+  /** Discovery's judgement of the model (no tools, small context...), as judgeModel gives it. */
+  hints: Hint[];
   /** The profile already existed with these exact settings: nothing to do. */
   unchanged?: boolean;
 }
@@ -85,7 +87,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
 
   for (const req of requests) {
     let spec: ProfileSpec;
-    let hints: string[] = [];
+    let hints: Hint[] = [];
     if (req.hosted) {
       if (!req.name) throw new UsageError('a hosted profile needs a name.', 'Pass --name, e.g. --name hosted-gpt.');
       spec = { name: req.name, kind: 'hosted', provider: 'openai', model: req.model };
@@ -112,16 +114,18 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       if (model && !isUsableForProfiles(model)) {
         throw new ConfigError(`${req.model} is an embedding model; it cannot answer prompts, so it cannot back a Codex profile.`);
       }
-      hints = (model?.hints ?? []).filter((h) => h.level !== 'info').map((h) => (h.fix ? `${h.message} (${h.fix})` : h.message));
+      hints = (model?.hints ?? []).filter((h) => h.level !== 'info');
+      // The id the server lists: `qwen2.5-coder` becomes `qwen2.5-coder:latest` on Ollama.
+      const modelId = model?.id ?? req.model;
       const target = providerTargetFor(provider, report?.url ?? (provider === 'ollama' ? 'http://127.0.0.1:11434' : 'http://127.0.0.1:1234'), opts.env);
       if (target.table) planMergeTable(plan, state, ['model_providers', target.id], target.table);
       if (target.remote) plan.warnings.push(`${req.model} runs on ${target.url}: prompts sent with this profile leave this machine.`);
       const extra: Record<string, unknown> = {};
       const ctx = req.contextWindow === false ? undefined : req.contextWindow ?? contextFor(model, opts.env);
       if (ctx !== undefined) extra.model_context_window = ctx;
-      const existingSame = state.profiles.find((p) => p.provider === target.id && p.model === req.model);
+      const existingSame = state.profiles.find((p) => p.provider === target.id && (p.model === modelId || p.model === req.model));
       const name = req.name ?? (existingSame && !opts.force ? existingSame.name : suggestProfileName(req.model, taken));
-      spec = { name, kind: target.kind, provider: target.id, model: req.model, extra, url: target.url };
+      spec = { name, kind: target.kind, provider: target.id, model: modelId, extra, url: target.url };
     }
 
     const existing = state.profiles.find((p) => p.name === spec.name && p.layout === codex.layout);
@@ -136,6 +140,23 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
     out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, ...(spec.extra as object) });
   }
 
+  refuseErrors(out, opts);
   if (opts.ossProvider) planSetTopLevel(plan, state, 'oss_provider', opts.ossProvider);
   return { plan, profiles: out };
+}
+
+/**
+ * A model fact of severity error (no tool support: FACT_SEVERITY) stops the whole plan, as it
+ * fails audit and test: exit 1, nothing written, unless --allow-no-tools.
+ */
+function refuseErrors(profiles: PlannedProfile[], opts: PlanOptions): void {
+  if (opts.allowNoTools) return;
+  const bad = profiles.flatMap((p) => p.hints.filter((h) => h.level === 'error').map((h) => `${p.model}: ${h.message}.`));
+  if (bad.length === 0) return;
+  const fixes = [...new Set(profiles.flatMap((p) => p.hints.filter((h) => h.level === 'error' && h.fix).map((h) => h.fix!)))];
+  throw new CliError(
+    `${bad.join('\n')}\nA model without tool support cannot drive Codex; nothing was written.`,
+    EXIT_CHECK_FAILED,
+    `${fixes.map((f) => `Fix: ${f}.`).join('\n')}\nOr pass --allow-no-tools to write it anyway.`,
+  );
 }

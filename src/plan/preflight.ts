@@ -3,6 +3,7 @@ import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../commands/shared.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
 import { discover } from '../providers/discover.js';
+import { refuseInvalidConfig } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { DiscoveryResult, ProviderId } from '../providers/types.js';
 
@@ -16,6 +17,8 @@ export interface DiscoveryFlags {
 export interface LayoutFlags {
   /** `--layout`: write this layout whatever the installed Codex reads. */
   layout?: 'file' | 'table';
+  /** Write a --layout this codex does not read. */
+  force?: boolean;
 }
 
 export interface Preflight {
@@ -37,7 +40,14 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
       ? discover({ providers: flags.providers, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, timeoutMs: flags.timeoutMs, env: ctx.env })
       : Promise.resolve(undefined),
   ]);
-  if (flags.layout) return { state, codex: { ...codex, layout: flags.layout, warnings: [] }, discovery };
+  refuseInvalidConfig(state);
+  if (flags.layout) {
+    const problem = layoutProblem(codex, flags.layout);
+    if (problem?.refuse && !flags.force) {
+      throw new ConfigError(problem.text, 'Leave --layout out to write what this codex reads, or pass --force to write it anyway.');
+    }
+    return { state, codex: { ...codex, layout: flags.layout, warnings: problem ? [problem.text] : [] }, discovery };
+  }
   if (!codex.found && codex.bin) {
     // A codex is there but would not say what it is: guessing the layout could write profiles
     // this Codex refuses, so ask instead.
@@ -47,4 +57,21 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
     );
   }
   return { state, codex, discovery };
+}
+
+/**
+ * A --layout the detected codex does not read through `-p`. Tables under a files-era codex are
+ * refused without --force: `-p NAME` would silently run the base config (possibly a hosted model).
+ */
+export function layoutProblem(codex: CodexInfo, layout: 'file' | 'table'): { text: string; refuse: boolean } | undefined {
+  if (!codex.found || codex.layout === layout) return undefined;
+  const who = `codex ${codex.version ?? '(this version)'}`;
+  if (layout === 'table') {
+    return {
+      refuse: true,
+      text: `${who} reads profile files (NAME.config.toml) and refuses or ignores [profiles.NAME] tables: \`codex -p NAME\` would fail, or silently run the base config.`,
+    };
+  }
+  if (codex.profileV2) return { refuse: false, text: `${who} reads NAME.config.toml only with \`--profile-v2 NAME\`; \`-p NAME\` reads [profiles.NAME] tables.` };
+  return { refuse: true, text: `${who} cannot read profile files (NAME.config.toml needs codex 0.131 or newer): \`codex -p NAME\` would not find them.` };
 }

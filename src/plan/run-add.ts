@@ -1,6 +1,8 @@
 import type { AddArgs } from '../commands/add.js';
 import type { CommandContext } from '../commands/shared.js';
+import { parseDiscoveryTimeout } from '../duration.js';
 import { EXIT_OK, UsageError } from '../errors.js';
+import { hintSummaryLines } from '../providers/render.js';
 import { showAndApply } from '../ui/confirm.js';
 import { planProfiles } from './add.js';
 import { preflight } from './preflight.js';
@@ -21,18 +23,19 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
     providers: provider ? [provider] : [],
     ollamaUrl: provider === 'ollama' ? argv.url ?? argv.ollamaUrl : argv.ollamaUrl,
     lmstudioUrl: provider === 'lmstudio' ? argv.url ?? argv.lmstudioUrl : argv.lmstudioUrl,
-    timeoutMs: argv.timeout,
+    timeoutMs: parseDiscoveryTimeout(argv.timeout),
     layout: argv.layout,
+    force: argv.force,
   });
   const { plan, profiles } = planProfiles(
     state,
     codex,
     discovery,
     [{ model: argv.model, provider, hosted: argv.hosted, name: argv.name, contextWindow: argv.contextWindow === 0 ? false : argv.contextWindow }],
-    { force: argv.force, allowMissing: argv.allowMissing, ossProvider: argv.default ? provider : undefined, env: ctx.env },
+    { force: argv.force, allowMissing: argv.allowMissing, allowNoTools: argv.allowNoTools, ossProvider: argv.default ? provider : undefined, env: ctx.env },
   );
   const p = profiles[0]!;
-  for (const h of p.hints) ctx.out.warn(`${p.model}: ${h}`);
+  for (const line of hintSummaryLines(p.hints.map((hint) => ({ subject: p.model, hint })))) ctx.out.note(line);
   if (p.unchanged && plan.changes.length === 0) ctx.out.line(`Profile ${p.name} already exists for ${p.model}; nothing to change.`);
   const outcome = await showAndApply(ctx, plan);
   if (outcome.applied) ctx.out.line(`Try it: codex -p ${p.name}    Check it: codex-profiles test ${p.name}`);

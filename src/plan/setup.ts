@@ -1,9 +1,11 @@
 import chalk from 'chalk';
 import type { CommandContext } from '../commands/shared.js';
 import { canPrompt } from '../context.js';
-import { EXIT_OK, UsageError } from '../errors.js';
+import { parseDiscoveryTimeout } from '../duration.js';
+import { codexMissing, providerDown, statusWords, type Diagnostic } from '../diagnostics.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../providers/discover.js';
-import { formatBytes, safeText } from '../providers/render.js';
+import { formatBytes, hintSummaryLines, safeText } from '../providers/render.js';
 import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
 import { PROVIDER_IDS, PROVIDER_NAMES } from '../providers/types.js';
 import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
@@ -23,7 +25,8 @@ export interface SetupArgs {
   layout?: 'file' | 'table';
   ollamaUrl?: string;
   lmstudioUrl?: string;
-  timeout?: number;
+  timeout?: string;
+  allowNoTools?: boolean;
 }
 
 /** Exit code for a wizard cancelled with Ctrl-C (the shell convention: 128 + SIGINT). */
@@ -42,8 +45,10 @@ function modelLine(m: ModelRecord): string {
 }
 
 function markers(m: ModelRecord): string {
-  const warn = m.hints.filter((h) => h.level !== 'info');
-  return warn.length ? ' ' + chalk.yellow(`⚠ ${warn.map((h) => h.code.toLowerCase().replace(/_/g, ' ')).join(', ')}`) : '';
+  const words = (level: string) => m.hints.filter((h) => h.level === level).map((h) => h.code.toLowerCase().replace(/_/g, ' ')).join(', ');
+  const errors = words('error');
+  const warns = words('warn');
+  return (errors ? ' ' + chalk.red(`✖ ${errors}`) : '') + (warns ? ' ' + chalk.yellow(`⚠ ${warns}`) : '');
 }
 
 function describeProvider(r: ProviderReport): string {
@@ -103,13 +108,15 @@ function existingProfileFor(pre: Preflight, pick: Pick, env: NodeJS.ProcessEnv):
   return pre.state.profiles.find((p) => p.model === pick.model && (p.provider === target.id || p.provider === pick.provider))?.name;
 }
 
-async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessEnv): Promise<Pick[]> {
+async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessEnv, out: CommandContext['out']): Promise<Pick[]> {
   const choices: Choice<Pick>[] = [];
+  const ticked = new Map<Pick, string>();
   for (const r of upProviders(pre.discovery)) {
     for (const m of r.models) {
       if (!isUsableForProfiles(m)) continue; // embedding models cannot back a profile
       const pick = { provider: r.provider, model: m.id };
       const existing = existingProfileFor(pre, pick, env);
+      if (existing !== undefined) ticked.set(pick, existing);
       choices.push({
         name: `${PROVIDER_NAMES[r.provider]}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
         value: pick,
@@ -118,10 +125,29 @@ async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessE
     }
   }
   if (choices.length === 0) return [];
-  return prompter.checkbox({ message: 'Which models should get a Codex profile?', choices });
+  const picks = await prompter.checkbox({ message: 'Which models should get a Codex profile?', choices });
+  // Unticking is not removing: say so, rather than leave the person thinking it is gone.
+  for (const [pick, name] of ticked) {
+    if (!picks.includes(pick)) out.line(`Profile ${name} is kept (unticked, but setup never removes profiles): remove it with \`codex-profiles remove ${name}\`.`);
+  }
+  return picks;
+}
+
+/**
+ * Nothing to set up: no provider answered. What is missing, with the fixes doctor gives
+ * (src/diagnostics.ts), so a first run says what to install or start.
+ */
+export function missingPieces(pre: Preflight): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (upProviders(pre.discovery).length > 0) return out;
+  if (!pre.codex.found) out.push(codexMissing(pre.codex.warnings[0]));
+  for (const r of pre.discovery?.providers ?? []) out.push(providerDown(r.provider, r.url, r.reason ?? statusWords(r.status)));
+  return out;
 }
 
 export interface SetupResult {
+  /** Set when nothing could be set up: what to install or start (exit 1). */
+  missing?: Diagnostic[];
   outcome?: PlanOutcome;
   profiles: PlannedProfile[];
   ossProvider?: ProviderId;
@@ -132,13 +158,20 @@ export interface SetupResult {
  * write. `prompter` is absent when no person can answer (then flags must say everything).
  */
 export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: Prompter | undefined): Promise<SetupResult> {
-  const pre = await preflight(ctx, { discover: true, providers: args.provider, ollamaUrl: args.ollamaUrl, lmstudioUrl: args.lmstudioUrl, timeoutMs: args.timeout, layout: args.layout });
+  const pre = await preflight(ctx, { discover: true, providers: args.provider, ollamaUrl: args.ollamaUrl, lmstudioUrl: args.lmstudioUrl, timeoutMs: parseDiscoveryTimeout(args.timeout), layout: args.layout, force: args.force });
   for (const line of describeFindings(pre)) ctx.out.line(line);
   ctx.out.line('');
+  const missing = missingPieces(pre);
+  if (missing.length > 0) {
+    ctx.out.line('Nothing to set up yet: no model server answered.');
+    for (const d of missing) ctx.out.line(`${chalk.red(d.severity)}  ${d.message}\n       fix: ${d.fix}`);
+    ctx.out.line('Then run `codex-profiles setup` again (`codex-profiles doctor` shows the same checks).');
+    return { profiles: [], missing };
+  }
 
   let picks: Pick[];
   if (args.models !== undefined) picks = picksFromFlags(args.models, pre.discovery, args.provider);
-  else if (prompter) picks = await askPicks(pre, prompter, ctx.env);
+  else if (prompter) picks = await askPicks(pre, prompter, ctx.env, ctx.out);
   else {
     throw new UsageError(
       'setup needs to know which models to set up, and there is no terminal to ask on.',
@@ -180,8 +213,8 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
     ctx.out.line(picks.length ? 'Every chosen model already has a profile; nothing to change.' : 'No models chosen; nothing to change.');
     return { profiles: [], ossProvider: oss };
   }
-  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, env: ctx.env, ossProvider: oss });
-  for (const p of profiles) for (const h of p.hints) ctx.out.warn(`${p.model}: ${h}`);
+  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, allowNoTools: args.allowNoTools, env: ctx.env, ossProvider: oss });
+  for (const line of hintSummaryLines(profiles.flatMap((p) => p.hints.map((hint) => ({ subject: p.model, hint }))))) ctx.out.note(line);
   const outcome = await showAndApply(ctx, plan, prompter ? { confirm: (message) => prompter.confirm({ message, default: true }) } : {});
   return { outcome, profiles, ossProvider: oss };
 }
@@ -196,7 +229,8 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     // In JSON mode stdout holds one document: the smoke test is a separate `test --json` run.
     let runTest = args.test && !ctx.opts.json;
     if (!runTest && p && !ctx.opts.json && written.length > 0) runTest = await p.confirm({ message: `Test ${written.join(', ')} now with a real \`codex exec\`?`, default: true });
-    if (ctx.opts.json) ctx.out.json({ ok: true, ...result });
+    if (ctx.opts.json) ctx.out.json({ ok: !result.missing, ...result });
+    if (result.missing) return EXIT_CHECK_FAILED;
     if (written.length > 0 && runTest) return await smokeTest(ctx, written);
     if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
     return EXIT_OK;

@@ -143,10 +143,32 @@ export function codexOssReport(env: NodeJS.ProcessEnv, reports: ProviderReport[]
   return out;
 }
 
-/** The record for `id` at `provider`, exactly as Codex would name it. */
+/**
+ * The model a server would run for `id`, resolved the way that server resolves it; its `id` is
+ * what the server lists (and what a new profile names). An exact match wins. Ollama: a name
+ * without a tag means `:latest` (`qwen2.5-coder` is `qwen2.5-coder:latest`). LM Studio: model
+ * keys match without regard to case, and a key without its publisher (`qwen3-coder-30b`) matches
+ * the one listed key `publisher/qwen3-coder-30b` (not when two publishers have it).
+ */
+export function resolveModel(models: readonly ModelRecord[], provider: ProviderId, id: string): ModelRecord | undefined {
+  const exact = models.find((m) => m.id === id);
+  if (exact) return exact;
+  if (provider === 'ollama') {
+    return id.includes(':') ? undefined : models.find((m) => m.id === `${id}:latest`);
+  }
+  const want = id.toLowerCase();
+  const same = models.filter((m) => m.id.toLowerCase() === want);
+  if (same.length === 1) return same[0];
+  if (want.includes('/')) return undefined;
+  const unprefixed = models.filter((m) => m.id.toLowerCase().split('/').pop() === want);
+  return unprefixed.length === 1 ? unprefixed[0] : undefined;
+}
+
+/** The record for `id` at `provider`, resolved as that server resolves model ids (resolveModel). */
 export function findModel(reports: ProviderReport[] | DiscoveryResult, provider: ProviderId, id: string): ModelRecord | undefined {
   const list = Array.isArray(reports) ? reports : reports.providers;
-  return list.find((r) => r.provider === provider)?.models.find((m) => m.id === id);
+  const report = list.find((r) => r.provider === provider);
+  return report ? resolveModel(report.models, provider, id) : undefined;
 }
 
 /** Models that can back a profile: everything that can answer prompts (not embedding-only). */

@@ -1,3 +1,4 @@
+import { FACT_SEVERITY } from '../diagnostics.js';
 import type { Hint, ModelRecord, ProviderId } from './types.js';
 
 /** Ollama's docs ask for at least 64k tokens for coding agents. */
@@ -60,13 +61,13 @@ export function judgeModel(model: ModelRecord, env: NodeJS.ProcessEnv = {}): Hin
     hints.push(
       provider === 'ollama'
         ? {
-            level: 'warn',
+            level: FACT_SEVERITY.NO_TOOLS,
             code: 'NO_TOOLS',
             message: 'no tool calling: Codex needs tools to run commands and edit files; this model can only chat',
             fix: 'choose a model whose `ollama show` lists "tools" under Capabilities (e.g. gpt-oss, qwen3-coder)',
           }
         : {
-            level: 'warn',
+            level: FACT_SEVERITY.NO_TOOLS,
             code: 'NO_TOOLS',
             message:
               'not trained for tool use: LM Studio falls back to a generic tool prompt, and Codex (which needs tools) may stall or answer without acting',
@@ -97,7 +98,7 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
 
   if (max !== undefined && max < min) {
     return {
-      level: 'warn',
+      level: FACT_SEVERITY.MODEL_CONTEXT_SMALL,
       code: 'MODEL_CONTEXT_SMALL',
       message: `the model supports only ${formatTokens(max)} tokens of context; Codex wants at least ${formatTokens(min)}`,
       fix: 'no setting can raise a model past its own maximum: choose a model with a longer context',
@@ -109,16 +110,16 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
     if (provider === 'ollama') {
       const fromModelfile = /num_ctx/.test(where);
       return {
-        level: 'warn',
+        level: FACT_SEVERITY.CONTEXT_SMALL,
         code: 'CONTEXT_SMALL',
         message: `runs with ${formatTokens(runtime)} tokens of context (${where}); Codex needs at least ${formatTokens(min)} or it loses track of the task`,
         fix: fromModelfile
           ? `the Modelfile sets num_ctx ${runtime}: create a variant with \`PARAMETER num_ctx ${want}\` (ollama create), or set \`model_context_window\` no higher than ${runtime}`
-          : `restart the server with OLLAMA_CONTEXT_LENGTH=${want} (e.g. \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or in the Ollama app's settings)`,
+          : ollamaContextFix(want),
       };
     }
     return {
-      level: 'warn',
+      level: FACT_SEVERITY.CONTEXT_SMALL,
       code: 'CONTEXT_SMALL',
       message: `loaded with ${formatTokens(runtime)} tokens of context; Codex needs more than ${formatTokens(min)}`,
       fix: `reload it with a larger context: \`lms unload ${shellWord(id)}\` then \`lms load ${shellWord(id)} --context-length ${want}\`, or raise Context Length in the model's load settings in LM Studio`,
@@ -128,7 +129,7 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
   if (runtime === undefined) {
     if (provider === 'ollama') {
       const envCtx = ollamaContextFromEnv(env);
-      const state = model.loaded ? 'loaded, but this Ollama does not report its context (0.10+ does)' : 'not loaded';
+      const state = model.loaded ? 'loaded, context not reported (Ollama 0.10+ reports it)' : 'not loaded';
       if (envCtx !== undefined && envCtx >= min) {
         return {
           level: 'info',
@@ -136,11 +137,12 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
           message: `${state}: it runs with the server's default context; OLLAMA_CONTEXT_LENGTH=${envCtx} is set here, which is enough if the server was started with it`,
         };
       }
+      // Short: it is shown once per model; the why and the fix are shown once for all of them.
       return {
-        level: 'warn',
+        level: FACT_SEVERITY.CONTEXT_DEFAULT,
         code: 'CONTEXT_DEFAULT',
-        message: `${state}: Ollama runs it with its default context (4096 tokens below 24 GiB of VRAM) unless the server sets OLLAMA_CONTEXT_LENGTH; Codex needs at least ${formatTokens(min)}`,
-        fix: `start the server with OLLAMA_CONTEXT_LENGTH=${want} (e.g. \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or in the Ollama app's settings)`,
+        message: `${state}: Ollama's default context applies (4k below 24 GiB VRAM); Codex needs ${formatTokens(min)}`,
+        fix: ollamaContextFix(want),
       };
     }
     return {
@@ -153,6 +155,11 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
     };
   }
   return undefined;
+}
+
+/** Ollama's default context is a server setting: one fix for every model it serves. */
+function ollamaContextFix(want: number): string {
+  return `start the server with OLLAMA_CONTEXT_LENGTH=${want}: \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or set it in the Ollama app's settings`;
 }
 
 /** Quote a model id for a copy-paste command line (POSIX shells) when it needs quoting. */

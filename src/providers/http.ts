@@ -64,14 +64,14 @@ function isAbort(err: unknown): boolean {
 
 /** Classify a connect failure (before any response arrived). */
 export function classifyConnectError(err: unknown, timeoutMs: number): { kind: FailureKind; reason: string } {
-  if (isAbort(err)) return { kind: 'timeout', reason: `not responding (no answer within ${timeoutMs} ms)` };
+  if (isAbort(err)) return { kind: 'timeout', reason: `no answer within ${timeoutMs} ms` };
   const code = errorCode(err);
   if (code && CONNECT_REFUSED.has(code)) return { kind: 'refused', reason: 'connection refused (nothing is listening there)' };
   if (code && NAME_NOT_FOUND.has(code)) return { kind: 'refused', reason: `host name not found (${code})` };
   if (code && UNREACHABLE.has(code)) return { kind: 'refused', reason: `host unreachable (${code})` };
   if (code && CUT_OFF.has(code)) return { kind: 'truncated', reason: 'the connection was closed before an answer arrived' };
   if (code === 'ETIMEDOUT') {
-    return { kind: 'timeout', reason: `not responding (connect timed out)` };
+    return { kind: 'timeout', reason: `connect timed out` };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { kind: 'network', reason: oneLine(`request failed: ${code ?? message}`) };
@@ -144,10 +144,10 @@ async function send(url: string, opts: RequestOptions, elapsed: () => number): P
       req?.destroy();
     };
     const stalled = (status: number) =>
-      fail({ kind: 'timeout', status, reason: `not responding (the answer stalled after the headers; gave up after ${timeoutMs} ms)` });
+      fail({ kind: 'timeout', status, reason: `the answer stalled after the headers; gave up after ${timeoutMs} ms` });
     const cutOff = (status: number) => fail({ kind: 'truncated', status, reason: 'the answer was cut off (connection closed mid-body)' });
     function onAbort() {
-      done(res ? stalled(res.statusCode ?? 0) : fail({ kind: 'timeout', reason: `not responding (no answer within ${timeoutMs} ms)` }));
+      done(res ? stalled(res.statusCode ?? 0) : fail({ kind: 'timeout', reason: `no answer within ${timeoutMs} ms` }));
       stop();
     }
     signal.addEventListener('abort', onAbort, { once: true });

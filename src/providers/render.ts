@@ -87,13 +87,34 @@ function modelHintLines(models: ModelRecord[], all: boolean): string[] {
     }
   }
   const order = { error: 0, warn: 1, info: 2 } as const;
+  const fixed = new Set<string>();
   return [...groups.values()]
     .sort((a, b) => order[a.hint.level] - order[b.hint.level])
     .flatMap((g) => {
       const shown = g.ids.slice(0, 4).map((id) => safeText(id, 40));
       const subject = g.ids.length > 4 ? `${shown.join(', ')} and ${g.ids.length - 4} more` : shown.join(', ');
-      return hintLines(subject, g.hint);
+      // One server setting fixes several hints (small context, default context): say it once.
+      const fix = g.hint.fix !== undefined && fixed.has(g.hint.fix) ? undefined : g.hint.fix;
+      if (g.hint.fix !== undefined) fixed.add(g.hint.fix);
+      return hintLines(subject, { ...g.hint, fix });
     });
+}
+
+/**
+ * One short line per model and fact, and each fix once under the models it applies to: the
+ * same explanation (Ollama's default context) is not repeated for every unloaded model.
+ */
+export function hintSummaryLines(items: ReadonlyArray<{ subject: string; hint: Hint }>): string[] {
+  const groups = new Map<string, Array<{ subject: string; hint: Hint }>>();
+  for (const item of items) {
+    const key = `${item.hint.code}\u0000${item.hint.fix ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()].flatMap((g) => {
+    const lines = g.map(({ subject, hint }) => `${mark(hint.level)} ${safeText(subject, 200)}: ${safeText(hint.message, 400)}`);
+    const fix = g[0]!.hint.fix;
+    return fix ? [...lines, `    ${chalk.dim('fix:')} ${safeText(fix, 400)}`] : lines;
+  });
 }
 
 export interface RenderOptions {

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../commands/shared.js';
+import { parseDiscoveryTimeout } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { discover } from './discover.js';
 import { renderDiscovery } from './render.js';
@@ -8,15 +9,13 @@ export interface ModelsArgs {
   provider?: ProviderId;
   ollamaUrl?: string;
   lmstudioUrl?: string;
-  timeout?: number;
+  timeout?: string;
 }
 
 /** `codex-profiles models`: discovery, then a table (or the result as JSON). Exit 0 once it ran. */
 export async function runModels(args: ModelsArgs, ctx: CommandContext): Promise<number> {
   if (Array.isArray(args.provider)) throw new UsageError('give --provider once (ollama or lmstudio), or leave it out for both');
-  if (args.timeout !== undefined && (typeof args.timeout !== 'number' || Number.isNaN(args.timeout))) {
-    throw new UsageError('--timeout takes a number of milliseconds, e.g. --timeout 1500');
-  }
+  const timeoutMs = parseDiscoveryTimeout(args.timeout);
   for (const [flag, v] of [['--ollama-url', args.ollamaUrl], ['--lmstudio-url', args.lmstudioUrl]] as const) {
     if (v !== undefined && typeof v !== 'string') throw new UsageError(`give ${flag} once`);
   }
@@ -24,7 +23,7 @@ export async function runModels(args: ModelsArgs, ctx: CommandContext): Promise<
     providers: args.provider ? [args.provider] : undefined,
     ollamaUrl: args.ollamaUrl,
     lmstudioUrl: args.lmstudioUrl,
-    timeoutMs: args.timeout,
+    timeoutMs,
     env: ctx.env,
   });
   if (ctx.opts.json) ctx.out.json(result);

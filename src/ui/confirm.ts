@@ -2,6 +2,8 @@ import type { CommandContext } from '../commands/shared.js';
 import { applyPlan, effectiveChanges, type Plan } from '../config/plan.js';
 import { canPrompt } from '../context.js';
 import { UsageError } from '../errors.js';
+import { plural } from '../diagnostics.js';
+import type { FileChange } from '../config/safe-write.js';
 import { colorDiff, unifiedDiff } from './diff.js';
 
 export interface PlanOutcome {
@@ -68,6 +70,20 @@ export async function showAndApply(
   const result = await applyPlan(plan);
   outcome.applied = true;
   outcome.backupId = result.backupId;
-  ctx.out.line(`Wrote ${result.written.length} file(s). Backup: ${result.backupId} (undo with \`codex-profiles restore ${result.backupId}\`).`);
+  ctx.out.line(`${writtenSummary(changes)}. Backup: ${result.backupId} (undo with \`codex-profiles restore ${result.backupId}\`).`);
   return outcome;
+}
+
+/** `Created 1 file, changed 2 files`, `Removed 1 file`: what happened, not "Wrote 1 file(s)". */
+export function writtenSummary(changes: readonly FileChange[]): string {
+  const created = changes.filter((c) => c.before === null && c.after !== null).length;
+  const removed = changes.filter((c) => c.after === null).length;
+  const changed = changes.length - created - removed;
+  const parts = [
+    created > 0 ? `created ${plural(created, 'file')}` : '',
+    changed > 0 ? `changed ${plural(changed, 'file')}` : '',
+    removed > 0 ? `removed ${plural(removed, 'file')}` : '',
+  ].filter(Boolean);
+  const text = parts.join(', ') || 'nothing written';
+  return text[0]!.toUpperCase() + text.slice(1);
 }

@@ -3,6 +3,7 @@ import { AUDIT_RULES, buildAuditContext, runRules, smokeFindings, type Finding }
 import type { ServerProbe } from '../../../src/checks/probe.js';
 import type { SmokeReport, SmokeResult } from '../../../src/checks/smoke.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
+import { startFix } from '../../../src/diagnostics.js';
 import { FILE_CODEX, homeWith, model, OLD_CODEX, probeOf, V2_CODEX } from './fixtures.js';
 
 const DECOY = 'model = "decoy-model"\nmodel_provider = "decoy"\n[model_providers.decoy]\nname = "decoy"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n';
@@ -108,10 +109,10 @@ test('model-unset: a local profile without a model anywhere; with one (or inheri
   expect(only(await audit({ 'config.toml': noModel, 'h.config.toml': 'model_provider = "openai"\n' }), 'model-unset')).toEqual([]);
 });
 
-test('provider-unreachable: a warn for a down server; up: none', async () => {
+test('provider-unreachable: an error for a down server (as in doctor), with doctor\'s fix; up: none', async () => {
   const down = (url: string) => probeOf('ollama', url, [], { status: 'down', reason: 'connection refused' });
   expect(only(await audit({ 'a.config.toml': P }, { probe: down }), 'provider-unreachable')).toEqual([
-    expect.objectContaining({ severity: 'warn', profile: 'a', message: expect.stringContaining(OLLAMA), fix: expect.stringContaining('ollama serve') }),
+    expect.objectContaining({ severity: 'error', fix: startFix('ollama'), profile: 'a', message: expect.stringContaining(OLLAMA), fix: expect.stringContaining('ollama serve') }),
   ]);
   expect(only(await audit({ 'a.config.toml': P }), 'provider-unreachable')).toEqual([]);
 });
@@ -133,12 +134,12 @@ test('model-not-installed: on the model line, with the pull command; installed (
   expect(only(await audit({ 'a.config.toml': 'model = "x"\nmodel_provider = "ollama"\n' }, { probe: unknown }), 'model-not-installed')).toEqual([]);
 });
 
-test('model-no-tools: error on Ollama, warn on LM Studio; tools or unknown: none', async () => {
+test('model-no-tools: an error on Ollama and LM Studio alike (one verdict per fact); tools or unknown: none', async () => {
   const noTools = (provider: 'ollama' | 'lmstudio', id: string, tools?: boolean) => (url: string) =>
     probeOf(provider, url, [model(provider, id, { capabilities: { tools, completion: true } })]);
   expect(only(await audit({ 'a.config.toml': P }, { probe: noTools('ollama', 'qwen3:8b', false) }), 'model-no-tools')).toEqual([expect.objectContaining({ severity: 'error' })]);
   expect(only(await audit({ 'a.config.toml': 'model = "k"\nmodel_provider = "lmstudio"\n' }, { probe: noTools('lmstudio', 'k', false) }), 'model-no-tools')).toEqual([
-    expect.objectContaining({ severity: 'warn' }),
+    expect.objectContaining({ severity: 'error' }),
   ]);
   expect(only(await audit({ 'a.config.toml': P }, { probe: noTools('ollama', 'qwen3:8b', undefined) }), 'model-no-tools')).toEqual([]);
 });
@@ -198,12 +199,23 @@ describe('smokeFindings', () => {
     const fs = smokeFindings(report([result('a', 'fail', 'wrong_answer'), result('b', 'pass'), result('c', 'not-run', 'hosted')]), [], '/h/config.toml');
     expect(fs).toEqual([expect.objectContaining({ rule: 'smoke-test', severity: 'error', profile: 'a', file: '/h/a.config.toml' })]);
   });
-  test('a skip a static error already explains (for the profile, or config-wide) is not repeated; provider_down stays', () => {
+  test('a skip a static error already explains (for the profile, or config-wide) is not repeated', () => {
     const fs = smokeFindings(
-      report([result('a', 'skipped', 'model_missing'), result('b', 'skipped', 'legacy_profile'), result('c', 'skipped', 'provider_down'), result('d', 'skipped', 'model_missing')]),
-      [err('model-not-installed', 'a'), err('legacy-profile-selector')],
+      report([result('a', 'skipped', 'model_missing'), result('b', 'skipped', 'legacy_profile'), result('c', 'skipped', 'provider_down'), result('d', 'skipped', 'model_missing'), result('e', 'skipped', 'no_tool_support')]),
+      [err('model-not-installed', 'a'), err('legacy-profile-selector'), err('provider-unreachable', 'c'), err('model-no-tools', 'e')],
       '/h/config.toml',
     );
-    expect(fs.map((f) => f.profile)).toEqual(['c', 'd']);
+    expect(fs.map((f) => f.profile)).toEqual(['d']);
+    expect(fs[0]!.message).not.toContain('model_missing'); // codes stay in --json (rule, code fields)
   });
+});
+
+test('renderFindings: a fix shared by several findings is printed once; hosted profiles are not "hosted: hosted:"', async () => {
+  const { renderFindings } = await import('../../../src/checks/audit.js');
+  const f = (profile: string): Finding => ({ rule: 'model-context-small', severity: 'warn', file: `/h/${profile}.config.toml`, profile, message: 'not loaded', fix: 'start the server with OLLAMA_CONTEXT_LENGTH=65536' });
+  const text = renderFindings([f('a'), f('b'), f('c')]);
+  expect(text.match(/OLLAMA_CONTEXT_LENGTH=65536/g)).toHaveLength(1);
+  expect(text).toContain('fix: as for a above');
+  const hosted = only(await audit({ 'hosted.config.toml': 'model = "gpt-5"\nmodel_provider = "openai"\n' }), 'hosted-profile');
+  expect(hosted[0]!.message).not.toMatch(/^hosted:/);
 });

@@ -9,10 +9,13 @@ beforeAll(() => {
   chalk.level = 0; // the table is compared as plain text
 });
 
-test('parseTimeoutSeconds: seconds to ms; default 120 s; nonsense is a usage error', () => {
+test('parseTimeoutSeconds: a duration (bare number = seconds) to ms; default 120 s; nonsense is a usage error', () => {
   expect(parseTimeoutSeconds(undefined)).toBe(120_000);
   expect(parseTimeoutSeconds(2.5)).toBe(2500);
-  for (const bad of [0, -1, Number.NaN, 3601, '5', [1, 2]]) expect(() => parseTimeoutSeconds(bad)).toThrow(UsageError);
+  expect(parseTimeoutSeconds('5')).toBe(5000);
+  expect(parseTimeoutSeconds('500ms')).toBe(500);
+  expect(parseTimeoutSeconds('2m')).toBe(120_000);
+  for (const bad of [0, -1, Number.NaN, 3601, '61m', 'abc', '-5', [1, 2]]) expect(() => parseTimeoutSeconds(bad)).toThrow(UsageError);
 });
 
 test('throwOnSyntaxErrors: exit 2 naming file:line:col; requireCodex: exit 2 with the fix', async () => {
@@ -50,16 +53,25 @@ test('renderSmokeReport: a row per profile, reasons and fixes below, the summary
   };
   const text = renderSmokeReport(report);
   expect(text.split('\n').slice(0, 5)).toEqual([
-    'PROFILE  PROVIDER  MODEL     RESULT   TIME  DETAIL',
-    'good     ollama    qwen3:8b  pass     0.6s  "OK"',
-    'bad      lms       m         FAIL     1.0s  wrong_answer',
-    'gone     -         -         SKIPPED  -     profile_not_found',
-    'cloud    openai    -         not run  -     hosted',
+    'PROFILE  PROVIDER  MODEL     RESULT   TIME   DETAIL',
+    'good     ollama    qwen3:8b  pass     0.6 s  "OK"',
+    'bad      lms       m         FAIL     1.0 s  wrong answer',
+    'gone     -         -         SKIPPED  -      profile not found',
+    'cloud    openai    -         not run  -      hosted',
   ]);
   expect(text).toContain('bad: the model answered "NOPE"\n  fix: try another\n  note: no tools');
   expect(text).toContain('gone: no file');
-  expect(text.trimEnd().split('\n').pop()).toBe('1 passed, 1 failed, 1 skipped, 1 not run (hosted) in 2.3s');
+  expect(text.trimEnd().split('\n').pop()).toBe('1 passed, 1 failed, 1 skipped, 1 not run (hosted) in 2.3 s');
   expect(renderSmokeReport({ ...report, results: [] })).toBe('No profiles to test.');
-  expect(finishedLine(report.results[1]!)).toBe('FAIL    bad (lms m) 1.0s wrong_answer');
-  expect(finishedLine(report.results[0]!)).toBe('pass    good (ollama qwen3:8b) 0.6s');
+  expect(finishedLine(report.results[1]!)).toBe('FAIL    bad (lms m) 1.0 s wrong answer');
+  expect(finishedLine(report.results[0]!)).toBe('pass    good (ollama qwen3:8b) 0.6 s');
+});
+
+test('renderSmokeReport: one reason shared by several profiles is said once, naming them all; no internal codes', () => {
+  const r = (x: Partial<SmokeResult>): SmokeResult => ({ name: 'x', hosted: false, status: 'skipped', warnings: [], ...x });
+  const same = { code: 'legacy_profile', message: 'config.toml has a legacy `profile = "a"` line', fix: 'Run `codex-profiles migrate`' };
+  const text = renderSmokeReport({ ok: false, durationMs: 10, summary: { pass: 0, fail: 0, skipped: 2, notRun: 0 }, results: [r({ name: 'a', ...same }), r({ name: 'b', ...same })] });
+  expect(text.match(/legacy `profile = "a"` line/g)).toHaveLength(1);
+  expect(text).toContain('a, b: config.toml has a legacy');
+  expect(text).not.toContain('legacy_profile');
 });

@@ -127,11 +127,19 @@ describe('pre-checks (runSmoke with a fake probe and runner)', () => {
     expect(ran).toHaveLength(1);
     expect(r.results[0]!.code).not.toBe('model_missing');
   });
-  test('no tools, small context: run anyway, with notes that explain a failure', async () => {
-    const weak = model('ollama', 'qwen3:8b', { capabilities: { tools: false, completion: true }, contextLength: 8192, runtimeContextLength: 4096 });
+  test('no tools: a failed pre-check (an error, as in audit and add), codex never started, even if it would answer OK', async () => {
+    for (const provider of ['ollama', 'lmstudio'] as const) {
+      const weak = model(provider, 'qwen3:8b', { capabilities: { tools: false, completion: true } });
+      const r = await run({ 'a.config.toml': `model = "qwen3:8b"\nmodel_provider = "${provider}"\n` }, (url) => probeOf(provider, url, [weak]));
+      expect(r.results[0]).toMatchObject({ status: 'skipped', code: 'no_tool_support', message: expect.stringContaining('`qwen3:8b`'), fix: expect.any(String) });
+      expect(r.ok).toBe(false);
+    }
+    expect(ran).toEqual([]);
+  });
+  test('small context: run anyway (a warning), with a note that explains a failure', async () => {
+    const weak = model('ollama', 'qwen3:8b', { contextLength: 8192, runtimeContextLength: 4096 });
     const r = await run({ 'a.config.toml': p }, (url) => probeOf('ollama', url, [weak]));
     expect(ran).toHaveLength(1);
-    expect(r.results[0]!.warnings.join('\n')).toMatch(/no tool calling/);
     expect(r.results[0]!.warnings.join('\n')).toMatch(/8k tokens of context/);
   });
   test('a server that is neither Ollama nor LM Studio: run, with a note that the model was not checked', async () => {

@@ -1,7 +1,9 @@
+import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { makeContext } from '../../../src/commands/shared.js';
+import { CODEX_INSTALL_FIX, startFix } from '../../../src/diagnostics.js';
 import { runSetup, EXIT_CANCELLED, type SetupArgs } from '../../../src/plan/setup.js';
 import type { Choice, Prompter } from '../../../src/ui/prompter.js';
 import { startFakeLmStudio, type FakeLmStudio } from '../../helpers/fake-lmstudio.js';
@@ -50,6 +52,7 @@ beforeAll(async () => {
       { name: 'gpt-oss:20b', contextLength: 131072, loaded: true, loadedContextLength: 65536 },
       { name: 'tiny:1b', capabilities: ['completion'], contextLength: 4096 },
       { name: 'nomic-embed-text:latest', capabilities: ['embedding'] },
+      { name: 'qwen2.5-coder:latest', contextLength: 32768 },
     ],
   });
   lmstudio = await startFakeLmStudio({ models: [{ key: 'qwen/qwen3-coder-30b', maxContextLength: 262144 }] });
@@ -70,7 +73,7 @@ test('the wizard: pick models, name them, choose oss_provider, confirm, write', 
     (choices) => {
       const names = choices!.map((c) => c.name).join('\n');
       expect(names).not.toContain('nomic-embed-text'); // embedding models are not offered
-      expect(names).toMatch(/tiny:1b.*⚠.*no tools/);
+      expect(names).toMatch(/tiny:1b.*✖ no tools.*⚠ model context small/);
       return [choices![0]!.value, choices!.find((c) => c.name.includes('qwen3-coder'))!.value];
     },
     () => 'fast',
@@ -144,4 +147,58 @@ test('unattended with a model nobody has, or nothing to go on, is a usage error'
   await expect(runSetup(ctx({ yes: true }), args({ models: 'nope:1b' }))).rejects.toThrow(/not installed in any provider/);
   await expect(runSetup(ctx({ yes: true }), args())).rejects.toThrow(/which models/);
   expect(fs.existsSync(sb.codexHome)).toBe(false);
+});
+
+describe('issue 11: the first run', () => {
+  let stdout: string[];
+  let spy: { mockRestore(): void };
+  beforeEach(() => {
+    stdout = [];
+    spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => spy.mockRestore());
+
+  test('nothing running (no codex, no Ollama, no LM Studio): what is missing, with doctor\'s fixes, exit 1', async () => {
+    const closed = 'http://127.0.0.1:9'; // the discard port: refused at once
+    const code = await runSetup(ctx(), args({ ollamaUrl: closed, lmstudioUrl: closed }), new ScriptedPrompter([]));
+    expect(code).toBe(1);
+    const text = stdout.join('');
+    expect(text).toContain(CODEX_INSTALL_FIX);
+    expect(text).toContain(startFix('ollama'));
+    expect(text).toContain(startFix('lmstudio'));
+    expect(text).not.toContain('No models chosen');
+    expect(fs.existsSync(sb.codexHome)).toBe(false);
+  });
+
+  test('unticking an existing profile keeps it, and says so and how to remove it', async () => {
+    await runSetup(ctx({ yes: true }), args({ models: 'gpt-oss:20b', provider: ['ollama'] }));
+    stdout.length = 0;
+    const p = new ScriptedPrompter([() => [], (choices) => choices![0]!.value]);
+    expect(await runSetup(ctx(), args(), p)).toBe(0);
+    expect(stdout.join('')).toContain('Profile gpt-oss-20b is kept (unticked, but setup never removes profiles): remove it with `codex-profiles remove gpt-oss-20b`.');
+    expect(fs.existsSync(path.join(sb.codexHome, 'gpt-oss-20b.config.toml'))).toBe(true);
+  });
+
+  test('a model without tool support is refused (exit 1, nothing written) unless --allow-no-tools', async () => {
+    await expect(runSetup(ctx({ yes: true }), args({ models: 'tiny:1b', provider: ['ollama'] }))).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/tiny:1b: no tool calling/) });
+    expect(fs.existsSync(path.join(sb.codexHome, 'tiny-1b.config.toml'))).toBe(false);
+    expect(await runSetup(ctx({ yes: true }), args({ models: 'tiny:1b', provider: ['ollama'], allowNoTools: true }))).toBe(0);
+    expect(fs.existsSync(path.join(sb.codexHome, 'tiny-1b.config.toml'))).toBe(true);
+  });
+
+  test('--models resolves ids as the server does: `qwen2.5-coder` is `qwen2.5-coder:latest` (and the profile names that); `gpt-oss` is not `gpt-oss:20b`', async () => {
+    expect(await runSetup(ctx({ yes: true }), args({ models: 'qwen2.5-coder', contextWindow: false }))).toBe(0);
+    expect(parse(fs.readFileSync(path.join(sb.codexHome, 'qwen2-5-coder.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'qwen2.5-coder:latest' });
+    await expect(runSetup(ctx({ yes: true }), args({ models: 'gpt-oss', provider: ['ollama'] }))).rejects.toThrow(/not installed/);
+  });
+
+  test('an invalid config.toml: refused as file:line:col, exit 2, nothing written', async () => {
+    fs.mkdirSync(sb.codexHome, { recursive: true });
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), 'model = \n');
+    await expect(runSetup(ctx({ yes: true }), args({ models: 'gpt-oss:20b', provider: ['ollama'] }))).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/config\.toml:1:\d+: not valid TOML/) });
+    expect(fs.readdirSync(sb.codexHome)).toEqual(['config.toml']);
+  });
 });

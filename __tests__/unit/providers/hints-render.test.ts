@@ -25,9 +25,10 @@ describe('judgeModel', () => {
   });
 
   it('tool calling: no, unknown, yes', () => {
-    expect(codes(rec({ capabilities: { tools: false, completion: true }, runtimeContextLength: 65536 }))).toEqual(['warn:NO_TOOLS']);
+    // No tools is an error for both providers (src/diagnostics.ts): it cannot drive Codex.
+    expect(codes(rec({ capabilities: { tools: false, completion: true }, runtimeContextLength: 65536 }))).toEqual(['error:NO_TOOLS']);
     expect(codes(rec({ capabilities: {}, runtimeContextLength: 65536 }))).toEqual(['info:TOOLS_UNKNOWN']);
-    expect(codes(rec({ provider: 'lmstudio', capabilities: { tools: false }, runtimeContextLength: 65536 }))).toEqual(['warn:NO_TOOLS']);
+    expect(codes(rec({ provider: 'lmstudio', capabilities: { tools: false }, runtimeContextLength: 65536 }))).toEqual(['error:NO_TOOLS']);
   });
 
   it('embedding-only: one hint, nothing about tools or context', () => {
@@ -56,7 +57,7 @@ describe('judgeModel', () => {
 
   it('loaded without a reported context says so instead of "not loaded"', () => {
     const [o] = judgeModel(rec({ capabilities: { tools: true }, contextLength: 131072, loaded: true }));
-    expect(o!.message).toMatch(/^loaded, but this Ollama does not report its context/);
+    expect(o!.message).toMatch(/^loaded, context not reported/);
     const [l] = judgeModel(rec({ provider: 'lmstudio', capabilities: { tools: true }, contextLength: 131072, loaded: true }));
     expect(l!.message).toMatch(/^loaded, but this LM Studio does not report/);
     expect(judgeModel(rec({ capabilities: { tools: true }, contextLength: 131072, loaded: false }))[0]!.message).toMatch(/^not loaded/);
@@ -92,7 +93,7 @@ describe('renderDiscovery', () => {
           rec({ id: evil, capabilities: { tools: false, completion: true } }),
         ],
       },
-      { provider: 'lmstudio', url: 'http://127.0.0.1:1234', status: 'not-responding', reason: 'not responding (no answer within 1000 ms)', exposed: false, via: 'none', models: [], notes: [] },
+      { provider: 'lmstudio', url: 'http://127.0.0.1:1234', status: 'not-responding', reason: 'no answer within 1000 ms', exposed: false, via: 'none', models: [], notes: [] },
     ],
     codexOss: { effective: { ollama: 'http://localhost:11434/v1', lmstudio: 'http://localhost:1234/v1' }, notes: [{ level: 'warn', code: 'CODEX_OSS_MISMATCH', message: 'Codex looks elsewhere' }] },
   };
@@ -106,9 +107,11 @@ describe('renderDiscovery', () => {
     expect(text).toMatch(/gpt-oss:20b +13\.8 GB +20\.9B +MXFP4 +8k\/128k +yes +loaded/);
     expect(text).toMatch(/nomic-embed-text:latest .* - +embedding, not for profiles/);
     expect(text).toContain('CONTEXT a/b: running with a tokens, model maximum b');
-    expect(text).toMatch(/! .*no tool calling/);
+    expect(text).toMatch(/✖ .*no tool calling/);
+    // The server-wide context fix is printed once, not once per model or per hint.
+    expect(text.match(/OLLAMA_CONTEXT_LENGTH=65536 ollama serve/g)).toHaveLength(1);
     expect(text).toMatch(/! binds every interface\n +fix: use 127\.0\.0\.1/);
-    expect(text).toContain('LM Studio not responding at http://127.0.0.1:1234: not responding (no answer within 1000 ms)');
+    expect(text).toContain('LM Studio not responding at http://127.0.0.1:1234: no answer within 1000 ms');
     expect(text).toMatch(/Codex\n +! Codex looks elsewhere/);
   });
 

@@ -37,7 +37,7 @@ describe('requestJson: every failure is a kind and one line', () => {
   });
 
   const cases: Array<[Failure, string, RegExp]> = [
-    ['hang', 'timeout', /not responding/],
+    ['hang', 'timeout', /^no answer within 300 ms$/],
     ['hang-body', 'timeout', /stalled after the headers/],
     ['reset', 'truncated', /closed before an answer/],
     ['truncated', 'truncated', /cut off/],

@@ -1,0 +1,110 @@
+/**
+ * The one place that says what a fact about Codex, a provider or a model means: its code, its
+ * severity, its message and its fix. `models`, `setup`, `add`, `test`, `audit` and `doctor` all
+ * read these, so the same fact never gets two verdicts (issue 11: a tool-less model was a warning
+ * in setup, an error in audit and a pass in test).
+ *
+ * Model facts are produced by `judgeModel` (src/providers/hints.ts) with the severity below;
+ * provider and Codex facts by the builders here.
+ */
+import type { HomeState } from './config/profiles.js';
+import { CliError, EXIT_USAGE } from './errors.js';
+import type { ProviderId } from './providers/types.js';
+import { PROVIDER_NAMES } from './providers/types.js';
+
+export type Severity = 'error' | 'warn' | 'info';
+
+/** The shape every diagnostic is heading to: code, severity, place, fix. */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  fix: string;
+  /** A file (file:line:col), a URL, or a profile name. */
+  place?: string;
+}
+
+/**
+ * Severity of each fact, everywhere. Why each one:
+ * - NO_TOOLS: Codex acts only through tool calls; a model without them cannot drive it (Ollama
+ *   refuses the request outright; LM Studio stalls or answers without acting).
+ * - context: Codex runs, but loses track of the task; degraded, not broken.
+ * - PROVIDER_DOWN (for a provider a profile uses) and CODEX_MISSING: nothing can run.
+ */
+export const FACT_SEVERITY = {
+  NO_TOOLS: 'error',
+  MODEL_CONTEXT_SMALL: 'warn',
+  CONTEXT_SMALL: 'warn',
+  CONTEXT_DEFAULT: 'warn',
+  PROVIDER_DOWN: 'error',
+  CODEX_MISSING: 'error',
+} as const satisfies Record<string, Severity>;
+
+/** The smoke test's code (lower case, like codex failure codes) for a model fact that stops a run. */
+export const SMOKE_CODE: Record<string, string> = { NO_TOOLS: 'no_tool_support' };
+
+export const CODEX_INSTALL_FIX = 'Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.';
+
+export function codexMissing(detail?: string): Diagnostic {
+  return { code: 'CODEX_MISSING', severity: FACT_SEVERITY.CODEX_MISSING, message: detail ?? 'codex was not found.', fix: CODEX_INSTALL_FIX };
+}
+
+const START: Record<ProviderId, string> = {
+  ollama: 'Start it: `ollama serve` (or open the Ollama app)',
+  lmstudio: 'Start it: `lms server start` (or Developer > Start Server in LM Studio)',
+};
+
+/**
+ * How to get a provider answering. `urlSource` says where the URL came from when it is not the
+ * default, so the fix can name what to change.
+ */
+export function startFix(kind: ProviderId | 'unknown', urlSource?: string): string {
+  if (kind === 'unknown') return 'Start the server, or fix base_url.';
+  return `${START[kind]}${urlSource ? `, or fix the URL (${urlSource})` : ''}.`;
+}
+
+/** Nothing answers where a provider should be. */
+export function providerDown(kind: ProviderId | 'unknown', url: string, why: string | undefined, urlSource?: string): Diagnostic {
+  const name = kind === 'unknown' ? 'the server' : PROVIDER_NAMES[kind];
+  return {
+    code: 'PROVIDER_DOWN',
+    severity: FACT_SEVERITY.PROVIDER_DOWN,
+    message: `${name}: nothing answers at ${url}${why ? ` (${why})` : ''}.`,
+    fix: startFix(kind, urlSource),
+    place: url,
+  };
+}
+
+/** `down`, `not responding`, `error`: a provider status for people (the JSON keeps the id). */
+export function statusWords(status: string): string {
+  return status.replace(/-/g, ' ');
+}
+
+/** `1 file`, `2 files`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Durations for people, one format everywhere: `0.3 s`, `7.1 s`, `2 min 5 s`. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '-';
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/**
+ * Commands that write refuse while config.toml is not valid TOML: codex will not start with it,
+ * so a profile written beside it would not run either (issue 11: `add` wrote one and exited 0).
+ * Exit 2, file:line:col. Other invalid files do not stop codex for other profiles, and a file
+ * being edited is refused by the editor itself.
+ */
+export function refuseInvalidConfig(state: Pick<HomeState, 'errors' | 'configPath'>): void {
+  const bad = state.errors.filter((e) => e.file === state.configPath);
+  if (bad.length === 0) return;
+  throw new CliError(
+    bad.map((e) => e.message).join('\n'),
+    EXIT_USAGE,
+    'Codex will not start with this config.toml, so nothing was written. Fix the file at that line (or `codex-profiles restore` a backup) and run again.',
+  );
+}
