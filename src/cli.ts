@@ -27,7 +27,7 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     })
     .option('codex-bin', { type: 'string', describe: 'codex executable to use (default: codex on PATH)', global: true })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout', global: true })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change (a diff) and write nothing', global: true })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change (a diff) or run (codex command lines); write, run and send nothing', global: true })
     .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Answer yes to confirmations (no prompts)', global: true })
     .option('color', { type: 'boolean', default: true, describe: 'Colour output (--no-color or NO_COLOR turns it off)', global: true })
     .middleware((argv) => configureColor((argv as unknown as GlobalArgs).color !== false))
@@ -37,7 +37,8 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     .help()
     .alias('h', 'help')
     .version(VERSION)
-    .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error.\nDocs: https://www.npmjs.com/package/codex-profiles')
+    .alias('v', 'version')
+    .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error, 130 interrupted (Ctrl-C).\nDocs: https://www.npmjs.com/package/codex-profiles')
     .wrap(width)
     .fail(false);
   for (const command of commands) parser = parser.command(command);
@@ -46,6 +47,10 @@ export function buildParser(args: string[], width: number = helpWidth()) {
 
 export async function main(args: string[]): Promise<number> {
   configureColor(!args.includes('--no-color'));
+  if (args.length === 0) {
+    // "Name a command; see the list above." needs the list above it: the normal help, on stderr.
+    process.stderr.write((await buildParser(['--help']).getHelp()) + '\n\n');
+  }
   try {
     await buildParser(args).parseAsync();
     return takeExitCode();
