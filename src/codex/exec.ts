@@ -51,6 +51,8 @@ export interface ExecOptions {
    * `--profile-v2`.
    */
   profileV2?: boolean;
+  /** The prompt leaves this machine: failures get a hosted service's advice, not a local server's. */
+  hosted?: boolean;
 }
 
 export interface ExecResult {
@@ -200,6 +202,7 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
         finalMessage,
         profile,
         spawnError: run.spawnError,
+        hosted: opts.hosted,
       });
     }
     return result;
