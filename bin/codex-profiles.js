@@ -2,7 +2,7 @@
 // Start-up (issue 8, docs/performance.md): loading yargs costs several times Node's own start, so
 // the most common trivial invocations skip it. Help and the version come from dist/help.json
 // (rendered with the real parser by scripts/render-help.mjs at build time), for exactly
-// `--help`, `-h`, `--version`, `COMMAND --help` and `COMMAND -h`; `list` with only --json,
+// `--help`, `-h`, `--version`, `-v`, `COMMAND --help` and `COMMAND -h`; `list` with only --json,
 // --no-color and --codex-home runs the command directly (dist/fast-list.js). Anything else, a
 // missing or unreadable help.json, or CODEX_PROFILES_NO_FAST_PATH=1: yargs, through main().
 //
@@ -15,11 +15,23 @@ const { join } = require('node:path');
 const args = process.argv.slice(2);
 const fast = !process.env.CODEX_PROFILES_NO_FAST_PATH;
 
+// A reader that stops early (`| head -1`) closes the pipe, and the next write fails with EPIPE,
+// which Node raises as an unhandled 'error' (a stack trace). Both paths (fast and yargs) write
+// through these streams, so this is the one place: end at once, quietly, exit 0 (the reader had
+// what it wanted). process.exit runs the 'exit' hook of src/codex/process.ts, which kills any
+// codex process group still running.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED')) process.exit(0);
+    throw err;
+  });
+}
+
 /** What yargs would print for `args`, when help.json has it; undefined otherwise. */
 function cached(args) {
   const help = args.length === 1 && (args[0] === '--help' || args[0] === '-h');
   const commandHelp = args.length === 2 && (args[1] === '--help' || args[1] === '-h');
-  const version = args.length === 1 && args[0] === '--version';
+  const version = args.length === 1 && (args[0] === '--version' || args[0] === '-v');
   if (!help && !commandHelp && !version) return undefined;
   if (!version) {
     // yargs translates its help for the locale these name (as yargs reads them); the cache is English.

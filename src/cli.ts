@@ -35,7 +35,8 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     .help()
     .alias('h', 'help')
     .version(VERSION)
-    .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error.\nDocs: README.md and docs/*.md in the codex-profiles folder (your clone; also shipped in the package).')
+    .alias('v', 'version')
+    .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error, 130 interrupted (Ctrl-C).\nDocs: README.md and docs/*.md in the codex-profiles folder (your clone; also shipped in the package).')
     .wrap(width)
     .fail(false);
   for (const command of commands) parser = parser.command(command);
@@ -44,6 +45,10 @@ export function buildParser(args: string[], width: number = helpWidth()) {
 
 export async function main(args: string[]): Promise<number> {
   configureColor(!args.includes('--no-color'));
+  if (args.length === 0) {
+    // "Name a command; see the list above." needs the list above it: the normal help, on stderr.
+    process.stderr.write((await buildParser(['--help']).getHelp()) + '\n\n');
+  }
   try {
     await buildParser(args).parseAsync();
     return takeExitCode();

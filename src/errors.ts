@@ -13,6 +13,8 @@ export class CliError extends Error {
     readonly exitCode: number = EXIT_USAGE,
     /** Extra lines shown under the message: what to do about it. */
     readonly hint?: string,
+    /** A stable name for scripts (`--json`: error.code). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'CliError';

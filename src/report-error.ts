@@ -15,7 +15,8 @@ export function reportError(err: unknown, args: string[]): number {
   const message = errorMessage(err);
   const hint = err instanceof CliError ? err.hint : undefined;
   if (wantsJson(args)) {
-    process.stdout.write(JSON.stringify({ ok: false, error: { message, hint, exitCode: code } }, null, 2) + '\n');
+    const name = err instanceof CliError ? err.code : undefined;
+    process.stdout.write(JSON.stringify({ ok: false, error: { ...(name ? { code: name } : {}), message, hint, exitCode: code } }, null, 2) + '\n');
   } else {
     process.stderr.write(`${chalk.red('error:')} ${message}\n`);
     if (hint) process.stderr.write(`${hint}\n`);

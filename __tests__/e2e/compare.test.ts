@@ -101,7 +101,7 @@ describe('codex 0.169 (profile files)', () => {
 
   test('two profiles answering differently: NAME.md per profile, compare.json, first lines and the diff; exit 0', async () => {
     const out = path.join(sb.root, 'answers');
-    const r = await compare([PROMPT, '--profiles', 'local,cloud', '--out', out]);
+    const r = await compare([PROMPT, '--profiles', 'local,cloud', '--include-hosted', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
 
@@ -136,7 +136,7 @@ describe('codex 0.169 (profile files)', () => {
   });
 
   test('--json: one document with everything; without --out the answers go to a temporary folder', async () => {
-    const r = await compare([PROMPT, '--profiles', 'local,cloud', '--json']);
+    const r = await compare([PROMPT, '--profiles', 'local,cloud', '--include-hosted', '--json']);
     expect(r.code).toBe(0);
     const doc = parseJson(r);
     try {
@@ -191,7 +191,7 @@ describe('codex 0.169 (profile files)', () => {
 
   test('--redact: the hosted stand-in receives the redacted copy, the local one the original', async () => {
     const prompt = `Why does this fail? aws_access_key_id = ${FAKE.awsAccessKeyId}`;
-    const r = await compare([prompt, '--profiles', 'local,cloud', '--redact', '--json']);
+    const r = await compare([prompt, '--profiles', 'local,cloud', '--redact', '--include-hosted', '--json']);
     expect(r.code).toBe(0);
     const doc = parseJson(r);
     fs.rmSync(doc.outDir, { recursive: true, force: true });
@@ -203,12 +203,12 @@ describe('codex 0.169 (profile files)', () => {
     expect(r.stderr).toContain('--redact: the prompt is classified local');
   });
 
-  test('--allow-hosted: sent as it is, with a warning that suggests --redact', async () => {
+  test('--allow-hosted (the old spelling of --include-hosted): sent as it is, with a warning that suggests --redact', async () => {
     const prompt = `Why does this fail? aws_access_key_id = ${FAKE.awsAccessKeyId}`;
     const out = path.join(sb.root, 'allowed');
     const r = await compare([prompt, '--profiles', 'local,cloud', '--allow-hosted', '--out', out]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: --allow-hosted: the prompt is classified local .* sent as it is to cloud \(hosted\)\. Next time consider --redact/);
+    expect(r.stderr).toMatch(/warning: --include-hosted: the prompt is classified local .* sent as it is to cloud \(hosted\)\. Next time consider --redact/);
     expect(userPrompt(cloud.requests[0]!)).toBe(prompt);
     expect(r.stdout).toContain('Prompt: local');
   });
@@ -291,7 +291,7 @@ describe('codex 0.133 (profile tables)', () => {
   test('[profiles.NAME] tables: both answer, files and diff; a file-only profile is refused', async () => {
     const env = sandboxEnv(sb, { CODEX_PROFILES_HOSTED_PROVIDERS: 'cloudish' });
     const out = path.join(sb.root, 'answers');
-    const r = await runCli(['compare', '--codex-bin', bin('0.133'), PROMPT, '--profiles', 'local,cloud', '--out', out], { env, cwd: sb.root, timeoutMs: 90_000 });
+    const r = await runCli(['compare', '--codex-bin', bin('0.133'), PROMPT, '--profiles', 'local,cloud', '--include-hosted', '--out', out], { env, cwd: sb.root, timeoutMs: 90_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(out, 'local.md'), 'utf8')).toBe(`${LOCAL_TEXT}\n`);

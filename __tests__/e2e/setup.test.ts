@@ -80,6 +80,42 @@ test('Ctrl-C in the wizard writes nothing', async () => {
   expect(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).toBe(before);
 });
 
+test('Ctrl-C at the test question, after the write: says what was written and the backup id (exit 130)', async () => {
+  const env = sandboxEnv(sb, { CI: undefined });
+  const pty = new PtySession([process.execPath, CLI, 'setup', '--codex-bin', CODEX_BINS['0.169'], ...providerFlags()], env);
+  try {
+    await pty.expect('Which models should get a Codex profile?');
+    await pty.expect('gpt-oss:20b');
+    pty.send(KEY.space + KEY.enter);
+    await pty.expect('Profile name for gpt-oss:20b');
+    pty.send(KEY.enter);
+    await pty.expect('Which backend should `codex --oss` use');
+    pty.send(KEY.enter);
+    await pty.expect('Write these changes?');
+    pty.send(KEY.enter);
+    await pty.expect('now with a real `codex exec`?');
+    pty.send(KEY.ctrlC);
+    expect(await pty.exitCode).toBe(130);
+  } finally {
+    pty.kill();
+  }
+  const backups = fs.readdirSync(path.join(sb.codexHome, 'codex-profiles', 'backups'));
+  expect(backups).toHaveLength(1);
+  expect(pty.plain).not.toContain('nothing was written');
+  expect(pty.plain).toMatch(new RegExp(`Cancelled\\. Already written: .*gpt-oss-20b\\.config\\.toml.*\\(backup ${backups[0]}; undo with \`codex-profiles restore ${backups[0]}\`\\)`, 's'));
+  expect(fs.existsSync(path.join(sb.codexHome, 'gpt-oss-20b.config.toml'))).toBe(true);
+});
+
+test('setup --dry-run --test: says what the test would run, and runs nothing', async () => {
+  const env = sandboxEnv(sb, { CODEX_OSS_BASE_URL: `${ollama.url}/v1` });
+  const seen = ollama.requests.length;
+  const r = await runCli(['setup', '--yes', '--dry-run', '--test', '--provider', 'ollama', '--models', 'gpt-oss:20b', '--codex-bin', CODEX_BINS['0.169'], ...providerFlags()], { env });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('Dry run: --test would then run `codex-profiles test gpt-oss-20b`');
+  expect(ollama.requests.slice(seen).filter((q) => q.path === '/v1/responses')).toEqual([]);
+  expect(fs.readdirSync(sb.codexHome)).toEqual(['config.toml']);
+});
+
 test('without a terminal, setup names the flags to pass (exit 2)', async () => {
   const r = await runCli(['setup', '--codex-bin', CODEX_BINS['0.169'], ...providerFlags()], { env: sandboxEnv(sb) });
   expect(r.code).toBe(2);

@@ -284,9 +284,10 @@ describe('codex 0.169: failures, each caught and explained', () => {
     // CODEX_PROFILES_HOSTED_PROVIDERS makes the LM Studio fake count as hosted: not run, then run on request.
     f.lms.requests.length = 0;
     const hostedEnv = { ...home.env, CODEX_PROFILES_HOSTED_PROVIDERS: 'lms' };
+    // Named alone without the flag: nothing can run, so it refuses (exit 2) instead of a silent 0.
     const skipped = await runCli(['test', 'lmstudio-coder', '--json', '--codex-bin', codexBin(v)], { env: hostedEnv });
-    expect(skipped.code).toBe(0);
-    expect(rows(skipped)['lmstudio-coder']).toMatchObject({ status: 'not-run', code: 'hosted' });
+    expect(skipped.code).toBe(2);
+    expect(parseJson(skipped).error).toMatchObject({ code: 'hosted_not_allowed', hint: expect.stringContaining('--include-hosted') });
     expect(f.lms.requests).toEqual([]);
     const included = await runCli(['test', 'lmstudio-coder', '--include-hosted', '--json', '--codex-bin', codexBin(v)], { env: hostedEnv });
     expect(included.code).toBe(0);

@@ -27,7 +27,8 @@ import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
 import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, ProbeCache, probeServer, type ProbeFn, type ServerProbe } from './probe.js';
 import { effectiveProvider, type EffectiveProvider } from './provider-of.js';
 import { eraLabel, finishedLine, parseTimeoutSeconds, renderSmokeReport } from './run-test.js';
-import { runSmoke, urlSourceOf, type SmokeReport } from './smoke.js';
+import { runSmoke, selectNames, urlSourceOf, type SmokeReport } from './smoke.js';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -592,7 +593,13 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
   const wantSmoke = args.smoke !== false;
   const smokeBlocked = state.errors.length > 0 ? 'the config is not valid TOML' : !codex.found ? 'codex was not found' : undefined;
   if (wantSmoke && smokeBlocked && !ctx.opts.json) ctx.out.note(`Smoke test skipped: ${smokeBlocked}.`);
-  if (wantSmoke && !smokeBlocked) {
+  // --dry-run: the smoke test is shown, not run (no codex, no prompt).
+  const { planDryRun, renderDryRun } = await import('./test-plan.js');
+  const smokePlan = wantSmoke && !smokeBlocked && ctx.opts.dryRun ? planDryRun(state, codex, selectNames(state, undefined, true), ctx.env, () => false) : undefined;
+  if (wantSmoke && !smokeBlocked && !smokePlan) {
+    const interrupt = catchInterrupt(() => {
+      if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
+    });
     const live = new LiveProgress({
       enabled: progressEnabled({ json: ctx.opts.json, stream: process.stderr, env: ctx.env }),
       color: colorEnabled(ctx.env, ctx.opts.color),
@@ -605,6 +612,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
           env: ctx.env,
           all: true,
           includeHosted: false,
+          signal: interrupt.signal,
           timeoutMs,
           progress: {
             start: (r) => live.start(r.name, `smoke test: ${r.name}  ${[r.provider, r.model].filter(Boolean).join(' ')}`),
@@ -614,6 +622,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
         { probe },
       );
     } finally {
+      interrupt.dispose();
       live.stop();
     }
   }
@@ -626,6 +635,8 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
       ...report,
       codex: { found: codex.found, bin: codex.bin, version: codex.version, layout: codex.layout, profileV2: codex.profileV2 },
       codexHome: state.home,
+      ...(smokePlan ? { smokeDryRun: smokePlan } : {}),
+      ...(smoke?.interrupted ? { interrupted: true } : {}),
     });
   } else {
     ctx.out.line(`Audit of ${state.home} with ${codex.found ? eraLabel(codex) : 'no codex found (assuming profile files)'}`);
@@ -636,10 +647,16 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
       ctx.out.line('Smoke test:');
       ctx.out.line(renderSmokeReport(smoke));
     }
+    if (smokePlan) {
+      ctx.out.line('');
+      ctx.out.line('Smoke test:');
+      ctx.out.line(renderDryRun(smokePlan));
+    }
     ctx.out.line('');
     ctx.out.line(`${summary.error} error${summary.error === 1 ? '' : 's'}, ${summary.warn} warning${summary.warn === 1 ? '' : 's'}, ${summary.info} note${summary.info === 1 ? '' : 's'}`);
   }
   if (state.errors.length > 0) return EXIT_USAGE;
+  if (smoke?.interrupted) return EXIT_INTERRUPTED;
   return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
 }
 

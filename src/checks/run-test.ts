@@ -10,7 +10,10 @@ import type { CommandContext } from '../commands/shared.js';
 import type { HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, formatDuration } from '../diagnostics.js';
 import { parseRunTimeout } from '../duration.js';
+import { canPrompt } from '../context.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
+import { HOSTED_FLAG, hostedConsent } from '../route/hosted-consent.js';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
 import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
 import { renderTable } from '../ui/table.js';
 import { DEFAULT_SMOKE_TIMEOUT_MS } from './smoke-defaults.js';
@@ -99,7 +102,7 @@ export function renderSmokeReport(report: SmokeReport, header?: string): string 
       report.results.map((r) => [r.name, r.provider ?? '-', r.model ?? '-', statusCell(r), seconds(r.durationMs), detailCell(r)]),
     ),
   );
-  const notes = report.results.filter((r) => r.status !== 'pass' || r.warnings.length > 0);
+  const notes = report.results.filter((r) => (r.status !== 'pass' && r.code !== 'interrupted') || r.warnings.length > 0);
   if (notes.length > 0) lines.push('');
   // The same reason for several profiles (a legacy selector skips them all) is said once.
   const groups = new Map<string, SmokeResult[]>();
@@ -120,8 +123,11 @@ export function renderSmokeReport(report: SmokeReport, header?: string): string 
   }
   const s = report.summary;
   const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.skipped} skipped`];
-  if (s.notRun > 0) parts.push(`${s.notRun} not run (hosted)`);
+  const stopped = report.results.filter((r) => r.code === 'interrupted').length;
+  if (s.notRun - stopped > 0) parts.push(`${s.notRun - stopped} not run (hosted)`);
+  if (stopped > 0) parts.push(`${stopped} interrupted`);
   lines.push('', `${parts.join(', ')} in ${seconds(report.durationMs)}`);
+  if (report.interrupted) lines.push('Interrupted (Ctrl-C): the codex runs in flight were stopped.');
   return lines.join('\n');
 }
 
@@ -154,7 +160,8 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   // already (read-only); probes nobody needed are cancelled at the end.
   const early = new AbortController();
   const probes = createProbes({ env: ctx.env }, {}, early.signal);
-  if (!detected) startEarlyProbes(probes, state, selectNames(state, names, args.all), ctx.env);
+  // --dry-run sends nothing, not even the read-only probes.
+  if (!detected && !ctx.opts.dryRun) startEarlyProbes(probes, state, selectNames(state, names, args.all), ctx.env);
   let codex: CodexInfo;
   try {
     codex = await detecting;
@@ -165,6 +172,34 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   }
   for (const w of codex.warnings) ctx.out.warn(w);
 
+  // Profiles named on the command line that would send the prompt off this machine: only with
+  // the flag or a yes on a terminal (src/route/hosted-consent.ts). `--all` lists them as not run.
+  const { hostedTargets, planDryRun, renderDryRun } = await import('./test-plan.js');
+  const targets = hostedTargets(state, codex, selectNames(state, names, false), ctx.env);
+  const ask = canPrompt() && !ctx.opts.json && !ctx.opts.dryRun ? await confirmer() : undefined;
+  const allowed = await hostedConsent(targets, Boolean(args.includeHosted), ask);
+  const refused = targets.filter((t) => !allowed.has(t.name));
+  if (names.length > 0 && refused.length === new Set(names).size && !ctx.opts.dryRun) {
+    early.abort();
+    throw new CliError(
+      `Not testing: ${refused.map((t) => `${t.name} sends its prompt to ${t.label}`).join('; ')}. Nothing was sent.`,
+      EXIT_USAGE,
+      `A prompt goes to a hosted profile only when you ask for it: pass ${HOSTED_FLAG}` + (ask ? '.' : ' (there is no terminal to ask on).'),
+      'hosted_not_allowed',
+    );
+  }
+
+  if (ctx.opts.dryRun) {
+    early.abort();
+    const entries = planDryRun(state, codex, selectNames(state, names, args.all), ctx.env, (n) => Boolean(args.includeHosted) || allowed.has(n));
+    if (ctx.opts.json) {
+      ctx.out.json({ ok: true, dryRun: true, codex: { bin: codex.bin, version: codex.version, layout: codex.layout, profileV2: codex.profileV2 }, codexHome: state.home, timeoutMs, results: entries });
+    } else {
+      ctx.out.line(renderDryRun(entries));
+    }
+    return EXIT_OK;
+  }
+
   const live = new LiveProgress({
     enabled: progressEnabled({ json: ctx.opts.json, stream: process.stderr, env: ctx.env }),
     color: colorEnabled(ctx.env, ctx.opts.color),
@@ -173,6 +208,9 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   const header = `${eraLabel(codex)}, CODEX_HOME ${state.home}`;
   if (!ctx.opts.json) ctx.out.note(`Testing with ${header}`);
   let report: SmokeReport;
+  const interrupt = catchInterrupt(() => {
+    if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
+  });
   try {
     report = await runSmoke({
       state,
@@ -181,6 +219,8 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
       names,
       all: Boolean(args.all),
       includeHosted: Boolean(args.includeHosted),
+      hostedAllowed: allowed,
+      signal: interrupt.signal,
       timeoutMs,
       probes,
       progress: {
@@ -192,13 +232,15 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
       },
     });
   } finally {
+    interrupt.dispose();
     live.stop();
     early.abort();
   }
 
   if (ctx.opts.json) {
     ctx.out.json({
-      ok: report.ok,
+      ok: report.ok && !report.interrupted,
+      ...(report.interrupted ? { interrupted: true } : {}),
       codex: { bin: codex.bin, version: codex.version, layout: codex.layout, profileV2: codex.profileV2 },
       codexHome: state.home,
       timeoutMs,
@@ -209,5 +251,11 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   } else {
     ctx.out.line(renderSmokeReport(report));
   }
+  if (report.interrupted) return EXIT_INTERRUPTED;
   return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+async function confirmer(): Promise<(message: string) => Promise<boolean>> {
+  const { confirm } = await import('@inquirer/prompts');
+  return (message) => confirm({ message, default: false });
 }

@@ -87,6 +87,8 @@ export interface SmokeSummary {
 
 export interface SmokeReport {
   ok: boolean;
+  /** Ctrl-C stopped the test (exit 130). */
+  interrupted?: boolean;
   results: SmokeResult[];
   summary: SmokeSummary;
   durationMs: number;
@@ -112,6 +114,10 @@ export interface SmokeOptions {
   probeTimeoutMs?: number;
   /** Probes already started (`createProbes`, `startEarlyProbes`); default: a new cache. */
   probes?: ProbeCache;
+  /** Hosted profiles a person agreed to send the prompt to (without `includeHosted`). */
+  hostedAllowed?: ReadonlySet<string>;
+  /** Ctrl-C: runs in flight are stopped, the rest not started; their results say `interrupted`. */
+  signal?: AbortSignal;
 }
 
 /** Seams for unit tests: the codex runner and the server probe. */
@@ -345,7 +351,7 @@ async function prepare(opts: SmokeOptions, probes: ProbeCache, name: string): Pr
   }
   const runPlan = { profile: name, profileV2: chosen.profileV2, extraArgs: noRetryArgs(provider), provider };
   if (provider.hosted) {
-    if (!opts.includeHosted) {
+    if (!opts.includeHosted && !opts.hostedAllowed?.has(name)) {
       result.status = 'not-run';
       result.code = 'hosted';
       result.message = `prompts leave this machine (${provider.reason}); not run (cost and privacy).`;
@@ -541,6 +547,18 @@ export function queueKeyOf(opts: Pick<SmokeOptions, 'state' | 'codex' | 'env'>, 
   return effectiveProvider(opts.state, chosen.profile, opts.env).queueKey;
 }
 
+/** A profile stopped or never started because of Ctrl-C: `not-run`, code `interrupted`. */
+function interruptedResult(result: SmokeResult, stopped: boolean): SmokeResult {
+  const out: SmokeResult = {
+    ...result,
+    status: 'not-run',
+    code: 'interrupted',
+    message: stopped ? 'interrupted (Ctrl-C): codex was stopped, with its whole process group.' : 'interrupted (Ctrl-C) before it started.',
+  };
+  delete out.fix;
+  return out;
+}
+
 export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promise<SmokeReport> {
   const now = deps.now ?? Date.now;
   const started = now();
@@ -555,8 +573,10 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
     names,
     (name) => queueKeyOf(opts, name),
     async (name): Promise<SmokeResult> => {
+      if (opts.signal?.aborted) return interruptedResult(base(name), false);
       const p = await prepare(opts, probes, name);
       if (!p.run) return p.result;
+      if (opts.signal?.aborted) return interruptedResult(p.result, false);
       const { run } = p;
       const running: SmokeResult = { ...p.result, queue: run.provider.queueKey };
       opts.progress?.start(running);
@@ -570,12 +590,16 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
         extraArgs: run.extraArgs,
         env: opts.env,
         providerUrl: run.provider.baseUrl,
+        signal: opts.signal,
+        hosted: running.hosted,
       });
-      const done = judgeRun(running, run.provider, r);
+      const done = r.aborted ? interruptedResult(judgeRun(running, run.provider, r), true) : judgeRun(running, run.provider, r);
       opts.progress?.end(done);
       return done;
     },
   );
   const summary = summarize(results);
-  return { ok: summary.fail === 0 && summary.skipped === 0, results, summary, durationMs: now() - started };
+  const report: SmokeReport = { ok: summary.fail === 0 && summary.skipped === 0, results, summary, durationMs: now() - started };
+  if (opts.signal?.aborted) report.interrupted = true;
+  return report;
 }

@@ -57,6 +57,8 @@ export interface ExecOptions {
    * connection there makes the verdict `provider_down` rather than `timeout`.
    */
   providerUrl?: string;
+  /** The prompt leaves this machine: failures get a hosted service's advice, not a local server's. */
+  hosted?: boolean;
 }
 
 export interface ExecResult {
@@ -233,6 +235,7 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
         profile,
         spawnError: run.spawnError,
         refusedUrl: run.timedOut && opts.providerUrl !== undefined && (await refusesConnections(opts.providerUrl)) ? opts.providerUrl : undefined,
+        hosted: opts.hosted,
       });
     }
     return result;

@@ -81,6 +81,8 @@ export interface FailureInput {
    * refused connection does not.
    */
   refusedUrl?: string;
+  /** The profile's prompts leave this machine (a hosted service, or a server elsewhere). */
+  hosted?: boolean;
 }
 
 /**
@@ -129,8 +131,40 @@ function lastError(lines: string[]): string | undefined {
 
 const SERVER_HINT = 'Ollama: `ollama serve` (port 11434); LM Studio: `lms server start` (port 1234)';
 
+const HOSTED_CHECKS = 'sign in with `codex login` (or set the env_key the provider table names), check the network, and the service\'s status page';
+
+/**
+ * The advice for a failure depends on where the prompt went: a cold model, `ollama serve` or a
+ * server log make sense for this machine only. For a hosted profile the causes are a login, the
+ * network, or the service itself.
+ */
+function hostedAdvice(f: ExecFailure, input: FailureInput): ExecFailure {
+  switch (f.code) {
+    case 'timeout':
+      return { ...f, fix: `The hosted service did not answer in time: ${HOSTED_CHECKS}; then try again (a longer --timeout only helps a slow service).` };
+    case 'provider_down':
+      return { ...f, message: f.message.replace(': the server is not running or the base_url is wrong.', ': the service cannot be reached.'), fix: 'Check the network (proxy, VPN, firewall) and the service\'s status page; for a custom provider, its base_url.' };
+    case 'unauthorized':
+      return { ...f, fix: 'Sign in with `codex login` (openai), or export the API key the provider table\'s env_key names.' };
+    case 'server_error':
+    case 'bad_stream':
+      return { ...f, fix: 'The hosted service failed: check its status page and try again later.' };
+    case 'model_missing':
+      return { ...f, fix: 'Check the model name against what the service offers, and that your account has access to it.' };
+    case 'unknown':
+      return input.exitCode === null ? f : { ...f, fix: `If it persists: ${HOSTED_CHECKS}.` };
+    default:
+      return f;
+  }
+}
+
 /** Classifies a failed run. Call it only for runs that did not produce an answer. */
 export function classifyFailure(input: FailureInput): ExecFailure {
+  const failure = classifyLocalFailure(input);
+  return input.hosted ? hostedAdvice(failure, input) : failure;
+}
+
+function classifyLocalFailure(input: FailureInput): ExecFailure {
   const { stderr } = input;
   const lines = diagnostics(stderr);
   // Errors only: the 0.169 warning "Model metadata for `X` not found" must not look like a missing model.

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { DURATION_HELP } from '../duration.js';
+import { withRunDryRun } from './discovery-options.js';
 import { handle, type GlobalArgs } from './shared.js';
 
 interface AuditFlags {
@@ -11,7 +12,7 @@ export const auditCommand: CommandModule<GlobalArgs, GlobalArgs & AuditFlags> = 
   command: 'audit',
   describe: 'Check config.toml and every profile (legacy layout, providers, models, addresses), then smoke-test them',
   builder: (y) =>
-    y
+    withRunDryRun(y)
       .option('smoke', { type: 'boolean', default: true, describe: 'Run the smoke test of every local profile after the static checks (--no-smoke: static only)' })
       .option('timeout', { type: 'string', requiresArg: true, describe: `Per profile in the smoke test, before codex is stopped (${DURATION_HELP}; default 2m)` })
       .example('$0 audit', 'Static checks, then `codex exec` through every local profile')

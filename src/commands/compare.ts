@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { DURATION_HELP, parseRunTimeout } from '../duration.js';
+import { withRunDryRun } from './discovery-options.js';
 import { handle, type GlobalArgs } from './shared.js';
 
 interface CompareArgs {
@@ -8,7 +9,7 @@ interface CompareArgs {
   profiles?: string[];
   out?: string;
   timeout?: string;
-  'allow-hosted': boolean;
+  'include-hosted': boolean;
   redact: boolean;
 }
 
@@ -16,7 +17,7 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
   command: 'compare [prompt..]',
   describe: 'Run one prompt through several profiles (codex exec) and diff the answers',
   builder: (y) =>
-    y
+    withRunDryRun(y)
       .positional('prompt', {
         type: 'string',
         array: true,
@@ -41,17 +42,20 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
         default: false,
         describe: 'When the prompt looks sensitive, send hosted profiles a redacted copy (local ones get the original)',
       })
-      .option('allow-hosted', {
+      .option('include-hosted', {
+        alias: 'allow-hosted',
         type: 'boolean',
         default: false,
-        describe: 'Send a prompt that classify marks local to hosted profiles anyway',
+        describe: 'Send the prompt to hosted profiles (without it: asked on a terminal, else not sent); also a prompt that classify marks local, as it is',
       })
       .example('$0 compare "explain this regex" --profiles ollama-qwen,lmstudio-coder', 'Two local models, side by side, with a diff')
       .example('$0 compare --file prompt.txt --profiles local-a,local-b --out answers/', 'Keep the answers in answers/')
-      .example('$0 compare "..." --profiles ollama-qwen,hosted --redact', 'A hosted profile gets a redacted copy of a sensitive prompt')
+      .example('$0 compare "..." --profiles ollama-qwen,hosted --include-hosted --redact', 'A hosted profile gets a redacted copy of a sensitive prompt')
+      .example('$0 compare "..." --profiles a,b --dry-run', 'Show the codex command lines and where the prompt would go; run nothing')
       .example('$0 compare "..." --profiles a,b --json', 'Everything as one JSON document')
       .epilogue(
-        'A prompt that `classify` marks local is not sent to a hosted profile (exit 2) unless --redact or --allow-hosted.\n' +
+        'A prompt goes to a hosted profile only with --include-hosted (or a yes on a terminal); with nothing left to run: exit 2.\n' +
+          'A prompt that `classify` marks local is not sent to a hosted profile (exit 2) unless --redact or --include-hosted.\n' +
           'Every profile must exist where the installed codex reads -p (NAME.config.toml from 0.134; [profiles.NAME] before).\n' +
           'Exit 0 when every profile answered with its own provider and model, 1 when a run failed, 2 for usage and config errors.\n' +
           'Extra hosted provider ids: CODEX_PROFILES_HOSTED_PROVIDERS=id1,id2. See docs/routing.md.',
@@ -66,7 +70,7 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
       profiles: (argv.profiles ?? []).map(String),
       out: argv.out,
       timeoutSeconds: (parseRunTimeout(argv.timeout) ?? 120_000) / 1000,
-      allowHosted: argv.allowHosted,
+      allowHosted: argv.includeHosted,
       redact: argv.redact,
     });
   }),

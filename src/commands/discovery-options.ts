@@ -45,3 +45,16 @@ export function withWriteOptions<T>(y: Argv<T>): Argv<T & WriteArgs> {
     .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change (a diff) and write nothing' })
     .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Answer yes to confirmations (no prompts)' }) as unknown as Argv<T & WriteArgs>;
 }
+
+/**
+ * `test`, `compare` and `audit` send prompts: their --dry-run shows the codex command lines and
+ * where each prompt would go, and runs nothing (they take no --yes: consent to send a prompt to a
+ * hosted profile is --include-hosted).
+ */
+export function withRunDryRun<T>(y: Argv<T>): Argv<T & { dryRun: boolean }> {
+  return y.option('dry-run', {
+    type: 'boolean',
+    default: false,
+    describe: 'Show the codex command lines and where each prompt would go; run nothing, send nothing',
+  }) as unknown as Argv<T & { dryRun: boolean }>;
+}

@@ -38,7 +38,8 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
   for (const line of hintSummaryLines(p.hints.map((hint) => ({ subject: p.model, hint })))) ctx.out.note(line);
   if (p.unchanged && plan.changes.length === 0) ctx.out.line(`Profile ${p.name} already exists for ${p.model}; nothing to change.`);
   const outcome = await showAndApply(ctx, plan);
-  if (outcome.applied) ctx.out.line(`Try it: codex -p ${p.name}    Check it: codex-profiles test ${p.name}`);
+  // A hosted profile's test sends a prompt to the service: only with the flag (hosted-consent.ts).
+  if (outcome.applied) ctx.out.line(`Try it: codex -p ${p.name}    Check it: codex-profiles test ${p.name}${argv.hosted ? ' --include-hosted' : ''}`);
   if (ctx.opts.json) ctx.out.json({ ok: true, codex: { version: codex.version ?? null, layout: codex.layout }, profile: p, ...outcome });
   return EXIT_OK;
 }

@@ -220,7 +220,7 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
 }
 
 export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: Prompter): Promise<number> {
-  let result: SetupResult;
+  let result: SetupResult | undefined;
   try {
     const interactive = !ctx.opts.yes && args.models === undefined && canPrompt();
     const p = prompter ?? (interactive ? await (await import('../ui/prompter.js')).inquirerPrompter() : undefined);
@@ -231,12 +231,19 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     if (!runTest && p && !ctx.opts.json && written.length > 0) runTest = await p.confirm({ message: `Test ${written.join(', ')} now with a real \`codex exec\`?`, default: true });
     if (ctx.opts.json) ctx.out.json({ ok: !result.missing, ...result });
     if (result.missing) return EXIT_CHECK_FAILED;
+    if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
+      ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')}\` (codex exec, "Reply with exactly OK"); nothing was run.`);
+    }
     if (written.length > 0 && runTest) return await smokeTest(ctx, written);
     if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
     return EXIT_OK;
   } catch (err) {
     if (isPromptCancel(err)) {
-      ctx.out.note('Cancelled; nothing was written.');
+      // A cancel after the write (at the test question) must not claim nothing was written.
+      const outcome = result?.outcome;
+      if (outcome?.applied) {
+        ctx.out.note(`Cancelled. Already written: ${outcome.changed.join(', ')} (backup ${outcome.backupId}; undo with \`codex-profiles restore ${outcome.backupId}\`).`);
+      } else ctx.out.note('Cancelled; nothing was written.');
       return EXIT_CANCELLED;
     }
     throw err;

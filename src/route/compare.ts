@@ -27,7 +27,9 @@ import { userCacheDir } from '../codex/detect-cache.js';
 import { runCodexExec, type ExecOptions, type ExecResult, type FailureCode } from '../codex/exec.js';
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
 import { CliError, ConfigError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
+import { canPrompt } from '../context.js';
 import { colorDiff } from '../ui/diff.js';
+import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
 import { renderTable } from '../ui/table.js';
 import { classify, type Classification } from './classify.js';
 import { judgeProfile, serverKey, type ProviderJudgement } from './hosted.js';
@@ -59,9 +61,11 @@ export interface CompareDeps {
   detect?: typeof detectCodex;
   /** Progress lines (default: stderr, only when it is a terminal). */
   progress?: (line: string) => void;
+  /** Asks a person about a hosted profile (default: a prompt on a terminal, never with --json). */
+  ask?: (message: string) => Promise<boolean>;
 }
 
-export type CompareFailureCode = FailureCode | 'provider_mismatch' | 'model_mismatch' | 'provider_unverified';
+export type CompareFailureCode = FailureCode | 'provider_mismatch' | 'model_mismatch' | 'provider_unverified' | 'hosted_not_allowed' | 'interrupted';
 
 export interface CompareFailure {
   code: CompareFailureCode;
@@ -90,7 +94,8 @@ export interface RunReport {
   hosted: boolean;
   hostedReason: string;
   promptSent: 'original' | 'redacted';
-  status: 'ok' | 'failed';
+  /** `not-run`: a hosted profile without consent, or Ctrl-C before it started. */
+  status: 'ok' | 'failed' | 'not-run';
   durationMs: number;
   exitCode: number | null;
   timedOut: boolean;
@@ -113,6 +118,8 @@ export interface DiffReport {
 
 export interface CompareReport {
   ok: boolean;
+  /** Ctrl-C stopped the comparison (exit 130). */
+  interrupted?: boolean;
   codexHome: string;
   codex: { bin: string | null; version: string | null; layout: CodexInfo['layout'] };
   prompt: {
@@ -350,7 +357,7 @@ export function decidePrivacy(input: {
 
   if (input.allowHosted) {
     warnings.push(
-      `--allow-hosted: ${summary}, and it is sent as it is to ${names} (hosted). ` +
+      `--include-hosted: ${summary}, and it is sent as it is to ${names} (hosted). ` +
         'Next time consider --redact (hosted profiles get a redacted copy); see `codex-profiles classify --redact`.',
     );
     return { action: 'run', prompts: all(), redacted: null, warnings, notes };
@@ -363,7 +370,7 @@ export function decidePrivacy(input: {
     hint: [
       'See what was found and a redacted copy:  codex-profiles classify --redact "PROMPT"',
       'Send hosted profiles the redacted copy:  add --redact',
-      'Send it anyway:                          add --allow-hosted',
+      'Send it anyway:                          add --include-hosted',
       'Or compare local profiles only.',
     ].join('\n'),
   };
@@ -474,7 +481,7 @@ export function renderReport(report: CompareReport, savedFiles: readonly string[
         r.hosted ? (r.promptSent === 'redacted' ? 'hosted (redacted)' : 'hosted') : 'local',
         r.provider,
         r.model ?? '(default)',
-        r.status === 'ok' ? chalk.green('ok') : chalk.red(`failed: ${r.failure?.code ?? 'unknown'}`),
+        r.status === 'ok' ? chalk.green('ok') : r.status === 'not-run' ? chalk.dim(`not run: ${r.failure?.code ?? ''}`) : chalk.red(`failed: ${r.failure?.code ?? 'unknown'}`),
         formatSeconds(r.durationMs),
       ]),
     ),
@@ -482,6 +489,11 @@ export function renderReport(report: CompareReport, savedFiles: readonly string[
   for (const r of report.runs) {
     lines.push('');
     lines.push(chalk.bold(`== ${r.profile} ==`));
+    if (r.status === 'not-run') {
+      lines.push(`  ${r.failure?.message ?? 'not run.'}`);
+      if (r.failure?.fix) lines.push(`  fix: ${r.failure.fix}`);
+      continue;
+    }
     if (r.status === 'failed') {
       lines.push(`  ${chalk.red('error:')} ${r.failure?.message ?? 'codex did not answer.'}`);
       if (r.failure?.fix) lines.push(`  fix: ${r.failure.fix}`);
@@ -508,6 +520,7 @@ export function renderReport(report: CompareReport, savedFiles: readonly string[
     lines.push('');
   }
   lines.push(`Saved in ${report.outDir}: ${savedFiles.join(', ')}`);
+  if (report.interrupted) lines.push('Interrupted (Ctrl-C): the codex runs in flight were stopped.');
   return lines;
 }
 
@@ -564,28 +577,65 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   for (const w of decision.warnings) ctx.out.warn(w);
   for (const n of decision.notes) ctx.out.note(n);
 
-  const outDir = await prepareOutDir(opts.out);
   const plans: PlannedRun[] = judged.map(({ profile, judgement }) => {
     const sent = decision.prompts.get(profile.name) ?? { text: prompt, sent: 'original' as const };
     return { profile: profile.name, layout: profile.layout, path: profile.path, judgement, prompt: sent.text, promptSent: sent.sent };
   });
+  // The one hosted rule (src/route/hosted-consent.ts): the flag, or a yes on a terminal.
+  const cp = await import('./compare-plan.js');
+  const ask = ctx.opts.dryRun || ctx.opts.json ? undefined : deps.ask ?? (canPrompt() ? await confirmer() : undefined);
+  const allowed = await cp.allowedHosted(plans, opts.allowHosted, ask);
+  const runnable = plans.filter((p) => !p.judgement.hosted || allowed.has(p.profile));
+  if (ctx.opts.dryRun) {
+    const entries = cp.planCompareDryRun(plans, codex, allowed);
+    if (ctx.opts.json) {
+      ctx.out.json({ ok: true, dryRun: true, codexHome: ctx.opts.codexHome, codex: { bin: codex.bin ?? null, version: codex.version ?? null, layout: codex.layout }, prompt: { source, verdict: classification.verdict }, runs: entries });
+    } else for (const line of cp.renderCompareDryRun(entries)) ctx.out.line(line);
+    return EXIT_OK;
+  }
+  if (runnable.length === 0) {
+    throw new CliError(
+      `Not comparing: ${plans.map((p) => `${p.profile} sends the prompt to ${cp.labelOf(p)}`).join('; ')}. Nothing was sent.`,
+      EXIT_USAGE,
+      `A prompt goes to a hosted profile only when you ask for it: pass --include-hosted${ask ? '.' : ' (there is no terminal to ask on).'}`,
+      'hosted_not_allowed',
+    );
+  }
+  for (const p of plans) if (!runnable.includes(p)) ctx.out.warn(`${p.profile} not run: ${cp.notAllowedFailure(p).message} ${cp.notAllowedFailure(p).fix}`);
+
+  const outDir = await prepareOutDir(opts.out);
 
   const exec = deps.exec ?? runCodexExec;
   const progress = deps.progress ?? defaultProgress();
   const timeoutMs = Math.round(opts.timeoutSeconds * 1000);
   const results = new Map<string, RunReport>();
 
+  const interrupt = catchInterrupt(() => {
+    if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
+  });
+  const notRun = (plan: PlannedRun, failure: CompareFailure): void => {
+    const j = plan.judgement;
+    results.set(plan.profile, {
+      profile: plan.profile, layout: plan.layout, path: plan.path, provider: j.provider, model: j.model ?? null, hosted: j.hosted, hostedReason: j.reason,
+      promptSent: plan.promptSent, status: 'not-run', durationMs: 0, exitCode: null, timedOut: false, reportedProvider: null, reportedModel: null, answer: null, file: null, failure,
+    });
+  };
+  const stopped = (plan: PlannedRun): void => notRun(plan, { code: 'interrupted', message: 'interrupted (Ctrl-C); codex was stopped or not started.' });
+  for (const p of plans) if (!runnable.includes(p)) notRun(p, cp.notAllowedFailure(p));
+
   const runOne = async (plan: PlannedRun): Promise<void> => {
     const { judgement } = plan;
+    if (interrupt.interrupted) return stopped(plan);
     progress(`${plan.profile}: running (${judgement.hosted ? 'hosted' : 'local'}, ${judgement.provider}${judgement.model ? ` / ${judgement.model}` : ''})...`);
     let result: ExecResult;
     try {
-      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, prompt: plan.prompt, timeoutMs, env: ctx.env });
+      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, prompt: plan.prompt, timeoutMs, env: ctx.env, signal: interrupt.signal, hosted: judgement.hosted });
     } catch (err) {
       // Not expected (runCodexExec reports failures as results); keep the other runs' answers.
       const message = `could not run codex: ${err instanceof Error ? err.message : String(err)}`;
       result = { ok: false, exitCode: null, timedOut: false, stderr: '', stdout: '', durationMs: 0, args: [], failure: { code: 'unknown', message } };
     }
+    if (result.aborted) return stopped(plan);
     const failure = verifyRun(plan, result);
     const answer = result.finalMessage !== undefined && result.finalMessage.trim() !== '' ? result.finalMessage : null;
     let file: string | null = null;
@@ -616,16 +666,21 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   };
 
   const byName = new Map(plans.map((p) => [p.profile, p]));
-  const lanes = planLanes(plans);
-  await Promise.all(
-    lanes.map(async (lane) => {
-      for (const name of lane) await runOne(byName.get(name)!);
-    }),
-  );
+  const lanes = planLanes(runnable);
+  try {
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (const name of lane) await runOne(byName.get(name)!);
+      }),
+    );
+  } finally {
+    interrupt.dispose();
+  }
 
   const runs = names.map((n) => results.get(n)!);
   const report: CompareReport = {
-    ok: runs.every((r) => r.status === 'ok'),
+    ok: runs.every((r) => r.status !== 'failed') && !interrupt.interrupted,
+    ...(interrupt.interrupted ? { interrupted: true } : {}),
     codexHome: ctx.opts.codexHome,
     codex: { bin: codex.bin ?? null, version: codex.version ?? null, layout: codex.layout },
     prompt: {
@@ -646,5 +701,11 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
 
   if (ctx.opts.json) ctx.out.json(report);
   else for (const line of renderReport(report, saved)) ctx.out.line(line);
+  if (report.interrupted) return EXIT_INTERRUPTED;
   return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+async function confirmer(): Promise<(message: string) => Promise<boolean>> {
+  const { confirm } = await import('@inquirer/prompts');
+  return (message) => confirm({ message, default: false });
 }

@@ -223,3 +223,27 @@ describe('classifyFailure on captured stderr', () => {
     expect(classifyFailure({ stderr, exitCode: 1, timedOut: false }).code).toBe('server_error');
   });
 });
+
+describe('advice fits where the prompt went (issue 11)', () => {
+  const header = captured('ok-0.169').split('\nuser\n')[0]!;
+
+  test('a hosted timeout points at login, network and the service, not at a cold local model', () => {
+    const local = classifyFailure({ stderr: header, exitCode: null, timedOut: true, timeoutMs: 4000 });
+    const hosted = classifyFailure({ stderr: header, exitCode: null, timedOut: true, timeoutMs: 4000, hosted: true });
+    expect(local.fix).toMatch(/cold model/);
+    expect(hosted.code).toBe('timeout');
+    expect(hosted.fix).not.toMatch(/cold model|server log/);
+    expect(hosted.fix).toMatch(/codex login/);
+    expect(hosted.fix).toMatch(/network/);
+    expect(hosted.fix).toMatch(/status/);
+  });
+
+  test('hosted: HTTP 401 says codex login, a 5xx the service status, no `ollama serve`', () => {
+    expect(classify('http-401-0.131', { hosted: true }).fix).toMatch(/codex login/);
+    expect(classify('http-401-0.131').fix).toMatch(/Local servers need no key/);
+    const down = classify('refused-0.169', { exitCode: null, timedOut: true, timeoutMs: 6000, hosted: true });
+    expect(down.fix).not.toMatch(/ollama serve|lms server/);
+    expect(down.fix).toMatch(/network/);
+    expect(classify('http-500-0.169', { hosted: true }).fix).toMatch(/status page/);
+  });
+});

@@ -190,7 +190,7 @@ describe('decidePrivacy', () => {
     );
     expect(d.hint).toContain('codex-profiles classify --redact');
     expect(d.hint).toContain('add --redact');
-    expect(d.hint).toContain('add --allow-hosted');
+    expect(d.hint).toContain('add --include-hosted');
     // The secret itself is not repeated in the message.
     expect(d.message + d.hint).not.toContain(FAKE.awsAccessKeyId);
   });
@@ -213,7 +213,7 @@ describe('decidePrivacy', () => {
     if (d.action !== 'run') return;
     expect(d.prompts.get('cloud')).toEqual({ text: secret, sent: 'original' });
     expect(d.warnings).toHaveLength(1);
-    expect(d.warnings[0]).toMatch(/^--allow-hosted: the prompt is classified local .* sent as it is to cloud \(hosted\)\. Next time consider --redact/);
+    expect(d.warnings[0]).toMatch(/^--include-hosted: the prompt is classified local .* sent as it is to cloud \(hosted\)\. Next time consider --redact/);
   });
 
   test('--redact with nothing to redact: a note, originals everywhere', () => {
@@ -523,7 +523,7 @@ describe('runCompare (codex stood in for)', () => {
     };
     const { ctx, stdout, stderr } = context(sb.codexHome, true, hostedEnv);
     const prompt = `key ${FAKE.awsAccessKeyId}`;
-    expect(await runCompare(ctx, opts({ prompt, profiles: ['a1,cloud'], redact: true }), { exec, detect, progress: () => undefined })).toBe(0);
+    expect(await runCompare(ctx, opts({ prompt, profiles: ['a1,cloud'], redact: true, allowHosted: true }), { exec, detect, progress: () => undefined })).toBe(0);
     expect(Object.fromEntries(calls.map((c) => [c.profile, c.prompt]))).toEqual({ a1: prompt, cloud: 'key [AWS_ACCESS_KEY_1]' });
     const doc = JSON.parse(stdout.join('')) as CompareReport;
     expect(doc.prompt).toMatchObject({ verdict: 'local', redacted: 'key [AWS_ACCESS_KEY_1]' });
@@ -532,6 +532,38 @@ describe('runCompare (codex stood in for)', () => {
       ['cloud', true, 'redacted'],
     ]);
     expect(stderr.join('\n')).toContain('--redact: the prompt is classified local');
+  });
+
+  test('hosted rule: a hosted profile is sent the prompt only after a yes that names the destination; a no leaves it not run', async () => {
+    for (const answer of [false, true]) {
+      const calls: string[] = [];
+      const questions: string[] = [];
+      const exec = async (o: ExecOptions) => {
+        calls.push(o.profile!);
+        const a = answers[o.profile!]!;
+        return execResult({ finalMessage: a.text, reportedProvider: a.provider, reportedModel: a.model });
+      };
+      const { ctx, stdout } = context(sb.codexHome, false, hostedEnv);
+      const ask = async (m: string) => (questions.push(m), answer);
+      expect(await runCompare(ctx, opts({ profiles: ['a1,cloud'] }), { exec, detect, ask, progress: () => undefined })).toBe(0);
+      expect(questions).toEqual([expect.stringContaining('cloud to m-c via cloudish (')]);
+      expect(calls.sort()).toEqual(answer ? ['a1', 'cloud'] : ['a1']);
+      if (!answer) expect(stdout.join('')).toMatch(/cloud\s+hosted\s+cloudish\s+m-c\s+not run: hosted_not_allowed/);
+    }
+  });
+
+  test('hosted rule: without a terminal (--json) the hosted profile is not run and says which flag to pass', async () => {
+    const calls: string[] = [];
+    const exec = async (o: ExecOptions) => {
+      calls.push(o.profile!);
+      const a = answers[o.profile!]!;
+      return execResult({ finalMessage: a.text, reportedProvider: a.provider, reportedModel: a.model });
+    };
+    const { ctx, stdout } = context(sb.codexHome, true, hostedEnv);
+    expect(await runCompare(ctx, opts({ profiles: ['a1,cloud'] }), { exec, detect, ask: async () => true, progress: () => undefined })).toBe(0);
+    expect(calls).toEqual(['a1']);
+    const doc = JSON.parse(stdout.join('')) as CompareReport;
+    expect(doc.runs[1]).toMatchObject({ profile: 'cloud', status: 'not-run', failure: { code: 'hosted_not_allowed', fix: expect.stringContaining('--include-hosted') } });
   });
 
   test('a missing profile file: refused before anything runs (exit 2)', async () => {

@@ -1,0 +1,95 @@
+/**
+ * What `test` (and audit's smoke part) would do, without doing it: `--dry-run` runs no codex
+ * and sends nothing — not even the read-only probes — and prints, per profile, the provider, the
+ * model, the exact `codex exec` command line and where the prompt would go (issue 11). Also the
+ * hosted targets a command names, for the one consent rule (src/route/hosted-consent.ts).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import chalk from 'chalk';
+import type { CodexInfo } from '../codex/detect.js';
+import { buildExecArgs } from '../codex/exec.js';
+import type { HomeState } from '../config/profiles.js';
+import { destinationLabel, HOSTED_FLAG, whereTo } from '../route/hosted-consent.js';
+import { effectiveProvider } from './provider-of.js';
+import { chooseProfile, configRejection, noRetryArgs, SMOKE_PROMPT } from './smoke.js';
+
+export interface DryRunEntry {
+  name: string;
+  /** `would-run`; `not-run` (hosted, no consent); `skipped` (codex would not be started). */
+  status: 'would-run' | 'not-run' | 'skipped';
+  code?: string;
+  message?: string;
+  provider?: string;
+  model?: string;
+  providerUrl?: string;
+  hosted?: boolean;
+  destination?: { kind: string; place: string; label: string };
+  /** The program and its arguments, exactly as they would be started (the -o file is a new temporary folder). */
+  command?: string[];
+}
+
+/** Named profiles whose prompts would leave this machine, with the words for the question. */
+export function hostedTargets(state: HomeState, codex: CodexInfo, names: readonly string[], env: NodeJS.ProcessEnv): Array<{ name: string; label: string }> {
+  const out: Array<{ name: string; label: string }> = [];
+  for (const name of names) {
+    const chosen = chooseProfile(state, codex, name);
+    if ('code' in chosen) continue;
+    const p = effectiveProvider(state, chosen.profile, env);
+    if (p.hosted) out.push({ name, label: destinationLabel({ provider: p.id, model: p.model, baseUrl: p.baseUrl, hosted: true }) });
+  }
+  return out;
+}
+
+export function planDryRun(
+  state: HomeState,
+  codex: CodexInfo,
+  names: readonly string[],
+  env: NodeJS.ProcessEnv,
+  hostedOk: (name: string) => boolean,
+): DryRunEntry[] {
+  const outputFile = path.join(os.tmpdir(), 'codex-profiles-exec-XXXXXX', 'last-message.txt');
+  return names.map((name): DryRunEntry => {
+    const chosen = chooseProfile(state, codex, name);
+    if ('code' in chosen) return { name, status: 'skipped', code: chosen.code, message: chosen.message };
+    const p = effectiveProvider(state, chosen.profile, env);
+    const w = whereTo({ provider: p.id, model: p.model, baseUrl: p.baseUrl, hosted: p.hosted });
+    const entry: DryRunEntry = {
+      name,
+      status: 'would-run',
+      provider: p.id,
+      ...(p.model !== undefined ? { model: p.model } : {}),
+      ...(p.baseUrl !== undefined ? { providerUrl: p.baseUrl } : {}),
+      hosted: p.hosted,
+      destination: { ...w, label: destinationLabel({ provider: p.id, model: p.model, baseUrl: p.baseUrl, hosted: p.hosted }) },
+    };
+    const rejected = configRejection(state, chosen.profile);
+    if (rejected) return { ...entry, status: 'skipped', code: rejected.code, message: rejected.message };
+    if (p.hosted && !hostedOk(name)) {
+      return { ...entry, status: 'not-run', code: 'hosted', message: `hosted: ${p.reason}; not run without ${HOSTED_FLAG}.` };
+    }
+    const args = buildExecArgs(codex, { profile: name, outputFile, prompt: SMOKE_PROMPT, extraArgs: noRetryArgs(p), profileV2: chosen.profileV2 });
+    entry.command = [codex.bin ?? 'codex', ...args];
+    return entry;
+  });
+}
+
+/** A shell-like rendering of a command line, for reading (the real run uses no shell). */
+export function showCommand(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export function renderDryRun(entries: readonly DryRunEntry[]): string {
+  const lines = ['Dry run: codex was not started and no prompt was sent. It would run:', ''];
+  if (entries.length === 0) lines.push('No profiles to test.');
+  for (const e of entries) {
+    const where = e.destination ? `  ${e.destination.label}` : '';
+    if (e.status === 'would-run') {
+      lines.push(`${chalk.bold(e.name)}${where}`);
+      lines.push(`  ${showCommand(e.command ?? [])}`);
+    } else {
+      lines.push(`${chalk.bold(e.name)}: ${e.status === 'not-run' ? 'would not run' : 'would be skipped'} (${e.code}): ${e.message ?? ''}${where ? `\n${where}` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
