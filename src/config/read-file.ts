@@ -29,7 +29,7 @@ export async function readRegularFile(file: string): Promise<Buffer | null> {
     handle = await fs.open(file, READ_FLAGS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if (code === 'ENOENT') return null;
     if (code === 'EISDIR') throw notRegular(file, 'a folder');
     throw err;
   }

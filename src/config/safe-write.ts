@@ -21,8 +21,13 @@ export interface ApplyResult {
 }
 
 export async function readFileOrNull(file: string): Promise<string | null> {
-  const bytes = await readRegularFile(file);
-  return bytes === null ? null : bytes.toString('utf8');
+  try {
+    const bytes = await readRegularFile(file);
+    return bytes === null ? null : bytes.toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw err;
+  }
 }
 
 /**
