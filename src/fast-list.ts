@@ -36,15 +36,18 @@ export function fastListArgs(args: readonly string[]): GlobalArgs | undefined {
 export async function runFastList(args: string[]): Promise<number | undefined> {
   const argv = fastListArgs(args);
   if (!argv) return undefined;
-  const [{ configureColor }, { makeContext }, { runList }, { reportError }] = await Promise.all([
+  const [{ configureColor }, { makeContext }, { runList }, { reportError }, { recoverIfInterrupted }] = await Promise.all([
     import('./ui/output.js'),
     import('./commands/shared.js'),
     import('./checks/list.js'),
     import('./report-error.js'),
+    import('./config/journal.js'),
   ]);
   configureColor(argv.color);
   try {
-    return await runList(makeContext(argv));
+    const ctx = makeContext(argv);
+    await recoverIfInterrupted(ctx.opts.codexHome, (m) => ctx.out.warn(m));
+    return await runList(ctx);
   } catch (err) {
     return reportError(err, args);
   }

@@ -87,3 +87,44 @@ test('usage errors exit 2 with a pointer to --help; --help has examples', async 
   expect(h.code).toBe(0);
   expect(h.stdout).toContain('Examples:');
 });
+
+describe('restore trusts no path from a backup manifest (issue 17)', () => {
+  const backups = () => path.join(sb.codexHome, 'codex-profiles', 'backups');
+  function plant(id: string, createdAt: string, files: { path: string; copy?: string }[], copies: Record<string, string> = {}): void {
+    const dir = path.join(backups(), id);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(copies)) fs.writeFileSync(path.join(dir, name), text);
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ id, createdAt, files }));
+  }
+
+  test.each([
+    ['a file outside CODEX_HOME', (outside: string) => [{ path: outside, copy: '0-x' }]],
+    ['a path with ..', (outside: string) => [{ path: path.join(sb.codexHome, '..', path.basename(outside)), copy: '0-x' }]],
+    ['a file that is not a config file', () => [{ path: path.join(sb.codexHome, 'auth.json'), copy: '0-x' }]],
+    ['a copy outside its folder', () => [{ path: cfgPath(), copy: '../../../../outside.txt' }]],
+  ])('a manifest naming %s is refused (exit 2); nothing is written, deleted or copied', async (_, files) => {
+    const outside = path.join(sb.home, 'outside.txt');
+    fs.writeFileSync(outside, 'precious\n');
+    fs.writeFileSync(cfgPath(), 'model = "o3"\n');
+    plant('planted', '2030-01-01T00:00:00.000Z', files(outside), { '0-x': 'evil = true\n' });
+    const r = await cli(['restore', 'planted', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/backup planted cannot be restored: its manifest\.json/);
+    expect(fs.readFileSync(outside, 'utf8')).toBe('precious\n');
+    expect(fs.readFileSync(cfgPath(), 'utf8')).toBe('model = "o3"\n');
+    expect(fs.existsSync(path.join(sb.codexHome, 'auth.json'))).toBe(false);
+    // A bare restore does not offer it either.
+    expect((await cli(['restore', '--yes'])).code).toBe(2);
+    expect(fs.readFileSync(cfgPath(), 'utf8')).toBe('model = "o3"\n');
+  });
+
+  test('a bare restore picks the newest backup by its recorded time, not by its name', async () => {
+    fs.writeFileSync(cfgPath(), 'now = 1\n');
+    plant('zzz-older', '2024-01-01T00:00:00.000Z', [{ path: cfgPath(), copy: '0-config.toml' }], { '0-config.toml': 'older = 1\n' });
+    plant('aaa-newer', '2024-06-01T00:00:00.000Z', [{ path: cfgPath(), copy: '0-config.toml' }], { '0-config.toml': 'newer = 1\n' });
+    const r = await cli(['restore', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('restore backup aaa-newer');
+    expect(fs.readFileSync(cfgPath(), 'utf8')).toBe('newer = 1\n');
+  });
+});

@@ -1,4 +1,5 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { recoverIfInterrupted } from '../config/journal.js';
 import { resolveCodexHome, type GlobalOptions } from '../context.js';
 import { Output } from '../ui/output.js';
 
@@ -49,7 +50,9 @@ export function handle<A>(
   body: (argv: ArgumentsCamelCase<A & GlobalArgs>, ctx: CommandContext) => Promise<number>,
 ): (argv: ArgumentsCamelCase<A & GlobalArgs>) => Promise<void> {
   return async (argv) => {
-    pendingExitCode = await body(argv, makeContext(argv));
+    const ctx = makeContext(argv);
+    await recoverIfInterrupted(ctx.opts.codexHome, (m) => ctx.out.warn(m));
+    pendingExitCode = await body(argv, ctx);
   };
 }
 

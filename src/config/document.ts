@@ -454,7 +454,7 @@ export class TomlDocument {
    * `blockText` (a header with its body and comments, e.g. from a template) replaces the
    * generated text; it is still verified to mean exactly `data`.
    */
-  addTable(path: KeyPath, data: TomlTable, blockText?: string): TomlDocument {
+  addTable(path: KeyPath, data: TomlTable, blockText?: string, opts: { keepEol?: boolean } = {}): TomlDocument {
     if (this.get(path) !== undefined) {
       throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] already exists`);
     }
@@ -463,8 +463,10 @@ export class TomlDocument {
     const family = ix.tables.filter((t) => String(t.path[0]) === path[0]);
     const anchor = family[family.length - 1] ?? ix.tables[ix.tables.length - 1];
     const at = anchor ? this.tableContentEnd(ix.tables.indexOf(anchor)) : this.contentEnd(0, this.text.length);
-    let block = (blockText ?? formatTable(path, data)).replace(/\r?\n/g, this.eol);
-    if (!block.endsWith(this.eol)) block += this.eol;
+    // keepEol: text moved from another file keeps its own line endings, so moving it back gives
+    // back its bytes (TOML takes LF and CRLF lines in one file).
+    let block = blockText !== undefined && opts.keepEol ? blockText : (blockText ?? formatTable(path, data)).replace(/\r?\n/g, this.eol);
+    if (!block.endsWith('\n')) block += this.eol;
     return this.verified(this.insertBlockAt(at, block), path, (d) => setIn(d, path, structuredCloneTable(data)), `add [${formatKeyPath(path)}]`);
   }
 
@@ -693,7 +695,7 @@ export class TomlDocument {
     if (at === this.bomLength) return { start: at, end: at, insert: block };
     if (this.endsWithEol(at)) return { start: at, end: at, insert: eol + block };
     // The file had no final newline: keep it that way.
-    return { start: at, end: at, insert: eol + eol + block.slice(0, -eol.length) };
+    return { start: at, end: at, insert: eol + eol + block.replace(/\r?\n$/, '') };
   }
 
   /**

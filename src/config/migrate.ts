@@ -355,8 +355,9 @@ function planToFiles(state: HomeState, opts: MigrateOptions): MigrationResult {
         if (withoutTable.get(['profiles', p.name]) !== undefined) {
           throw new ConfigError(`${state.configPath}${p.line ? `:${p.line}` : ''}: profiles.${formatKey(p.name)} is written with dotted keys; codex-profiles will not cut that shape out.`);
         }
-        fileText = dataToFileText(tableData);
-        tableText = `[profiles.${formatKey(p.name)}]\n${fileText}`;
+        // Generated text takes config.toml's line endings, like everything else in the home.
+        fileText = dataToFileText(tableData).replace(/\n/g, doc.eol);
+        tableText = `[profiles.${formatKey(p.name)}]${doc.eol}${fileText}`;
       }
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
@@ -566,10 +567,10 @@ function planToTables(state: HomeState, opts: MigrateOptions): MigrationResult {
     try {
       if (action === 'move' || action === 'replace') {
         for (const p of providers) {
-          if (next.get(['model_providers', p.id]) === undefined) next = next.addTable(['model_providers', p.id], p.data, p.text);
+          if (next.get(['model_providers', p.id]) === undefined) next = next.addTable(['model_providers', p.id], p.data, p.text, { keepEol: true });
         }
         if (action === 'replace') next = next.removeTable(['profiles', target]);
-        next = next.addTable(['profiles', target], data, block);
+        next = next.addTable(['profiles', target], data, block, { keepEol: true });
       }
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;

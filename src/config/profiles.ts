@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TomlDocument } from './document.js';
+import { readRegularFile } from './read-file.js';
 import { decodeToml, TomlSyntaxError, type TomlTable } from './toml.js';
 
 /**
@@ -60,14 +61,8 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function readBytesOrNull(file: string): Promise<Uint8Array | null> {
-  try {
-    return await fs.readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
+// A FIFO or folder named config.toml is refused before it is read (reading a FIFO would hang).
+const readBytesOrNull = readRegularFile;
 
 /**
  * How loadHome parses: 'eager' (the default) builds every document's syntax tree index up front,

@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { ConfigError } from '../errors.js';
-import { createBackup, stateDir } from './backup.js';
+import { putFile, removeStaleTemps, resolveWriteTarget, WriteFailed, writeFileVerified } from './atomic-write.js';
+import { createBackup, removeIncompleteBackups, stateDir } from './backup.js';
+import { journalPath, newJournal } from './journal.js';
+import { acquireLock } from './lock.js';
+import { readRegularFile } from './read-file.js';
+import { finishInterrupted } from './recover.js';
 
 /** One file a plan will create, change or delete (`after: null`). `before` is what we read. */
 export interface FileChange {
@@ -17,44 +20,45 @@ export interface ApplyResult {
   backupId?: string;
 }
 
-/** A second run waits about this long for the first to finish, then gives a clear error. */
-const DEFAULT_LOCK_WAIT_MS = 4_000;
-
 export async function readFileOrNull(file: string): Promise<string | null> {
   try {
-    return await fs.readFile(file, 'utf8');
+    const bytes = await readRegularFile(file);
+    return bytes === null ? null : bytes.toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
     throw err;
   }
 }
 
-/** Where the bytes really go: a symlinked config (dotfiles managers) is written through. */
-async function writeTarget(file: string): Promise<string> {
-  try {
-    return await fs.realpath(file);
-  } catch {
-    return file;
-  }
+/**
+ * The order that never loses data if the run stops between two steps: new and changed profile
+ * files first, config.toml next (where migrate removes tables), deletions last.
+ */
+function writeOrder(codexHome: string, changes: FileChange[]): FileChange[] {
+  const config = path.join(codexHome, 'config.toml');
+  const rank = (c: FileChange) => (c.after === null ? 2 : c.path === config ? 1 : 0);
+  return [...changes].sort((a, b) => rank(a) - rank(b));
 }
 
-async function existingMode(file: string): Promise<number | undefined> {
-  try {
-    return (await fs.stat(file)).mode & 0o7777;
-  } catch {
-    return undefined;
-  }
+/** Test seam (e2e kill loops): the process kills itself after this many files were written. */
+function crashPoint(step: number): void {
+  const at = process.env.CODEX_PROFILES_TEST_CRASH_AFTER;
+  if (at !== undefined && Number(at) === step) process.kill(process.pid, 'SIGKILL');
 }
 
 /**
  * Apply file changes under CODEX_HOME with the guarantees every write gets:
- * one writer at a time (lock), nobody changed the files since we read them (re-read and compare),
- * a backup of every file before the first change, and an atomic replace per file (temp file in
- * the same folder, fsync, rename) that keeps the file's mode. If a later file fails, the earlier
- * ones are put back from the backup, so a run never leaves half its changes behind.
+ * one writer at a time (lock; a run killed part-way before is finished or undone first), nobody
+ * changed the files since we read them (re-read and compare), a backup of every file and a journal
+ * of the run before the first change, and a verified atomic replace per file (safe order: see
+ * writeOrder). If a later file fails, the earlier ones are put back from the backup; if the run is
+ * killed, the journal lets the next run do that.
  */
-export async function applyChanges(codexHome: string, changes: FileChange[], opts: { lockWaitMs?: number } = {}): Promise<ApplyResult> {
+export async function applyChanges(
+  codexHome: string,
+  changes: FileChange[],
+  opts: { lockWaitMs?: number; onWait?: (message: string) => void; onRecovered?: (message: string) => void } = {},
+): Promise<ApplyResult> {
   const real = changes.filter((c) => c.before !== c.after);
   if (real.length === 0) return { written: [] };
 
@@ -62,26 +66,14 @@ export async function applyChanges(codexHome: string, changes: FileChange[], opt
   const dir = stateDir(codexHome);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
 
-  let release: () => Promise<void>;
+  const release = await acquireLock(dir, { waitMs: opts.lockWaitMs, onWait: opts.onWait });
   try {
-    release = await lockfile.lock(dir, {
-      lockfilePath: path.join(dir, 'write.lock'),
-      realpath: false,
-      // A run that died keeps the lock at most this long; a live run refreshes it.
-      stale: 10_000,
-      retries: { retries: Math.ceil((opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS) / 100), factor: 1, minTimeout: 100, maxTimeout: 100 },
-    });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new ConfigError(
-        `another codex-profiles run is changing ${codexHome} right now; nothing was written.`,
-        `Wait for it to finish and run again. If no other run is active, the lock is left from a run that was killed: it clears itself within 10 s (or remove ${path.join(dir, 'write.lock')}).`,
-      );
+    const recovered = await finishInterrupted(codexHome);
+    if (recovered) (opts.onRecovered ?? ((m: string) => process.stderr.write(`${m}\n`)))(recovered);
+    await removeIncompleteBackups(codexHome);
+    for (const folder of new Set([codexHome, ...(await Promise.all(real.map(async (c) => path.dirname(await resolveWriteTarget(c.path)))))])) {
+      await removeStaleTemps(folder);
     }
-    throw err;
-  }
-
-  try {
     for (const change of real) {
       const now = await readFileOrNull(change.path);
       if (now !== change.before) {
@@ -91,34 +83,44 @@ export async function applyChanges(codexHome: string, changes: FileChange[], opt
         );
       }
     }
-    const backupId = await createBackup(codexHome, real.map((c) => ({ path: c.path, content: c.before })));
+    const ordered = writeOrder(codexHome, real);
+    let backupId: string;
+    try {
+      backupId = await createBackup(codexHome, ordered.map((c) => ({ path: c.path, content: c.before })));
+      await writeFileVerified(journalPath(codexHome), JSON.stringify(newJournal(backupId, ordered), null, 2), 0o600);
+    } catch (err) {
+      throw new ConfigError(`could not save the backup (${err instanceof WriteFailed ? err.message : describeFsError(err)}); nothing was written.`, 'Free some disk space and run again.');
+    }
+    crashPoint(0);
     const done: FileChange[] = [];
     try {
-      for (const change of real) {
-        await writeOne(change);
+      for (const change of ordered) {
+        await putFile(change.path, change.after);
         done.push(change);
+        crashPoint(done.length);
       }
     } catch (err) {
+      let undone = true;
       for (const change of done.reverse()) {
-        await writeOne({ path: change.path, before: change.after, after: change.before }).catch(() => undefined);
+        await putFile(change.path, change.before).catch(() => (undone = false));
       }
+      // Fully put back: the run is over. Otherwise the journal stays for the next run to finish.
+      if (undone) await fs.rm(journalPath(codexHome), { force: true });
+      const reason = err instanceof WriteFailed ? err.message : describeFsError(err);
       throw new ConfigError(
-        `writing ${path.basename(real[done.length]?.path ?? '')} failed (${(err as Error).message}); every file was put back as it was.`,
+        `writing ${path.basename(ordered[done.length]?.path ?? '')} failed (${reason}); ${undone ? 'every file was put back as it was' : 'the next codex-profiles run will put the files back'}.`,
+        /ENOSPC|EDQUOT/.test(reason) ? 'Free some disk space and run again.' : undefined,
       );
     }
+    await fs.rm(journalPath(codexHome), { force: true });
     return { written: real.map((c) => c.path), backupId };
   } finally {
     await release();
   }
 }
 
-async function writeOne(change: FileChange): Promise<void> {
-  if (change.after === null) {
-    await fs.rm(change.path, { force: true });
-    return;
-  }
-  const target = await writeTarget(change.path);
-  await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-  const mode = (await existingMode(target)) ?? 0o600;
-  await writeFileAtomic(target, change.after, { mode, fsync: true });
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'the disk is full (ENOSPC)';
+  return (err as Error).message;
 }

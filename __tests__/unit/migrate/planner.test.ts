@@ -466,6 +466,35 @@ describe('round trips (applied to disk)', () => {
     for (const [name, text] of Object.entries(files)) expect(read(name)).toBe(text);
   });
 
+  test.each([
+    ['CRLF config.toml, LF profile files', '\r\n', '\n'],
+    ['LF config.toml, CRLF profile files', '\n', '\r\n'],
+    ['CRLF everywhere, no final newline in config.toml', '\r\n', '\r\n'],
+  ])('files -> tables -> files keeps every file\'s line endings (%s)', async (_, cfgEol, fileEol) => {
+    const eol = (text: string, e: string) => text.replace(/\n/g, e);
+    const files = {
+      'config.toml': eol('# base\nmodel = "gpt-5"\n\n[tui]\nx = 1\n', cfgEol),
+      'local.config.toml': eol('# Codex profile "local"\nmodel_provider = "ollama"\nmodel = "gpt-oss:20b"\n\n[tools]\nweb_search = false\n', fileEol),
+      'lm.config.toml': eol('model = "qwen/qwen3-coder-30b"\n', fileEol),
+    };
+    if (cfgEol === fileEol) files['config.toml'] = files['config.toml'].replace(/\r\n$/, '');
+    write(files);
+    await migrate('tables');
+    // config.toml's own lines keep its endings; the moved text keeps the file's.
+    expect(read('config.toml').startsWith(files['config.toml'].replace(/\r?\n$/, ''))).toBe(true);
+    expect(read('config.toml')).toContain(eol('[profiles.lm]\nmodel = "qwen/qwen3-coder-30b"\n', fileEol));
+    await migrate('files');
+    for (const [name, text] of Object.entries(files)) {
+      if (name !== 'config.toml') expect(JSON.stringify(read(name))).toBe(JSON.stringify(text));
+    }
+  });
+
+  test('an inline profile table moved out of a CRLF config.toml gets CRLF too', async () => {
+    write({ 'config.toml': 'model = "gpt-5"\r\n\r\n[profiles]\r\nlocal = { model = "m", model_provider = "ollama" }\r\n' });
+    await migrate('files');
+    expect(JSON.stringify(read('local.config.toml'))).toBe(JSON.stringify('model = "m"\r\nmodel_provider = "ollama"\r\n'));
+  });
+
   test('tables -> files -> tables keeps the data and the comments; only the order of the profiles can change', async () => {
     write({ 'config.toml': LEGACY.replace('profile = "local"\n', '') });
     const before = read('config.toml');
