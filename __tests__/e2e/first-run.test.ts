@@ -67,16 +67,23 @@ test('--layout table under a files-era codex (0.169): refused without --force; w
   expect(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).toContain('[profiles.gpt-oss-20b]');
 });
 
-test('--dry-run and --yes belong to the commands that write or ask; read-only commands reject them (yargs strict)', async () => {
-  for (const cmd of [['list'], ['models'], ['doctor'], ['classify', 'hi'], ['test', '--all'], ['audit']]) {
+test('--dry-run and --yes belong to the commands that write, ask or send; read-only commands reject them (yargs strict)', async () => {
+  for (const cmd of [['list'], ['models'], ['doctor'], ['classify', 'hi']]) {
     for (const flag of ['--yes', '--dry-run']) {
       const r = await cli([...cmd, flag, '--codex-bin', bin]);
       expect([cmd[0], flag, r.code]).toEqual([cmd[0], flag, 2]);
       expect(r.stderr).toContain('Unknown argument');
     }
   }
+  // test and audit send prompts: --dry-run shows what would run; consent is --include-hosted, not --yes.
+  for (const cmd of [['test', '--all'], ['audit']]) {
+    const r = await cli([...cmd, '--yes', '--codex-bin', bin]);
+    expect([cmd[0], r.code]).toEqual([cmd[0], 2]);
+    expect(r.stderr).toContain('Unknown argument');
+  }
   const help = await cli(['remove', '--help']);
   expect(help.stdout).toContain('--dry-run');
+  expect((await cli(['test', '--help'])).stdout).toContain('--dry-run');
   expect((await cli(['list', '--help'])).stdout).not.toContain('--dry-run');
 });
 
