@@ -28,6 +28,7 @@ import { runCodexExec, type ExecOptions, type ExecResult, type FailureCode } fro
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
 import { CliError, ConfigError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { colorDiff } from '../ui/diff.js';
+import { safe } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 import { classify, type Classification } from './classify.js';
 import { judgeProfile, serverKey, type ProviderJudgement } from './hosted.js';
@@ -531,7 +532,7 @@ async function prepareOutDir(out: string | undefined): Promise<string> {
 }
 
 function defaultProgress(): (line: string) => void {
-  return process.stderr.isTTY ? (line) => process.stderr.write(chalk.dim(line) + '\n') : () => undefined;
+  return process.stderr.isTTY ? (line) => process.stderr.write(chalk.dim(safe(line)) + '\n') : () => undefined;
 }
 
 export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps: CompareDeps = {}): Promise<number> {
