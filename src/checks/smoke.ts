@@ -560,6 +560,7 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
         prompt: opts.prompt ?? SMOKE_PROMPT,
         timeoutMs,
         extraArgs: run.extraArgs,
+        pin: { provider: run.provider.id, model: run.provider.model },
         env: opts.env,
       });
       const done = judgeRun(running, run.provider, r);

@@ -581,7 +581,8 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
     progress(`${plan.profile}: running (${judgement.hosted ? 'hosted' : 'local'}, ${judgement.provider}${judgement.model ? ` / ${judgement.model}` : ''})...`);
     let result: ExecResult;
     try {
-      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, prompt: plan.prompt, timeoutMs, env: ctx.env });
+      const pin = { provider: judgement.provider, model: judgement.model };
+      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, pin, prompt: plan.prompt, timeoutMs, env: ctx.env });
     } catch (err) {
       // Not expected (runCodexExec reports failures as results); keep the other runs' answers.
       const message = `could not run codex: ${err instanceof Error ? err.message : String(err)}`;
