@@ -84,21 +84,10 @@ export function sameEndpoint(a: string, b: string): boolean {
 /**
  * A `base_url` as we show and probe it: the scheme in lower case (`HTTP://` is valid, WHATWG URL
  * lower-cases it, Ollama's host parser does not), and any `user:password@` dropped, so a password
- * is never printed; the host it names is what counts. Text that is not a URL is returned as is.
+ * is never printed; the host it names is what counts. The rest stays as written.
  */
 export function cleanBaseUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url.trim());
-  } catch {
-    return url;
-  }
-  if (!/^https?:$/.test(u.protocol)) return url.replace(/\/\/[^/@]*@/, '//');
-  u.username = '';
-  u.password = '';
-  const href = u.href;
-  // URL adds a `/` to an empty path; keep `http://h:1` as written.
-  return u.pathname === '/' && !/\/\s*$/.test(url) && href.endsWith('/') ? href.slice(0, -1) : href;
+  return url.replace(/^(\s*)([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^/?#@\s]*@)?/, (_, space: string, scheme: string) => `${space}${scheme.toLowerCase()}://`);
 }
 
 /** `http://h:1/v1/` -> `http://h:1`. */
