@@ -31,7 +31,7 @@ const files = () => fs.readdirSync(sb.codexHome).sort();
 test.each(['-rf', 'a b', 'x:y'])('add --name=%s is refused with a suggested name; nothing is written', async (name) => {
   const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--layout', 'file', `--name=${name}`, '--yes']);
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain(`"${name}" cannot be a profile name`);
+  expect(r.stderr).toContain(`"${name}" is not a profile name Codex accepts on a command line`);
   expect(r.stderr).toMatch(/not starting with '-'/);
   expect(r.stderr).toMatch(/e\.g\. --name [A-Za-z0-9_][A-Za-z0-9_-]*\./);
   expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -120,7 +120,7 @@ function configDoc(plan: Plan, state: HomeState): TomlDocument {
 export function validateProfileName(name: string): void {
   if (!isValidProfileName(name)) {
     throw new UsageError(
-      `"${name}" cannot be a profile name: use letters, digits, '-' and '_' (at most 64), not starting with '-' (it could not be passed back to codex or codex-profiles).`,
+      `"${name}" is not a profile name Codex accepts on a command line: use letters, digits, '-' and '_' (at most 64), not starting with '-' (it would read as flags).`,
       `Choose one with --name, e.g. --name ${sanitizeProfileName(name)}.`,
     );
   }
