@@ -4,7 +4,7 @@ import { commands } from './commands/index.js';
 import { takeExitCode, type GlobalArgs } from './commands/shared.js';
 import { EXIT_USAGE } from './errors.js';
 import { reportError } from './report-error.js';
-import { configureColor } from './ui/output.js';
+import { configureColor, safe } from './ui/output.js';
 import { VERSION } from './version.js';
 
 /**
@@ -56,7 +56,7 @@ export async function main(args: string[]): Promise<number> {
     if (err instanceof Error && (err.name === 'YError' || err.message.startsWith('Did you mean'))) {
       // A usage mistake: say what and point at --help, like every yargs CLI.
       const message = err.message.startsWith('Did you mean') ? `unknown command "${args[0]}". ${err.message}` : err.message;
-      process.stderr.write(`${chalk.red('error:')} ${message}\nRun 'codex-profiles --help' for usage.\n`);
+      process.stderr.write(`${chalk.red('error:')} ${safe(message)}\nRun 'codex-profiles --help' for usage.\n`);
       return EXIT_USAGE;
     }
     return reportError(err, args);

@@ -1,5 +1,6 @@
 import chalk from 'chalk';
 import { CliError, EXIT_USAGE, errorMessage } from './errors.js';
+import { terminalSafe } from './ui/terminal-text.js';
 
 function wantsJson(args: string[]): boolean {
   return args.includes('--json');
@@ -18,8 +19,9 @@ export function reportError(err: unknown, args: string[]): number {
     const name = err instanceof CliError ? err.code : undefined;
     process.stdout.write(JSON.stringify({ ok: false, error: { ...(name ? { code: name } : {}), message, hint, exitCode: code } }, null, 2) + '\n');
   } else {
-    process.stderr.write(`${chalk.red('error:')} ${message}\n`);
-    if (hint) process.stderr.write(`${hint}\n`);
+    // Messages quote names and values from files and servers.
+    process.stderr.write(`${chalk.red('error:')} ${terminalSafe(message)}\n`);
+    if (hint) process.stderr.write(`${terminalSafe(hint)}\n`);
   }
   return code;
 }

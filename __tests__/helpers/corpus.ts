@@ -2,8 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './cli.js';
 
-/** The real-world configs live beside the repo (../shared/corpus); they are not ours to ship. */
-export const CORPUS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'corpus', 'real-configs');
+/**
+ * The real-world configs live beside the repo (../shared/corpus); they are not ours to ship. A
+ * git worktree sits one level deeper (/work/wt/NAME), so look one level up too.
+ */
+export const CORPUS_DIR =
+  [path.resolve(REPO_ROOT, '..', 'shared', 'corpus', 'real-configs'), path.resolve(REPO_ROOT, '..', '..', 'shared', 'corpus', 'real-configs')].find((d) =>
+    fs.existsSync(d),
+  ) ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpus', 'real-configs');
 export const TOML_TEST_DIR = path.join(REPO_ROOT, '__tests__', 'fixtures', 'toml-test', 'tests');
 
 /** Where the corpus is absent, say so and skip; in CI it must be there, so fail instead. */

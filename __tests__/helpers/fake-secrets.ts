@@ -39,6 +39,11 @@ export const FAKE = {
   pem: fakePem(),
   /** Visa test number. */
   card: '4111 1111 1111 1111',
+  /** Azure storage: 86 base64 characters and `==` after AccountKey=. */
+  azureAccountKey: 'FAKE' + 'fake0000'.repeat(10) + 'FA' + '==',
+  huggingFace: 'hf' + '_' + 'FAKEfakeFAKEfake'.repeat(2) + 'Fk',
+  gitlab: 'gl' + 'pat-' + 'FAKEfake0000FAKEfake',
+  sendgrid: 'SG' + '.' + 'FAKEfake0000FAKEfake00' + '.' + 'FAKEfake0000'.repeat(3) + 'FAKEfak',
   /** The IBAN from the ISO 13616 examples. */
   iban: 'DE89 3704 0044 0532 0130 00',
 } as const;

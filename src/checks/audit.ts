@@ -235,8 +235,9 @@ export const AUDIT_RULES: AuditRule[] = [
           file: p.path,
           line: p.line,
           profile: p.name,
-          message:
-            codex.layout === 'file'
+          message: p.name.startsWith('-')
+            ? `\`${p.name}\` starts with \`-\`: on a command line it reads as flags, so it cannot be tested; remove it with \`codex-profiles remove -- ${p.name}\`.`
+            : codex.layout === 'file'
               ? `\`${p.name}\` is not a profile name codex accepts: \`-p ${p.name}\` fails with "pass a plain name".`
               : `\`${p.name}\` will not be accepted as a profile name from codex 0.134 on.`,
           fix: 'Rename the profile using letters, digits, - and _ only (a model id such as `gpt-oss:20b` is not a profile name).',

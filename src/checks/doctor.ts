@@ -19,7 +19,7 @@ import { loadHome, type HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, FACT_SEVERITY, startFix, statusWords } from '../diagnostics.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
-import { endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
+import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
 import { codexOssReport, codexOssUrls } from '../providers/discover.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import type { ProviderStatus } from '../providers/types.js';
@@ -248,11 +248,12 @@ export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Array
       if (builtIn.has(id) || !table || typeof table !== 'object') continue;
       const t = table as Record<string, unknown>;
       if (typeof t.base_url !== 'string') continue;
+      const url = cleanBaseUrl(t.base_url);
       const key = `${id} ${t.base_url}`;
       if (listed.has(key)) continue;
       listed.add(key);
       const line = doc!.lineOf(['model_providers', id]);
-      out.push({ id, kind: guessKind(id, typeof t.name === 'string' ? t.name : undefined, t.base_url), url: t.base_url, source: `${file}${line ? `:${line}` : ''}`, usedBy: usedBy.get(id) ?? [] });
+      out.push({ id, kind: guessKind(id, typeof t.name === 'string' ? t.name : undefined, url), url, source: `${file}${line ? `:${line}` : ''}`, usedBy: usedBy.get(id) ?? [] });
     }
   }
   return out;

@@ -13,7 +13,7 @@
  */
 import type { HomeState, Profile } from '../config/profiles.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
-import { endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
+import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
 import { codexOssUrls } from '../providers/discover.js';
 import { judgeProfile, providerTable, resolveProfile } from '../route/hosted.js';
 
@@ -108,7 +108,7 @@ export function effectiveProvider(state: HomeState, profile: Profile, env: NodeJ
     baseUrl = codexOssUrls(env).effective[id];
     out.kind = id;
   } else if (!builtIn && table) {
-    baseUrl = typeof table.base_url === 'string' ? table.base_url : undefined;
+    baseUrl = typeof table.base_url === 'string' ? cleanBaseUrl(table.base_url) : undefined;
     out.kind = guessKind(id, typeof table.name === 'string' ? table.name : undefined, baseUrl);
   }
   if (baseUrl !== undefined) {

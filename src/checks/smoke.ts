@@ -23,6 +23,7 @@
  */
 import type { CodexInfo } from '../codex/detect.js';
 import { runCodexExec, type ExecOptions, type ExecResult } from '../codex/exec.js';
+import { judgeAnswer } from './answer.js';
 import { isValidProfileName, profileFilePath, type HomeState, type Profile } from '../config/profiles.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
 import { SMOKE_CODE, startFix } from '../diagnostics.js';
@@ -475,7 +476,9 @@ export function judgeRun(result: SmokeResult, provider: EffectiveProvider, r: Ex
     return setFail('fail', f.code, f.message, f.fix);
   }
   const answer = r.finalMessage ?? '';
-  if (answer.trim() === EXPECTED_ANSWER) {
+  const verdict = judgeAnswer(answer, EXPECTED_ANSWER);
+  if (verdict.pass) {
+    if (!verdict.exact) out.warnings.push(`the model answered ${JSON.stringify(oneLine(answer))}: counted as "${EXPECTED_ANSWER}" (only case, a trailing period, emphasis or quotes differ).`);
     out.status = 'pass';
     return out;
   }
@@ -588,6 +591,7 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
         prompt: opts.prompt ?? SMOKE_PROMPT,
         timeoutMs,
         extraArgs: run.extraArgs,
+        pin: { provider: run.provider.id, model: run.provider.model },
         env: opts.env,
         providerUrl: run.provider.baseUrl,
         signal: opts.signal,

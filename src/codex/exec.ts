@@ -9,6 +9,12 @@
  * - `--skip-git-repo-check`: we run in a fresh temporary directory, not a git repository.
  * - `--ephemeral` where the help lists it: no session files for a check.
  * - `-o FILE`: codex writes only the final answer there.
+ * - `-c model_provider="ID" -c model="M"` (option `pin`): the provider and model the pre-checks
+ *   approved. If the profile vanishes between the check and the start (another terminal, a
+ *   dotfiles sync), codex would silently run the base config, possibly hosted; pinned, it still
+ *   asks that provider for that model, or errors when the provider was defined only in the
+ *   vanished file (`Model provider X not found`; seen on 0.131, 0.133, 0.169). base_url is not
+ *   pinned: the provider's own table still supplies it (and it may carry a password).
  * - the prompt after `--`, so a prompt starting with `-` is not read as a flag.
  * - stdin closed (codex reads a non-TTY stdin and appends it to the prompt), `CODEX_HOME` set,
  *   no shell, cwd a fresh temporary directory, the whole process tree killed on timeout.
@@ -42,6 +48,8 @@ export interface ExecOptions {
    * (failure `profile_not_found`, nothing is sent anywhere); `true` runs codex anyway.
    */
   allowMissingProfileFile?: boolean;
+  /** The provider id and model the run must use (see the header comment), set on the command line. */
+  pin?: ExecPin;
   /** Called once codex has started (its process id and arguments). */
   onSpawn?: (info: { pid: number; args: string[] }) => void;
   /**
@@ -83,17 +91,31 @@ export interface ExecResult {
   aborted?: boolean;
 }
 
+export interface ExecPin {
+  provider: string;
+  model?: string;
+}
+
+/** `-c key=VALUE` arguments; a JSON string is a valid TOML basic string. */
+export function pinArgs(pin: ExecPin | undefined): string[] {
+  if (!pin) return [];
+  const args = ['-c', `model_provider=${JSON.stringify(pin.provider)}`];
+  if (pin.model !== undefined) args.push('-c', `model=${JSON.stringify(pin.model)}`);
+  return args;
+}
+
 /** Plain profile names, as codex >= 0.134 accepts them. */
 const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** The `codex exec` arguments for an era. Pure: tested per era in unit tests. */
 export function buildExecArgs(
   codex: Pick<CodexInfo, 'profileFlag' | 'ephemeral'>,
-  opts: { profile?: string; outputFile: string; prompt: string; extraArgs?: string[]; profileV2?: boolean },
+  opts: { profile?: string; outputFile: string; prompt: string; extraArgs?: string[]; profileV2?: boolean; pin?: ExecPin },
 ): string[] {
   const args = ['exec', '--skip-git-repo-check'];
   if (codex.ephemeral) args.push('--ephemeral');
   if (opts.profile !== undefined) args.push(opts.profileV2 ? '--profile-v2' : codex.profileFlag || '-p', opts.profile);
+  args.push(...pinArgs(opts.pin));
   args.push('-o', opts.outputFile);
   args.push(...(opts.extraArgs ?? []));
   args.push('--', opts.prompt);
@@ -186,7 +208,7 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
     const cwd = path.join(tmp, 'work');
     await fs.mkdir(cwd);
     const outputFile = path.join(tmp, 'last-message.txt');
-    const args = buildExecArgs(codex, { profile, outputFile, prompt: opts.prompt, extraArgs: opts.extraArgs, profileV2: opts.profileV2 });
+    const args = buildExecArgs(codex, { profile, outputFile, prompt: opts.prompt, extraArgs: opts.extraArgs, profileV2: opts.profileV2, pin: opts.pin });
     const launch = await launchCommand(codex.bin);
     const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), CODEX_HOME: opts.codexHome };
 

@@ -481,6 +481,10 @@ export class TomlDocument {
     let e = end;
     if (s > this.bomLength && this.isBlankLine(this.lineIndex(s - 1))) s = Math.max(this.bomLength, this.lineStart(this.lineIndex(s - 1)));
     if (e === this.text.length && !this.endsWithEol(e)) s = this.eatEolBefore(s);
+    // First in the file, with a comment kept after it: the blank line that separated them goes too.
+    else if (s === this.bomLength && e < this.text.length && this.isBlankLine(this.lineIndex(e)) && this.idx().commentLines.has(this.lineIndex(e) + 1)) {
+      e = this.lineEnd(this.lineIndex(e));
+    }
     return this.verified({ start: s, end: e, insert: '' }, path, (d) => this.deletePruning(d, path), `remove [${formatKeyPath(path)}]`);
   }
 
@@ -611,10 +615,20 @@ export class TomlDocument {
     return end;
   }
 
+  /**
+   * Where table i ends: its last key (or header), plus comment lines that follow it with no
+   * blank line between. A comment after a blank line belongs to what follows (a `# -- Plugins --`
+   * header above the next table, a note at the end of the file), so remove and migrate leave it.
+   */
   private tableContentEnd(i: number): number {
     const ix = this.idx();
+    const table = ix.tables[i]!;
     const next = ix.tables[i + 1];
-    return this.contentEnd(ix.tables[i]!.headerStart, next ? this.blockStart(next) : this.text.length);
+    const bound = next ? this.blockStart(next) : this.text.length;
+    const lastKv = table.kvs[table.kvs.length - 1];
+    let line = this.lineIndex(lastKv ? lastKv.end : table.headerEnd) + 1;
+    while (line < ix.lineStarts.length && this.lineStart(line) < bound && ix.commentLines.has(line)) line++;
+    return this.contentEnd(table.headerStart, Math.min(bound, this.lineStart(line)));
   }
 
   /** [start, end) of a table with its sub-tables and attached comments. */

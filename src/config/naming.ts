@@ -40,7 +40,7 @@ export function suggestProfileName(modelId: string, taken: Iterable<string> = []
 
 /** Why a name is refused, or undefined when Codex accepts it (the wizard's validation). */
 export function profileNameProblem(name: string, taken: Iterable<string> = []): string | undefined {
-  if (!isValidProfileName(name)) return "use letters, digits, '-' and '_' only (at most 64)";
+  if (!isValidProfileName(name)) return `use letters, digits, '-' and '_' only (at most 64), not starting with '-'; e.g. ${sanitizeProfileName(name)}`;
   if (new Set(taken).has(name)) return `a profile named ${name} already exists`;
   return undefined;
 }

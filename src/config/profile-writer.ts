@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../errors.js';
 import { TomlDocument } from './document.js';
 import { plannedText, putChange, type Plan } from './plan.js';
+import { sanitizeProfileName } from './naming.js';
 import { editableConfig, editableProfileFile, isValidProfileName, profileFilePath, type HomeState, type ProfileLayout } from './profiles.js';
 import { formatKey, formatValue, parseToml, sameData, type TomlTable } from './toml.js';
 
@@ -119,8 +120,8 @@ function configDoc(plan: Plan, state: HomeState): TomlDocument {
 export function validateProfileName(name: string): void {
   if (!isValidProfileName(name)) {
     throw new UsageError(
-      `"${name}" is not a profile name Codex accepts: use letters, digits, '-' and '_' (at most 64).`,
-      'Choose one with --name, e.g. --name gpt-oss-20b.',
+      `"${name}" is not a profile name Codex accepts on a command line: use letters, digits, '-' and '_' (at most 64), not starting with '-' (it would read as flags).`,
+      `Choose one with --name, e.g. --name ${sanitizeProfileName(name)}.`,
     );
   }
 }

@@ -50,8 +50,11 @@ export function profileFilePath(home: string, name: string): string {
   return path.join(home, `${name}${PROFILE_FILE_SUFFIX}`);
 }
 
-/** Names Codex accepts for `-p` (>= 0.134 rejects anything else before running). */
-export const PROFILE_NAME_RE = /^[A-Za-z0-9_-]+$/;
+/**
+ * Names Codex accepts for `-p` (>= 0.134 rejects anything else before running) that can also be
+ * passed back on a command line: a leading `-` (`-rf`) reads as flags to codex and to us.
+ */
+export const PROFILE_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 
 export function isValidProfileName(name: string): boolean {
   return PROFILE_NAME_RE.test(name) && name.length <= 64;

@@ -81,6 +81,15 @@ export function sameEndpoint(a: string, b: string): boolean {
   return x.protocol === y.protocol && hostsMatch && x.port === y.port && x.path === y.path;
 }
 
+/**
+ * A `base_url` as we show and probe it: the scheme in lower case (`HTTP://` is valid, WHATWG URL
+ * lower-cases it, Ollama's host parser does not), and any `user:password@` dropped, so a password
+ * is never printed; the host it names is what counts. The rest stays as written.
+ */
+export function cleanBaseUrl(url: string): string {
+  return url.replace(/^(\s*)([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^/?#@\s]*@)?/, (_, space: string, scheme: string) => `${space}${scheme.toLowerCase()}://`);
+}
+
 /** `http://h:1/v1/` -> `http://h:1`. */
 export function stripV1(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/v1$/, '').replace(/\/+$/, '');

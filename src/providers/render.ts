@@ -3,17 +3,9 @@ import { renderTable } from '../ui/table.js';
 import { formatTokens, isEmbeddingOnly } from './hints.js';
 import type { DiscoveryResult, Hint, ModelRecord, ProviderReport } from './types.js';
 import { PROVIDER_NAMES } from './types.js';
+import { safeText } from '../ui/terminal-text.js';
 
-/**
- * Text that came from a server or a CLI, made safe for a terminal: control characters (escape
- * sequences, newlines) become visible `\xNN` escapes, and long values are cut.
- */
-export function safeText(text: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  const chars = [...clean];
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : clean;
-}
+export { safeText };
 
 /** 13_800_000_000 -> `13.8 GB` (powers of 1000, like both providers print sizes). */
 export function formatBytes(n: number | undefined): string {

@@ -30,6 +30,7 @@ import { CliError, ConfigError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageErr
 import { canPrompt } from '../context.js';
 import { colorDiff } from '../ui/diff.js';
 import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
+import { safe } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 import { classify, type Classification } from './classify.js';
 import { judgeProfile, serverKey, type ProviderJudgement } from './hosted.js';
@@ -544,7 +545,7 @@ async function prepareOutDir(out: string | undefined): Promise<string> {
 }
 
 function defaultProgress(): (line: string) => void {
-  return process.stderr.isTTY ? (line) => process.stderr.write(chalk.dim(line) + '\n') : () => undefined;
+  return process.stderr.isTTY ? (line) => process.stderr.write(chalk.dim(safe(line)) + '\n') : () => undefined;
 }
 
 export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps: CompareDeps = {}): Promise<number> {
@@ -629,7 +630,8 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
     progress(`${plan.profile}: running (${judgement.hosted ? 'hosted' : 'local'}, ${judgement.provider}${judgement.model ? ` / ${judgement.model}` : ''})...`);
     let result: ExecResult;
     try {
-      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, prompt: plan.prompt, timeoutMs, env: ctx.env, signal: interrupt.signal, hosted: judgement.hosted });
+      const pin = { provider: judgement.provider, model: judgement.model };
+      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, pin, prompt: plan.prompt, timeoutMs, env: ctx.env, signal: interrupt.signal, hosted: judgement.hosted });
     } catch (err) {
       // Not expected (runCodexExec reports failures as results); keep the other runs' answers.
       const message = `could not run codex: ${err instanceof Error ? err.message : String(err)}`;

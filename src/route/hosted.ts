@@ -22,7 +22,7 @@
  *    included: the prompt crosses the network. No base_url, an unparsable one, or no table at
  *    all: hosted (we cannot show that it stays here).
  */
-import { endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
+import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 
 /** The environment variable that adds provider ids to the hosted list (comma-separated). */
@@ -123,7 +123,8 @@ export function judgeProfile(state: HomeState, profile: Profile, env: NodeJS.Pro
     reason,
   });
   const table = providerTable(state, profile, provider);
-  const tableUrl = str(table?.base_url);
+  const rawUrl = str(table?.base_url);
+  const tableUrl = rawUrl === undefined ? undefined : cleanBaseUrl(rawUrl);
 
   if (hostedProviderOverrides(env).has(provider)) {
     return out(true, `provider \`${provider}\` is listed in ${HOSTED_PROVIDERS_ENV}`, tableUrl ?? BUILTIN_LOCAL_PROVIDERS[provider]);

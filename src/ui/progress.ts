@@ -5,6 +5,7 @@
  * consumers never see escape codes. NO_COLOR (or --no-color) drops the colour, not the redraw.
  */
 import { visibleWidth } from './table.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -123,7 +124,9 @@ export class LiveProgress {
   }
 
   /** Never wider than the terminal: a wrapped line would break the cursor arithmetic. */
-  private fit(line: string): string {
+  private fit(raw: string): string {
+    // Labels carry profile and model names; keep our own colours, show anything else.
+    const line = terminalSafe(raw, { colour: true });
     const cols = this.stream.columns;
     if (!cols || visibleWidth(line) < cols) return line;
     // eslint-disable-next-line no-control-regex

@@ -208,8 +208,15 @@ describe('judgeRun: the verdict', () => {
   test('exactly OK after trimming: pass', () => {
     expect(judgeRun(base, provider(), answered(opts, '  OK\n', 'ollama', 'qwen3:8b'))).toMatchObject({ status: 'pass', answer: '  OK\n' });
   });
+  test('trivial formatting (case, a period, emphasis): pass, with a note showing the answer', () => {
+    for (const text of ['ok', 'OK.', '**OK**']) {
+      const r = judgeRun(base, provider(), answered(opts, text, 'ollama', 'qwen3:8b'));
+      expect(r).toMatchObject({ status: 'pass', answer: text });
+      expect(r.warnings.join('\n')).toContain(`answered ${JSON.stringify(text)}: counted as "OK"`);
+    }
+  });
   test('anything else: wrong_answer, showing what came back', () => {
-    for (const text of ['ok', 'OK.', 'Sure: OK', 'NOPE']) {
+    for (const text of ['OK!', 'Okay', 'Sure: OK', 'NOPE']) {
       const r = judgeRun(base, provider(), answered(opts, text, 'ollama', 'qwen3:8b'));
       expect(r).toMatchObject({ status: 'fail', code: 'wrong_answer', answer: text });
       expect(r.message).toContain(JSON.stringify(text));

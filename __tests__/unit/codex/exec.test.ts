@@ -39,6 +39,12 @@ describe('buildExecArgs per era', () => {
     ]);
   });
 
+  test('a pin puts the approved provider and model on the command line, as TOML strings', () => {
+    const args = buildExecArgs(infoFor('0.169'), { profile: 'mine', outputFile: out, prompt: 'p', pin: { provider: 'ollama', model: 'qwen/q "3":8b' } });
+    expect(args.slice(3, 9)).toEqual(['-p', 'mine', '-c', 'model_provider="ollama"', '-c', 'model="qwen/q \\"3\\":8b"']);
+    expect(buildExecArgs(infoFor('0.169'), { profile: 'mine', outputFile: out, prompt: 'p', pin: { provider: 'x' } })).not.toContain('model=');
+  });
+
   test('0.169 (file era): -p NAME reads NAME.config.toml; never --profile-v2', () => {
     const info = infoFor('0.169');
     expect(info.layout).toBe('file');

@@ -185,3 +185,34 @@ describe('invalid TOML', () => {
     expect(() => doc('d = 1988-02-30\n')).toThrow(/config\.toml:1:\d+/);
   });
 });
+
+describe('which table a comment belongs to (issue 17)', () => {
+  const src = [
+    '[profiles.a]',
+    'model = "m"',
+    '# model_context_window = 65536   (no blank line: still part of profiles.a)',
+    '',
+    '# -- Plugins --',
+    '',
+    '[plugins.x]',
+    'enabled = true',
+    '',
+    '# trailing note about the whole file',
+    '',
+  ].join('\n');
+
+  test('remove keeps a comment that a blank line separates from the last key', () => {
+    expect(doc(src).removeTable(['profiles', 'a']).text).toBe('# -- Plugins --\n\n[plugins.x]\nenabled = true\n\n# trailing note about the whole file\n');
+  });
+
+  test('tableText (what migrate moves) takes the attached comment, not the next section\'s', () => {
+    expect(doc(src).tableText(['profiles', 'a'])).toBe('[profiles.a]\nmodel = "m"\n# model_context_window = 65536   (no blank line: still part of profiles.a)\n');
+    expect(doc(src).removeTable(['plugins', 'x']).text).toBe(src.replace('\n[plugins.x]\nenabled = true\n', ''));
+  });
+
+  test('a new table goes after the last key of its family, before the next section\'s comment', () => {
+    const out = doc(src).addTable(['profiles', 'b'], { model: 'n' }).text;
+    expect(out).toContain('(no blank line: still part of profiles.a)\n\n[profiles.b]\nmodel = "n"\n\n# -- Plugins --\n');
+    expect(doc(out).removeTable(['profiles', 'b']).text).toBe(src);
+  });
+});

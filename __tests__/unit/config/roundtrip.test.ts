@@ -80,6 +80,48 @@ const haveCorpus = corpusAvailable();
     }
   });
 
+  // Issue 17: a comment a blank line separates from a profile's last key (`# -- Plugins --`
+  // above the next table) belongs to what follows; removing the profile must keep it.
+  test('removing each [profiles.X] keeps comments that a blank line separates from it', () => {
+    let removals = 0;
+    let detachedKept = 0;
+    for (const name of files.filter((f) => f !== INVALID)) {
+      const { doc } = load(path.join(CORPUS_DIR, name));
+      const profiles = doc.get(['profiles']);
+      if (typeof profiles !== 'object' || profiles === null) continue;
+      for (const profile of Object.keys(profiles)) {
+        let after: string;
+        try {
+          after = doc.removeTable(['profiles', profile]).text;
+        } catch {
+          continue; // shapes the editor refuses (dotted keys, split tables) are tested elsewhere
+        }
+        removals++;
+        // The comment lines between the profile's last key and the next header that come after a
+        // blank line (lines of a multi-line string are not keys: skip to its closing quotes).
+        const before = doc.text.split(/\r?\n/);
+        const header = before.findIndex((l) => l.trim().startsWith(`[profiles.${profile}]`));
+        let next = header + 1;
+        let lastKey = header;
+        let inString = false;
+        for (; next < before.length; next++) {
+          const line = before[next]!;
+          if (!inString && /^\s*\[/.test(line)) break;
+          if ((line.match(/"""/g) ?? []).length % 2 === 1) inString = !inString;
+          if (inString || (line.trim() !== '' && !/^\s*#/.test(line))) lastKey = next;
+        }
+        const firstBlank = before.findIndex((l, i) => i > lastKey && i < next && l.trim() === '');
+        const detached = firstBlank < 0 ? [] : before.slice(firstBlank, next).filter((l) => /^\s*#/.test(l));
+        const count = (text: string, line: string) => text.split(/\r?\n/).filter((l) => l === line).length;
+        for (const line of detached) expect({ name, profile, line, kept: count(after, line) }).toEqual({ name, profile, line, kept: count(doc.text, line) });
+        detachedKept += detached.length > 0 ? 1 : 0;
+      }
+    }
+    expect(removals).toBeGreaterThanOrEqual(16);
+    // Not hollow: 2 of the corpus's 16 removable profiles are followed by such a comment.
+    expect(detachedKept).toBeGreaterThanOrEqual(2);
+  });
+
   // The corpus README names one invalid file (`env = {"KEY": "$VAL"}`). Where the file is
   // present it is used as is; otherwise that line is put into a copy of a valid corpus file.
   test(`the invalid config (${INVALID}) is refused with file:line:col and left untouched`, () => {

@@ -136,3 +136,15 @@ describe('resolveOllamaTarget: flag, then OLLAMA_HOST, then the default', () => 
     expect(resolveOllamaTarget(undefined, { OLLAMA_HOST: 'bad host name' }).invalid).toMatch(/not a usable URL/);
   });
 });
+
+describe('cleanBaseUrl (issue 17)', () => {
+  test('lower-cases the scheme, drops user:password@, keeps the rest as written', async () => {
+    const { cleanBaseUrl } = await import('../../../src/providers/address.js');
+    expect(cleanBaseUrl('HTTP://127.0.0.1:1234/v1')).toBe('http://127.0.0.1:1234/v1');
+    expect(cleanBaseUrl('http://me:pw@127.0.0.1:1234/v1')).toBe('http://127.0.0.1:1234/v1');
+    expect(cleanBaseUrl('HTTPS://me@Example.com')).toBe('https://Example.com');
+    expect(cleanBaseUrl('http://h:1/a@b')).toBe('http://h:1/a@b');
+    expect(cleanBaseUrl('http://h:1/')).toBe('http://h:1/');
+    expect(cleanBaseUrl('not a url')).toBe('not a url');
+  });
+});

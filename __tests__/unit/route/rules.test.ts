@@ -142,6 +142,51 @@ const CASES: Record<string, Cases> = {
       'AIzb' + FAKE.google.slice(4), // wrong prefix
     ],
   },
+  'azure-storage-key': {
+    match: [
+      [`DefaultEndpointsProtocol=https;AccountName=fake;AccountKey=${FAKE.azureAccountKey};EndpointSuffix=core.windows.net`, FAKE.azureAccountKey],
+      [`"AccountKey=${FAKE.azureAccountKey}"`, FAKE.azureAccountKey],
+    ],
+    miss: ['AccountKey=<your-key>', 'AccountKey=' + 'FAKE'.repeat(5), 'the AccountKey part of the connection string'],
+  },
+  'huggingface-token': {
+    match: [
+      [`HF_TOKEN=${FAKE.huggingFace}`, FAKE.huggingFace],
+      [`login(token="${FAKE.huggingFace}")`, FAKE.huggingFace],
+    ],
+    miss: ['hf_' + 'fakefakefake'.repeat(3).slice(0, 34), 'hf_' + 'FAKE', 'the hf_ prefix', 'hf_hub_download(repo_id, filename)'],
+  },
+  'gitlab-token': {
+    match: [
+      [`PRIVATE-TOKEN: ${FAKE.gitlab}`, FAKE.gitlab],
+      [`https://oauth2:${FAKE.gitlab}@gitlab.com/a/b.git`, FAKE.gitlab],
+    ],
+    miss: ['glpat-' + 'short', 'a glpat- token', 'glpat-' + 'abcdefghijklmnopqrstuv'],
+  },
+  'sendgrid-api-key': {
+    match: [
+      [`SENDGRID_API_KEY='${FAKE.sendgrid}'`, FAKE.sendgrid],
+      [`SendGridAPIClient("${FAKE.sendgrid}")`, FAKE.sendgrid],
+    ],
+    miss: ['SG.' + 'FAKE', 'SG.' + 'x'.repeat(22) + '.' + 'y'.repeat(20), 'keys start with SG.'],
+  },
+  'password-in-prose': {
+    match: [
+      ['my password is ' + 'hunter2-Blue!' + ' and it fails', 'hunter2-Blue!'],
+      ['The passphrase was "' + 'Fake0000pw' + '".', 'Fake0000pw'],
+      ['mysql --password ' + 'Fake0000pw' + ' -u root', 'Fake0000pw'],
+      ['psql --token ' + 'fake-0000' + ' x', 'fake-0000'],
+    ],
+    miss: [
+      'my password is incorrect',
+      'the password is stored hashed',
+      'the password is ${DB_PASSWORD}',
+      'docker login --password-stdin',
+      'use --password $PASS',
+      'const password = getPassword();',
+      'my password is secret',
+    ],
+  },
   'stripe-key': {
     match: [
       [`stripe.api_key = "${FAKE.stripe}"`, FAKE.stripe],
