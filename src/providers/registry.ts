@@ -38,7 +38,7 @@ export function serverKind(id: ServerKindId): ServerKind {
 export function parseServerKind(text: string): ServerKindId {
   const t = text.trim().toLowerCase();
   if (isServerKindId(t)) return t;
-  throw new UsageError(`unknown provider "${text}"`, `Use one of: ${SERVER_KIND_IDS.join(', ')}`);
+  throw new UsageError(`unknown provider "${text}"; use one of: ${SERVER_KIND_IDS.join(', ')}`);
 }
 
 /** Display name for any kind id (never a branch on the id). */
@@ -58,7 +58,7 @@ export interface DiscoverServersOptions extends ProbeOptions {
 /** Which kinds a discovery run asks, in registry order. */
 export function kindsToProbe(opts: Pick<DiscoverServersOptions, 'kinds' | 'urls'>): ServerKindId[] {
   if (opts.kinds && opts.kinds.length > 0) {
-    for (const k of opts.kinds) if (!isServerKindId(k)) throw new UsageError(`unknown provider "${String(k)}"`, `Use one of: ${SERVER_KIND_IDS.join(', ')}`);
+    for (const k of opts.kinds) if (!isServerKindId(k)) throw new UsageError(`unknown provider "${String(k)}"; use one of: ${SERVER_KIND_IDS.join(', ')}`);
     return SERVER_KIND_IDS.filter((k) => opts.kinds!.includes(k));
   }
   return SERVER_KIND_IDS.filter((k) => SERVER_KINDS[k].probeByDefault || opts.urls?.[k] !== undefined);

@@ -115,9 +115,8 @@ export const vllm: ServerKind = {
     for (const { model, raw } of parsed.entries) {
       const len = positiveInt(raw.max_model_len);
       if (len !== undefined) {
-        // vLLM allocates every request's KV cache against max_model_len: it is the running context.
-        model.contextLength = len;
-        model.sources.contextLength = '/v1/models max_model_len';
+        // max_model_len is what the engine was started with (--max-model-len, else the model's
+        // own maximum): the running context, not necessarily the model's maximum.
         model.runtimeContextLength = len;
         model.sources.runtimeContextLength = '/v1/models max_model_len (--max-model-len)';
       }
