@@ -226,3 +226,19 @@ export async function requestJson(url: string, opts: RequestOptions): Promise<Js
     };
   }
 }
+
+export type TextResult =
+  | { ok: true; status: number; contentType: string; text: string; elapsedMs: number }
+  | Extract<JsonResult, { ok: false }>;
+
+/**
+ * Like requestJson, but every HTTP status is an answer: status, content type and body text.
+ * For probes that learn from an error body (which route exists), not for model lists.
+ */
+export async function requestText(url: string, opts: RequestOptions): Promise<TextResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const read = await send(url, opts, elapsed);
+  if ('failed' in read) return read.failed as Extract<JsonResult, { ok: false }>;
+  return { ok: true, status: read.status, contentType: read.contentType, text: read.text, elapsedMs: elapsed() };
+}

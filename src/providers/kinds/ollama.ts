@@ -1,0 +1,60 @@
+/**
+ * Ollama behind the registry interface. Discovery itself stays in src/providers/ollama.ts
+ * (wrapped, not changed); this file adds the registry's data: ports, env, fixes, Codex route.
+ */
+import { OLLAMA_MIN_RESPONSES_VERSION, discoverOllama, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from '../ollama.js';
+import { builtInOrCustom, findIn } from '../openai-compat.js';
+import type { ResponsesSupport, ServerKind, ServerTarget } from '../server-kind.js';
+import { compareVersions } from '../util.js';
+import { fromProviderReport } from './legacy.js';
+
+/** Ollama says which version it is; /v1/responses exists from OLLAMA_MIN_RESPONSES_VERSION. */
+export function ollamaResponses(version: string | undefined): ResponsesSupport {
+  if (!version) return { state: 'unknown', evidence: 'GET /api/version did not answer' };
+  const cmp = compareVersions(version, OLLAMA_MIN_RESPONSES_VERSION);
+  if (cmp === undefined || /^0\.0\.0/.test(version)) return { state: 'unknown', evidence: `GET /api/version ${version} (not a release number)` };
+  return { state: cmp >= 0 ? 'yes' : 'no', evidence: `GET /api/version ${version} (${cmp >= 0 ? '>=' : '<'} ${OLLAMA_MIN_RESPONSES_VERSION})` };
+}
+
+export const ollama: ServerKind = {
+  id: 'ollama',
+  displayName: 'Ollama',
+  defaultPort: 11434,
+  defaultUrl: DEFAULT_OLLAMA_URL,
+  urlFlag: '--ollama-url',
+  env: [
+    { name: 'OLLAMA_HOST', use: 'locate', description: 'where the server listens (every form Ollama accepts)' },
+    { name: 'OLLAMA_CONTEXT_LENGTH', use: 'context', description: "the server's default context; read here only to explain hints" },
+  ],
+  probeByDefault: true,
+  minContext: 65536,
+  codexBuiltIn: 'ollama',
+  cli: { command: 'ollama', listArgs: ['list'], sideEffects: 'on macOS and Windows, `ollama list` starts the Ollama app when the server is down; it never pulls' },
+  fixes: {
+    install: 'install Ollama from https://ollama.com/download',
+    start: 'start it: `ollama serve`, or open the Ollama app',
+    noResponses: 'update Ollama (https://ollama.com/download): /v1/responses exists from 0.13.3',
+    moreContext: 'restart the server with OLLAMA_CONTEXT_LENGTH=65536 (e.g. `OLLAMA_CONTEXT_LENGTH=65536 ollama serve`)',
+    tools: 'choose a model whose `ollama show` lists "tools" under Capabilities (e.g. gpt-oss, qwen3-coder)',
+  },
+  resolveTarget(flagUrl, env): ServerTarget {
+    const t = resolveOllamaTarget(flagUrl, env);
+    return {
+      kind: 'ollama',
+      url: t.url,
+      source: t.source,
+      notes: [],
+      ...(t.invalid ? { invalid: t.invalid } : {}),
+      ...(t.host?.bindsAllInterfaces ? { exposedByConfig: true } : {}),
+    };
+  },
+  async discover(opts) {
+    const t = resolveOllamaTarget(opts.flagUrl, opts.env);
+    const r = await discoverOllama(t, opts);
+    return fromProviderReport(r, 'ollama', t.source, r.status === 'up' ? ollamaResponses(r.version) : { state: 'unknown', evidence: r.reason ?? 'not up' });
+  },
+  findModel: findIn,
+  codexRoute(serverUrl, builtInUrls) {
+    return builtInOrCustom(ollama, 'ollama', serverUrl, builtInUrls);
+  },
+};
