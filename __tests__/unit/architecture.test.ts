@@ -50,6 +50,9 @@ const ALLOWED_CYCLES = [
   ['src/commands/add.ts', 'src/plan/run-add.ts'],
   // setup's wizard re-enters the CLI (commands/index.ts -> cli.ts main()).
   ['src/cli.ts', 'src/commands/index.ts', 'src/commands/setup.ts', 'src/plan/setup.ts'],
+  // Landed with issue 11/17 in parallel with this test; to be removed by issue 14.
+  ['src/config/journal.ts', 'src/config/recover.ts'],
+  ['src/route/compare-plan.ts', 'src/route/compare.ts'],
 ];
 
 /** Entry points allowed to import commands. */
