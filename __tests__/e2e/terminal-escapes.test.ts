@@ -43,7 +43,7 @@ function expectClean(r: CliResult): void {
 }
 
 test('add warns about the model by name, then list (fast path and yargs) and audit print it: no control byte on screen', async () => {
-  const add = await cli(['add', HOSTILE, '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--name', 'evil', '--yes']);
+  const add = await cli(['add', HOSTILE, '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--name', 'evil', '--allow-no-tools', '--yes']);
   expect(add.code).toBe(0);
   expectClean(add);
   const list = await cli(['list']);
@@ -55,7 +55,7 @@ test('add warns about the model by name, then list (fast path and yargs) and aud
 });
 
 test('setup --yes: the discovery report and the warnings name the model, escaped', async () => {
-  const setup = await cli(['setup', '--yes', '--provider', 'ollama', '--models', HOSTILE, '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169']]);
+  const setup = await cli(['setup', '--yes', '--allow-no-tools', '--provider', 'ollama', '--models', HOSTILE, '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169']]);
   expect(setup.code).toBe(0);
   expectClean(setup);
   expect(fs.readdirSync(sb.codexHome).filter((f) => f.endsWith('.config.toml'))).toHaveLength(1);

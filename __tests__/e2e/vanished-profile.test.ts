@@ -75,7 +75,7 @@ test('compare: a profile whose provider lived in the vanished file fails; the ot
   home.write('config.toml', baseConfig(f.decoy) + '\n' + providerToml('cloudish', cloud.baseUrl, noRetries));
   home.write('local.config.toml', fileProfile('fake-local', 'local-model', providerToml('fake-local', local.baseUrl, noRetries)));
   home.write('cloud.config.toml', fileProfile('cloudish', 'cloud-model'));
-  const r = await runCli(['compare', 'Explain what a unified diff is', '--profiles', 'local,cloud', '--json', '--codex-bin', bin], {
+  const r = await runCli(['compare', 'Explain what a unified diff is', '--profiles', 'local,cloud', '--include-hosted', '--json', '--codex-bin', bin], {
     env: home.env,
     cwd: home.sb.root,
     timeoutMs: 120_000,
