@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import chalk from 'chalk';
 import { commands } from './commands/index.js';
-import { takeExitCode, type GlobalArgs } from './commands/shared.js';
+import { takeExitCode, type GlobalArgs } from './context.js';
 import { EXIT_USAGE } from './errors.js';
 import { reportError } from './report-error.js';
 import { configureColor, safe } from './ui/output.js';

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { Output } from './ui/output.js';
 
 /** Options every command accepts (see cli.ts). */
 export interface GlobalOptions {
@@ -23,4 +24,48 @@ export function resolveCodexHome(flag: string | undefined, env: NodeJS.ProcessEn
 /** Prompts are only allowed when a person is there to answer them. */
 export function canPrompt(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
+}
+
+/** Raw global flags as yargs parses them (see cli.ts; src/fast-list.ts builds the same without yargs). */
+export interface GlobalArgs {
+  codexHome?: string;
+  codexBin?: string;
+  json: boolean;
+  /** Only on commands that write or ask (withWriteOptions). */
+  dryRun?: boolean;
+  yes?: boolean;
+  color: boolean;
+}
+
+/** What every command runner gets: the resolved global options, the output and the environment. */
+export interface CommandContext {
+  opts: GlobalOptions;
+  out: Output;
+  env: NodeJS.ProcessEnv;
+}
+
+export function makeContext(argv: GlobalArgs, env: NodeJS.ProcessEnv = process.env): CommandContext {
+  const opts: GlobalOptions = {
+    codexHome: resolveCodexHome(argv.codexHome, env),
+    codexBin: argv.codexBin,
+    json: Boolean(argv.json),
+    dryRun: Boolean(argv.dryRun),
+    yes: Boolean(argv.yes),
+    color: argv.color !== false,
+  };
+  return { opts, out: new Output(opts.json), env };
+}
+
+let pendingExitCode = 0;
+
+/** Command handlers record their exit code here (commands/shared.ts handle()). */
+export function recordExitCode(code: number): void {
+  pendingExitCode = code;
+}
+
+/** Handlers return their exit code; main() reads it once yargs has finished. */
+export function takeExitCode(): number {
+  const code = pendingExitCode;
+  pendingExitCode = 0;
+  return code;
 }

@@ -7,7 +7,7 @@
  * The work is the yargs command's: the same context (makeContext from the same flags), the same
  * runList, the same colour setting and error report as main(). Nothing here imports yargs.
  */
-import type { GlobalArgs } from './commands/shared.js';
+import type { GlobalArgs } from './context.js';
 
 /** The flags of a fast `list`, as yargs would parse them; undefined for anything else. */
 export function fastListArgs(args: readonly string[]): GlobalArgs | undefined {
@@ -38,7 +38,7 @@ export async function runFastList(args: string[]): Promise<number | undefined> {
   if (!argv) return undefined;
   const [{ configureColor }, { makeContext }, { runList }, { reportError }, { recoverIfInterrupted }] = await Promise.all([
     import('./ui/output.js'),
-    import('./commands/shared.js'),
+    import('./context.js'),
     import('./checks/list.js'),
     import('./report-error.js'),
     import('./config/journal.js'),

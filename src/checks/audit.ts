@@ -14,7 +14,7 @@
 import chalk from 'chalk';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
 import { FACT_SEVERITY, startFix } from '../diagnostics.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';

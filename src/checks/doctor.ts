@@ -14,7 +14,7 @@ import chalk from 'chalk';
 import fs from 'node:fs/promises';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, FACT_SEVERITY, startFix, statusWords } from '../diagnostics.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';

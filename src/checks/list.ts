@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { loadHome } from '../config/profiles.js';
 import { EXIT_OK } from '../errors.js';
 import { renderTable } from '../ui/table.js';

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { backupContents, listBackups } from '../config/backup.js';
 import { emptyPlan } from '../config/plan.js';
 import { readFileOrNull } from '../config/safe-write.js';

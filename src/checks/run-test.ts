@@ -6,7 +6,7 @@
 import chalk from 'chalk';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import type { HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, formatDuration } from '../diagnostics.js';
 import { parseRunTimeout } from '../duration.js';

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { withDiscoveryOptions, withLayoutOption, withWriteOptions, type DiscoveryArgs, type LayoutArgs } from './discovery-options.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 export interface AddArgs extends DiscoveryArgs, LayoutArgs {
   model: string;

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { layoutValue, withWriteOptions } from './discovery-options.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 interface MigrateFlags {
   to?: 'file' | 'table';

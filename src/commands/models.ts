@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { DURATION_HELP } from '../duration.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 interface ModelsFlags {
   provider?: 'ollama' | 'lmstudio';

@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { withWriteOptions } from './discovery-options.js';
 import { UsageError } from '../errors.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 interface RemoveArgs {
   names?: string[];

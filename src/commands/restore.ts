@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { withWriteOptions } from './discovery-options.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 interface RestoreArgs {
   id?: string;

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { withDiscoveryOptions, withLayoutOption, withWriteOptions } from './discovery-options.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 import type { SetupArgs } from '../plan/setup.js';
 
 export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {

@@ -1,45 +1,6 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { recoverIfInterrupted } from '../config/journal.js';
-import { resolveCodexHome, type GlobalOptions } from '../context.js';
-import { Output } from '../ui/output.js';
-
-/** Raw global flags as yargs parses them (see cli.ts). */
-export interface GlobalArgs {
-  codexHome?: string;
-  codexBin?: string;
-  json: boolean;
-  /** Only on commands that write or ask (withWriteOptions). */
-  dryRun?: boolean;
-  yes?: boolean;
-  color: boolean;
-}
-
-export interface CommandContext {
-  opts: GlobalOptions;
-  out: Output;
-  env: NodeJS.ProcessEnv;
-}
-
-export function makeContext(argv: GlobalArgs, env: NodeJS.ProcessEnv = process.env): CommandContext {
-  const opts: GlobalOptions = {
-    codexHome: resolveCodexHome(argv.codexHome, env),
-    codexBin: argv.codexBin,
-    json: Boolean(argv.json),
-    dryRun: Boolean(argv.dryRun),
-    yes: Boolean(argv.yes),
-    color: argv.color !== false,
-  };
-  return { opts, out: new Output(opts.json), env };
-}
-
-let pendingExitCode = 0;
-
-/** Handlers return their exit code; main() reads it once yargs has finished. */
-export function takeExitCode(): number {
-  const code = pendingExitCode;
-  pendingExitCode = 0;
-  return code;
-}
+import { makeContext, recordExitCode, type CommandContext, type GlobalArgs } from '../context.js';
 
 /**
  * Wraps a command body: builds the context and records the exit code. Command files stay thin:
@@ -52,7 +13,7 @@ export function handle<A>(
   return async (argv) => {
     const ctx = makeContext(argv);
     await recoverIfInterrupted(ctx.opts.codexHome, (m) => ctx.out.warn(m));
-    pendingExitCode = await body(argv, ctx);
+    recordExitCode(await body(argv, ctx));
   };
 }
 

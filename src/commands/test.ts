@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { DURATION_HELP } from '../duration.js';
 import { withRunDryRun } from './discovery-options.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 interface TestFlags {
   names?: string[];

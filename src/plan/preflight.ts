@@ -1,6 +1,6 @@
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
 import { discover } from '../providers/discover.js';
 import { refuseInvalidConfig } from '../diagnostics.js';

@@ -1,5 +1,5 @@
 import type { AddArgs } from '../commands/add.js';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { hintSummaryLines } from '../providers/render.js';

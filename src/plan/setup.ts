@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { canPrompt } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { codexMissing, providerDown, statusWords, type Diagnostic } from '../diagnostics.js';

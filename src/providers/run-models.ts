@@ -1,4 +1,4 @@
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { discover } from './discover.js';

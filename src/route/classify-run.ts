@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import chalk from 'chalk';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { classify, type Classification, type Finding } from './classify.js';
 import { redact } from './redact.js';

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import { runCodexExec, type ExecOptions, type ExecResult, type FailureCode } from '../codex/exec.js';

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../commands/shared.js';
+import type { CommandContext } from '../context.js';
 import { applyPlan, effectiveChanges, type Plan } from '../config/plan.js';
 import { canPrompt } from '../context.js';
 import { UsageError } from '../errors.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import { runMigrate } from '../../../src/checks/migrate.js';
-import type { CommandContext } from '../../../src/commands/shared.js';
+import type { CommandContext } from '../../../src/context.js';
 import type { Choice, MigrationConflict } from '../../../src/config/migrate.js';
 import { Output } from '../../../src/ui/output.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { makeContext } from '../../../src/commands/shared.js';
+import { makeContext } from '../../../src/context.js';
 import { CODEX_INSTALL_FIX, startFix } from '../../../src/diagnostics.js';
 import { runSetup, EXIT_CANCELLED, type SetupArgs } from '../../../src/plan/setup.js';
 import type { Choice, Prompter } from '../../../src/ui/prompter.js';

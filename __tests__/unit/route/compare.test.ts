@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CommandContext } from '../../../src/commands/shared.js';
+import type { CommandContext } from '../../../src/context.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
 import { loadHome } from '../../../src/config/profiles.js';
