@@ -69,3 +69,16 @@ export function takeExitCode(): number {
   pendingExitCode = 0;
   return code;
 }
+
+/** Where to look for the providers: shared by models, add, setup, default. */
+export interface DiscoveryArgs {
+  ollamaUrl?: string;
+  lmstudioUrl?: string;
+  /** As typed (`500ms`, `2s`, `3`); parsed by parseDuration. */
+  timeout?: string;
+}
+
+/** For commands that write profiles: `--layout` (commands/discovery-options.ts). */
+export interface LayoutArgs {
+  layout?: 'file' | 'table';
+}

@@ -39,7 +39,7 @@ export async function runFastList(args: string[]): Promise<number | undefined> {
   const [{ configureColor }, { makeContext }, { runList }, { reportError }, { recoverIfInterrupted }] = await Promise.all([
     import('./ui/output.js'),
     import('./context.js'),
-    import('./checks/list.js'),
+    import('./run/list.js'),
     import('./report-error.js'),
     import('./config/journal.js'),
   ]);

@@ -11,20 +11,16 @@
  * Invalid TOML is exit 2 (a config error), after the report.
  */
 import chalk from 'chalk';
-import fs from 'node:fs/promises';
-import { detectCodex, type CodexInfo } from '../codex/detect.js';
-import { userCacheDir } from '../codex/detect-cache.js';
-import type { CommandContext } from '../context.js';
-import { loadHome, type HomeState } from '../config/profiles.js';
+import type { CodexInfo } from '../codex/detect.js';
+import type { HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, FACT_SEVERITY, startFix, statusWords } from '../diagnostics.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
 import { codexOssReport, codexOssUrls } from '../providers/discover.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import type { ProviderStatus } from '../providers/types.js';
 import { renderTable } from '../ui/table.js';
-import { OLLAMA_MIN_VERSION, ollamaTooOld, probeServer, type ServerProbe } from './probe.js';
+import { OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from './probe.js';
 import { effectiveProvider, guessKind, type ServerKind } from './provider-of.js';
 
 export type ProblemSeverity = 'error' | 'warn' | 'info';
@@ -325,22 +321,4 @@ export function renderDoctor(r: DoctorReport): string {
     }
   }
   return lines.join('\n');
-}
-
-export interface DoctorArgs {
-  /** `--codex-home` as given (to say where CODEX_HOME came from). */
-  codexHomeFlag?: string;
-}
-
-export async function runDoctor(args: DoctorArgs, ctx: CommandContext, deps: { probe?: DoctorProbe } = {}): Promise<number> {
-  const [codex, state] = await Promise.all([detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env), refreshCache: true }), loadHome(ctx.opts.codexHome)]);
-  const source = args.codexHomeFlag !== undefined ? '--codex-home' : ctx.env.CODEX_HOME?.trim() ? 'CODEX_HOME' : 'default';
-  const exists = await fs.stat(ctx.opts.codexHome).then((s) => s.isDirectory(), () => false);
-  const probe: DoctorProbe = deps.probe ?? ((url, kind, useCli) => probeServer(url, kind, { env: ctx.env, useCli }));
-  const providers = await probeTargets(providerTargets(state, ctx.env), probe);
-  const report = buildDoctorReport({ codex, home: { path: ctx.opts.codexHome, source, exists }, state, providers, env: ctx.env });
-  if (ctx.opts.json) ctx.out.json(report);
-  else ctx.out.line(renderDoctor(report));
-  if (state.errors.length > 0) return EXIT_USAGE;
-  return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
 }

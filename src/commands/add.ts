@@ -1,20 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { withDiscoveryOptions, withLayoutOption, withWriteOptions, type DiscoveryArgs, type LayoutArgs } from './discovery-options.js';
 import type { GlobalArgs } from '../context.js';
+import type { AddArgs } from '../run/add.js';
+import { withDiscoveryOptions, withLayoutOption, withWriteOptions } from './discovery-options.js';
 import { handle } from './shared.js';
-
-export interface AddArgs extends DiscoveryArgs, LayoutArgs {
-  model: string;
-  provider?: 'ollama' | 'lmstudio';
-  hosted: boolean;
-  name?: string;
-  default: boolean;
-  force: boolean;
-  allowMissing: boolean;
-  allowNoTools: boolean;
-  url?: string;
-  contextWindow?: number;
-}
 
 export const addCommand: CommandModule<GlobalArgs, GlobalArgs & AddArgs> = {
   command: 'add <model>',
@@ -43,7 +31,7 @@ export const addCommand: CommandModule<GlobalArgs, GlobalArgs & AddArgs> = {
         ),
     ) as unknown as Argv<GlobalArgs & AddArgs>,
   handler: handle<AddArgs>(async (argv, ctx) => {
-    const { runAdd } = await import('../plan/run-add.js');
+    const { runAdd } = await import('../run/add.js');
     return runAdd(ctx, argv);
   }),
 };

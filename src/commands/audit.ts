@@ -24,7 +24,7 @@ export const auditCommand: CommandModule<GlobalArgs, GlobalArgs & AuditFlags> = 
           'Exit codes: 0 no errors, 1 at least one error, 2 usage error or invalid TOML. Rules and fixes: docs/checks.md.',
       ),
   handler: handle<AuditFlags>(async (argv, ctx) => {
-    const { runAudit } = await import('../checks/audit.js');
+    const { runAudit } = await import('../run/audit.js');
     return runAudit({ smoke: argv.smoke, timeout: argv.timeout }, ctx);
   }),
 };

@@ -42,7 +42,7 @@ export const classifyCommand: CommandModule<GlobalArgs, GlobalArgs & ClassifyArg
   handler: handle<ClassifyArgs>(async (argv, ctx) => {
     // Words after `--` (a prompt starting with -) land in argv._ after the command name.
     const words = [...(argv.prompt ?? []), ...argv._.slice(1)].map(String);
-    const { runClassify } = await import('../route/classify-run.js');
+    const { runClassify } = await import('../run/classify.js');
     return runClassify(ctx, {
       prompt: words.length > 0 ? words.join(' ') : undefined,
       file: argv.file,

@@ -64,7 +64,7 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
   handler: handle<CompareArgs>(async (argv, ctx) => {
     // Words after `--` (a prompt starting with -) land in argv._ after the command name.
     const words = [...(argv.prompt ?? []), ...argv._.slice(1)].map(String);
-    const { runCompare } = await import('../route/compare.js');
+    const { runCompare } = await import('../run/compare.js');
     return runCompare(ctx, {
       prompt: words.length > 0 ? words.join(' ') : undefined,
       file: argv.file,

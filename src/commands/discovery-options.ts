@@ -1,23 +1,12 @@
 import type { Argv } from 'yargs';
+import type { DiscoveryArgs, LayoutArgs } from '../context.js';
 import { DURATION_HELP } from '../duration.js';
-
-/** Where to look for the providers: shared by models, add, setup, default. */
-export interface DiscoveryArgs {
-  ollamaUrl?: string;
-  lmstudioUrl?: string;
-  /** As typed (`500ms`, `2s`, `3`); parsed by parseDuration. */
-  timeout?: string;
-}
 
 export function withDiscoveryOptions<T>(y: Argv<T>): Argv<T & DiscoveryArgs> {
   return y
     .option('ollama-url', { type: 'string', requiresArg: true, describe: 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)' })
     .option('lmstudio-url', { type: 'string', requiresArg: true, describe: 'LM Studio server (default: `lms server status`, else http://127.0.0.1:1234)' })
     .option('timeout', { type: 'string', requiresArg: true, describe: `Give up on a provider that does not answer within this (${DURATION_HELP}; default 1s)` }) as Argv<T & DiscoveryArgs>;
-}
-
-export interface LayoutArgs {
-  layout?: 'file' | 'table';
 }
 
 /** The one spelling of a layout is `file` / `table`; `files` / `tables` (migrate's old values) are accepted too. */

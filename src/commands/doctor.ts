@@ -15,7 +15,7 @@ export const doctorCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           'Exit codes: 0 nothing to fix, 1 a problem needs fixing, 2 usage error or invalid TOML. See docs/checks.md.',
       ),
   handler: handle(async (argv, ctx) => {
-    const { runDoctor } = await import('../checks/doctor.js');
+    const { runDoctor } = await import('../run/doctor.js');
     return runDoctor({ codexHomeFlag: argv.codexHome }, ctx);
   }),
 };

@@ -11,7 +11,7 @@ export const listCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .example('$0 list --json', 'The same as JSON')
       .example('$0 list --codex-home /tmp/codex', 'Look in another Codex home'),
   handler: handle(async (_argv, ctx) => {
-    const { runList } = await import('../checks/list.js');
+    const { runList } = await import('../run/list.js');
     return runList(ctx);
   }),
 };

@@ -39,7 +39,7 @@ export const migrateCommand: CommandModule<GlobalArgs, GlobalArgs & MigrateFlags
           'Exit codes: 0 done or nothing to do, 1 something was left in place (see the report), 2 usage or config error (or conflicts nobody chose a winner for). See docs/migration.md.',
       )) as unknown as Argv<GlobalArgs & MigrateFlags>,
   handler: handle<MigrateFlags>(async (argv, ctx) => {
-    const { runMigrate } = await import('../checks/migrate.js');
+    const { runMigrate } = await import('../run/migrate.js');
     return runMigrate(ctx, { to: argv.to === undefined ? undefined : argv.to === 'file' ? 'files' : 'tables', prefer: argv.prefer, rename: argv.rename });
   }),
 };

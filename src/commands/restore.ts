@@ -19,7 +19,7 @@ export const restoreCommand: CommandModule<GlobalArgs, GlobalArgs & RestoreArgs>
       .example('$0 restore --dry-run', 'Show what restoring the newest backup would change')
       .example('$0 restore 2026-11-20T10-00-00-000Z-123-1 --yes', 'Restore that backup without asking'),
   handler: handle<RestoreArgs>(async (argv, ctx) => {
-    const { runRestore } = await import('../checks/restore.js');
+    const { runRestore } = await import('../run/restore.js');
     return runRestore(ctx, { id: argv.id, list: argv.list });
   }),
 };

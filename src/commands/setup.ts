@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { withDiscoveryOptions, withLayoutOption, withWriteOptions } from './discovery-options.js';
 import type { GlobalArgs } from '../context.js';
 import { handle } from './shared.js';
-import type { SetupArgs } from '../plan/setup.js';
+import type { SetupArgs } from '../run/setup.js';
 
 export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {
   command: 'setup',
@@ -26,7 +26,7 @@ export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {
         ),
     ) as unknown as Argv<GlobalArgs & SetupArgs>,
   handler: handle<SetupArgs>(async (argv, ctx) => {
-    const { runSetup } = await import('../plan/setup.js');
+    const { runSetup } = await import('../run/setup.js');
     return runSetup(ctx, argv);
   }),
 };

@@ -1,15 +1,14 @@
 import chalk from 'chalk';
 import type { CommandContext } from '../context.js';
-import { canPrompt } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { codexMissing, providerDown, statusWords, type Diagnostic } from '../diagnostics.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../providers/discover.js';
 import { formatBytes, hintSummaryLines, safeText } from '../providers/render.js';
 import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
 import { PROVIDER_IDS, PROVIDER_NAMES } from '../providers/types.js';
 import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
-import { isPromptCancel, type Choice, type Prompter } from '../ui/prompter.js';
+import type { Choice, Prompter } from '../ui/prompter.js';
 import { contextFor, planProfiles, type PlannedProfile, type ProfileRequest } from './add.js';
 import { profileNameProblem, suggestProfileName } from '../config/naming.js';
 import { preflight, type Preflight } from './preflight.js';
@@ -28,9 +27,6 @@ export interface SetupArgs {
   timeout?: string;
   allowNoTools?: boolean;
 }
-
-/** Exit code for a wizard cancelled with Ctrl-C (the shell convention: 128 + SIGINT). */
-export const EXIT_CANCELLED = 130;
 
 interface Pick {
   provider: ProviderId;
@@ -217,49 +213,4 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
   for (const line of hintSummaryLines(profiles.flatMap((p) => p.hints.map((hint) => ({ subject: p.model, hint }))))) ctx.out.note(line);
   const outcome = await showAndApply(ctx, plan, prompter ? { confirm: (message) => prompter.confirm({ message, default: true }) } : {});
   return { outcome, profiles, ossProvider: oss };
-}
-
-export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: Prompter): Promise<number> {
-  let result: SetupResult | undefined;
-  try {
-    const interactive = !ctx.opts.yes && args.models === undefined && canPrompt();
-    const p = prompter ?? (interactive ? await (await import('../ui/prompter.js')).inquirerPrompter() : undefined);
-    result = await setupFlow(ctx, args, p);
-    const written = result.outcome?.applied ? result.profiles.filter((x) => !x.unchanged).map((x) => x.name) : [];
-    // In JSON mode stdout holds one document: the smoke test is a separate `test --json` run.
-    let runTest = args.test && !ctx.opts.json;
-    if (!runTest && p && !ctx.opts.json && written.length > 0) runTest = await p.confirm({ message: `Test ${written.join(', ')} now with a real \`codex exec\`?`, default: true });
-    if (ctx.opts.json) ctx.out.json({ ok: !result.missing, ...result });
-    if (result.missing) return EXIT_CHECK_FAILED;
-    if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
-      ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')}\` (codex exec, "Reply with exactly OK"); nothing was run.`);
-    }
-    if (written.length > 0 && runTest) return await smokeTest(ctx, written);
-    if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
-    return EXIT_OK;
-  } catch (err) {
-    if (isPromptCancel(err)) {
-      // A cancel after the write (at the test question) must not claim nothing was written.
-      const outcome = result?.outcome;
-      if (outcome?.applied) {
-        ctx.out.note(`Cancelled. Already written: ${outcome.changed.join(', ')} (backup ${outcome.backupId}; undo with \`codex-profiles restore ${outcome.backupId}\`).`);
-      } else ctx.out.note('Cancelled; nothing was written.');
-      return EXIT_CANCELLED;
-    }
-    throw err;
-  }
-}
-
-/** Hand over to `codex-profiles test` in this process (same flags), or say how to test by hand. */
-async function smokeTest(ctx: CommandContext, names: string[]): Promise<number> {
-  const { commands } = await import('../commands/index.js');
-  if (!commands.some((c) => String(c.command).startsWith('test'))) {
-    ctx.out.line(`To check them by hand: codex exec -p ${names[0]} --skip-git-repo-check "Reply with exactly OK"`);
-    return EXIT_OK;
-  }
-  const { main } = await import('../cli.js');
-  const args = ['test', ...names, '--codex-home', ctx.opts.codexHome];
-  if (ctx.opts.codexBin) args.push('--codex-bin', ctx.opts.codexBin);
-  if (!ctx.opts.color) args.push('--no-color');
-  return main(args);
 }

@@ -17,23 +17,17 @@
  * Exit 0 when every profile answered, 1 when any run failed.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
-import type { CommandContext } from '../context.js';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
-import { userCacheDir } from '../codex/detect-cache.js';
-import { runCodexExec, type ExecOptions, type ExecResult, type FailureCode } from '../codex/exec.js';
-import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
-import { CliError, ConfigError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
-import { canPrompt } from '../context.js';
+import type { ExecOptions, ExecResult, FailureCode } from '../codex/exec.js';
+import { isValidProfileName, type HomeState, type Profile } from '../config/profiles.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { colorDiff } from '../ui/diff.js';
-import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
-import { safe } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 import { classify, type Classification } from './classify.js';
-import { judgeProfile, serverKey, type ProviderJudgement } from './hosted.js';
+import { serverKey, type ProviderJudgement } from './hosted.js';
 import { redact } from './redact.js';
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
@@ -271,7 +265,7 @@ export function findProfiles(state: HomeState, codex: CodexInfo, names: readonly
 }
 
 /** Refuses to run when config.toml or one of the chosen profile files is not valid TOML. */
-function refuseInvalidToml(state: HomeState, profiles: readonly Profile[]): void {
+export function refuseInvalidToml(state: HomeState, profiles: readonly Profile[]): void {
   const files = new Set([state.configPath, ...profiles.map((p) => p.path)]);
   const bad = state.errors.filter((e) => files.has(e.file));
   if (bad.length > 0) {
@@ -523,191 +517,4 @@ export function renderReport(report: CompareReport, savedFiles: readonly string[
   lines.push(`Saved in ${report.outDir}: ${savedFiles.join(', ')}`);
   if (report.interrupted) lines.push('Interrupted (Ctrl-C): the codex runs in flight were stopped.');
   return lines;
-}
-
-// --------------------------------------------------------------------------------------- run
-
-async function prepareOutDir(out: string | undefined): Promise<string> {
-  if (out === undefined) return fs.mkdtemp(path.join(os.tmpdir(), 'codex-profiles-compare-'));
-  if (out.trim() === '') throw new UsageError('--out needs a folder.');
-  const dir = path.resolve(out);
-  try {
-    await fs.mkdir(dir, { recursive: true });
-    const st = await fs.stat(dir);
-    if (!st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    await fs.access(dir, fs.constants.W_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it is not a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String((err as Error).message);
-    throw new UsageError(`Cannot write answers to ${dir}: ${why}.`);
-  }
-  return dir;
-}
-
-function defaultProgress(): (line: string) => void {
-  return process.stderr.isTTY ? (line) => process.stderr.write(chalk.dim(safe(line)) + '\n') : () => undefined;
-}
-
-export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps: CompareDeps = {}): Promise<number> {
-  const names = parseProfileList(opts.profiles);
-  if (!Number.isFinite(opts.timeoutSeconds) || opts.timeoutSeconds <= 0) {
-    throw new UsageError('--timeout needs a number of seconds greater than 0.');
-  }
-  const { text: prompt, source } = await readPrompt(opts);
-
-  const codex = await (deps.detect ?? detectCodex)({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
-  if (!codex.found) {
-    throw new CliError(`Cannot compare: ${codex.warnings[0] ?? 'codex was not found.'}`, EXIT_USAGE, 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.');
-  }
-  for (const w of codex.warnings) ctx.out.warn(w);
-
-  const state = await loadHome(ctx.opts.codexHome);
-  const profiles = findProfiles(state, codex, names);
-  refuseInvalidToml(state, profiles);
-  const judged = profiles.map((p) => ({ profile: p, judgement: judgeProfile(state, p, ctx.env) }));
-
-  const classification = classify(prompt);
-  const decision = decidePrivacy({
-    prompt,
-    classification,
-    profiles: judged.map(({ profile, judgement }) => ({ name: profile.name, hosted: judgement.hosted, reason: judgement.reason })),
-    allowHosted: opts.allowHosted,
-    redact: opts.redact,
-  });
-  if (decision.action === 'refuse') throw new CliError(decision.message, EXIT_USAGE, decision.hint);
-  for (const w of decision.warnings) ctx.out.warn(w);
-  for (const n of decision.notes) ctx.out.note(n);
-
-  const plans: PlannedRun[] = judged.map(({ profile, judgement }) => {
-    const sent = decision.prompts.get(profile.name) ?? { text: prompt, sent: 'original' as const };
-    return { profile: profile.name, layout: profile.layout, path: profile.path, judgement, prompt: sent.text, promptSent: sent.sent };
-  });
-  // The one hosted rule (src/route/hosted-consent.ts): the flag, or a yes on a terminal.
-  const cp = await import('./compare-plan.js');
-  const ask = ctx.opts.dryRun || ctx.opts.json ? undefined : deps.ask ?? (canPrompt() ? await confirmer() : undefined);
-  const allowed = await cp.allowedHosted(plans, opts.allowHosted, ask);
-  const runnable = plans.filter((p) => !p.judgement.hosted || allowed.has(p.profile));
-  if (ctx.opts.dryRun) {
-    const entries = cp.planCompareDryRun(plans, codex, allowed);
-    if (ctx.opts.json) {
-      ctx.out.json({ ok: true, dryRun: true, codexHome: ctx.opts.codexHome, codex: { bin: codex.bin ?? null, version: codex.version ?? null, layout: codex.layout }, prompt: { source, verdict: classification.verdict }, runs: entries });
-    } else for (const line of cp.renderCompareDryRun(entries)) ctx.out.line(line);
-    return EXIT_OK;
-  }
-  if (runnable.length === 0) {
-    throw new CliError(
-      `Not comparing: ${plans.map((p) => `${p.profile} sends the prompt to ${cp.labelOf(p)}`).join('; ')}. Nothing was sent.`,
-      EXIT_USAGE,
-      `A prompt goes to a hosted profile only when you ask for it: pass --include-hosted${ask ? '.' : ' (there is no terminal to ask on).'}`,
-      'hosted_not_allowed',
-    );
-  }
-  for (const p of plans) if (!runnable.includes(p)) ctx.out.warn(`${p.profile} not run: ${cp.notAllowedFailure(p).message} ${cp.notAllowedFailure(p).fix}`);
-
-  const outDir = await prepareOutDir(opts.out);
-
-  const exec = deps.exec ?? runCodexExec;
-  const progress = deps.progress ?? defaultProgress();
-  const timeoutMs = Math.round(opts.timeoutSeconds * 1000);
-  const results = new Map<string, RunReport>();
-
-  const interrupt = catchInterrupt(() => {
-    if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
-  });
-  const notRun = (plan: PlannedRun, failure: CompareFailure): void => {
-    const j = plan.judgement;
-    results.set(plan.profile, {
-      profile: plan.profile, layout: plan.layout, path: plan.path, provider: j.provider, model: j.model ?? null, hosted: j.hosted, hostedReason: j.reason,
-      promptSent: plan.promptSent, status: 'not-run', durationMs: 0, exitCode: null, timedOut: false, reportedProvider: null, reportedModel: null, answer: null, file: null, failure,
-    });
-  };
-  const stopped = (plan: PlannedRun): void => notRun(plan, { code: 'interrupted', message: 'interrupted (Ctrl-C); codex was stopped or not started.' });
-  for (const p of plans) if (!runnable.includes(p)) notRun(p, cp.notAllowedFailure(p));
-
-  const runOne = async (plan: PlannedRun): Promise<void> => {
-    const { judgement } = plan;
-    if (interrupt.interrupted) return stopped(plan);
-    progress(`${plan.profile}: running (${judgement.hosted ? 'hosted' : 'local'}, ${judgement.provider}${judgement.model ? ` / ${judgement.model}` : ''})...`);
-    let result: ExecResult;
-    try {
-      const pin = { provider: judgement.provider, model: judgement.model };
-      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, pin, prompt: plan.prompt, timeoutMs, env: ctx.env, signal: interrupt.signal, hosted: judgement.hosted });
-    } catch (err) {
-      // Not expected (runCodexExec reports failures as results); keep the other runs' answers.
-      const message = `could not run codex: ${err instanceof Error ? err.message : String(err)}`;
-      result = { ok: false, exitCode: null, timedOut: false, stderr: '', stdout: '', durationMs: 0, args: [], failure: { code: 'unknown', message } };
-    }
-    if (result.aborted) return stopped(plan);
-    const failure = verifyRun(plan, result);
-    const answer = result.finalMessage !== undefined && result.finalMessage.trim() !== '' ? result.finalMessage : null;
-    let file: string | null = null;
-    if (!failure && answer !== null) {
-      file = path.join(outDir, `${plan.profile}.md`);
-      await fs.writeFile(file, answerFileText(answer), 'utf8');
-    }
-    results.set(plan.profile, {
-      profile: plan.profile,
-      layout: plan.layout,
-      path: plan.path,
-      provider: judgement.provider,
-      model: judgement.model ?? null,
-      hosted: judgement.hosted,
-      hostedReason: judgement.reason,
-      promptSent: plan.promptSent,
-      status: failure ? 'failed' : 'ok',
-      durationMs: result.durationMs,
-      exitCode: result.exitCode,
-      timedOut: result.timedOut,
-      reportedProvider: result.reportedProvider ?? null,
-      reportedModel: result.reportedModel ?? null,
-      answer,
-      file,
-      failure,
-    });
-    progress(`${plan.profile}: ${failure ? `failed (${failure.code})` : 'answered'} in ${formatSeconds(result.durationMs)}`);
-  };
-
-  const byName = new Map(plans.map((p) => [p.profile, p]));
-  const lanes = planLanes(runnable);
-  try {
-    await Promise.all(
-      lanes.map(async (lane) => {
-        for (const name of lane) await runOne(byName.get(name)!);
-      }),
-    );
-  } finally {
-    interrupt.dispose();
-  }
-
-  const runs = names.map((n) => results.get(n)!);
-  const report: CompareReport = {
-    ok: runs.every((r) => r.status !== 'failed') && !interrupt.interrupted,
-    ...(interrupt.interrupted ? { interrupted: true } : {}),
-    codexHome: ctx.opts.codexHome,
-    codex: { bin: codex.bin ?? null, version: codex.version ?? null, layout: codex.layout },
-    prompt: {
-      text: prompt,
-      source,
-      verdict: classification.verdict,
-      reasons: classification.reasons,
-      findings: classification.findings,
-      redacted: decision.redacted,
-    },
-    outDir,
-    runs,
-    diffs: buildDiffs(runs),
-  };
-  const jsonFile = path.join(outDir, 'compare.json');
-  await fs.writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n', 'utf8');
-  const saved = [...runs.filter((r) => r.file !== null).map((r) => `${r.profile}.md`), 'compare.json'];
-
-  if (ctx.opts.json) ctx.out.json(report);
-  else for (const line of renderReport(report, saved)) ctx.out.line(line);
-  if (report.interrupted) return EXIT_INTERRUPTED;
-  return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
-}
-
-async function confirmer(): Promise<(message: string) => Promise<boolean>> {
-  const { confirm } = await import('@inquirer/prompts');
-  return (message) => confirm({ message, default: false });
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { runMigrate } from '../../../src/checks/migrate.js';
+import { runMigrate } from '../../../src/run/migrate.js';
 import type { CommandContext } from '../../../src/context.js';
 import type { Choice, MigrationConflict } from '../../../src/config/migrate.js';
 import { Output } from '../../../src/ui/output.js';

@@ -11,23 +11,8 @@ import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
 import { loadHome } from '../../../src/config/profiles.js';
 import { CliError } from '../../../src/errors.js';
 import { classify } from '../../../src/route/classify.js';
-import {
-  answerDiff,
-  buildDiffs,
-  decidePrivacy,
-  findProfiles,
-  parseProfileList,
-  planLanes,
-  previewLines,
-  readPrompt,
-  renderReport,
-  runCompare,
-  verifyRun,
-  type CompareOptions,
-  type CompareReport,
-  type PlannedRun,
-  type RunReport,
-} from '../../../src/route/compare.js';
+import { answerDiff, buildDiffs, decidePrivacy, findProfiles, parseProfileList, planLanes, previewLines, readPrompt, renderReport, verifyRun, type CompareOptions, type CompareReport, type PlannedRun, type RunReport } from '../../../src/route/compare.js';
+import { runCompare } from '../../../src/run/compare.js';
 import { HOSTED_PROVIDERS_ENV, type ProviderJudgement } from '../../../src/route/hosted.js';
 import type { Output } from '../../../src/ui/output.js';
 import { FAKE } from '../../helpers/fake-secrets.js';

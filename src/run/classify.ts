@@ -7,8 +7,8 @@ import fs from 'node:fs/promises';
 import chalk from 'chalk';
 import type { CommandContext } from '../context.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { classify, type Classification, type Finding } from './classify.js';
-import { redact } from './redact.js';
+import { classify, type Classification, type Finding } from '../route/classify.js';
+import { redact } from '../route/redact.js';
 
 export interface ClassifyRunOptions {
   /** The prompt given on the command line (words joined with spaces). */

@@ -1,9 +1,9 @@
 import type { CommandContext } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { UsageError } from '../errors.js';
-import { discover } from './discover.js';
-import { renderDiscovery } from './render.js';
-import type { ProviderId } from './types.js';
+import { discover } from '../providers/discover.js';
+import { renderDiscovery } from '../providers/render.js';
+import type { ProviderId } from '../providers/types.js';
 
 export interface ModelsArgs {
   provider?: ProviderId;

@@ -1,11 +1,24 @@
-import type { AddArgs } from '../commands/add.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext, DiscoveryArgs, LayoutArgs } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { hintSummaryLines } from '../providers/render.js';
 import { showAndApply } from '../ui/confirm.js';
-import { planProfiles } from './add.js';
-import { preflight } from './preflight.js';
+import { planProfiles } from '../plan/add.js';
+import { preflight } from '../plan/preflight.js';
+
+/** `add`'s flags as yargs parses them (commands/add.ts). */
+export interface AddArgs extends DiscoveryArgs, LayoutArgs {
+  model: string;
+  provider?: 'ollama' | 'lmstudio';
+  hosted: boolean;
+  name?: string;
+  default: boolean;
+  force: boolean;
+  allowMissing: boolean;
+  allowNoTools: boolean;
+  url?: string;
+  contextWindow?: number;
+}
 
 export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number> {
   if (argv.hosted && (argv.provider || argv.url || argv.default)) {

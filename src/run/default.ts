@@ -1,0 +1,22 @@
+/** `codex-profiles default <provider>`: set oss_provider in config.toml (the backend `codex --oss` uses). */
+import { emptyPlan } from '../config/plan.js';
+import { planSetTopLevel } from '../config/profile-writer.js';
+import { loadHome } from '../config/profiles.js';
+import type { CommandContext } from '../context.js';
+import { refuseInvalidConfig } from '../diagnostics.js';
+import { showAndApply } from '../ui/confirm.js';
+
+export interface DefaultArgs {
+  provider: 'ollama' | 'lmstudio';
+}
+
+export async function runDefault(ctx: CommandContext, argv: DefaultArgs): Promise<number> {
+  const state = await loadHome(ctx.opts.codexHome);
+  refuseInvalidConfig(state);
+  const plan = emptyPlan(state.home);
+  planSetTopLevel(plan, state, 'oss_provider', argv.provider);
+  if (plan.changes.length === 0) ctx.out.line(`oss_provider is already ${argv.provider}.`);
+  const outcome = await showAndApply(ctx, plan);
+  if (ctx.opts.json) ctx.out.json({ ok: true, ossProvider: argv.provider, ...outcome });
+  return 0;
+}

@@ -1,0 +1,60 @@
+/**
+ * `codex-profiles setup`: the wizard (or `setup --yes` with flags) over plan/setup.ts's flow, then
+ * the optional smoke test of what was written (the `test` runner, run/test.ts).
+ */
+import { makeContext, canPrompt, type CommandContext } from '../context.js';
+import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import { setupFlow, type SetupArgs, type SetupResult } from '../plan/setup.js';
+import { reportError } from '../report-error.js';
+import { isPromptCancel, type Prompter } from '../ui/prompter.js';
+import { runTest } from './test.js';
+
+export type { SetupArgs } from '../plan/setup.js';
+
+/** Exit code for a wizard cancelled with Ctrl-C (the shell convention: 128 + SIGINT). */
+export const EXIT_CANCELLED = 130;
+
+export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: Prompter): Promise<number> {
+  let result: SetupResult | undefined;
+  try {
+    const interactive = !ctx.opts.yes && args.models === undefined && canPrompt();
+    const p = prompter ?? (interactive ? await (await import('../ui/prompter.js')).inquirerPrompter() : undefined);
+    result = await setupFlow(ctx, args, p);
+    const written = result.outcome?.applied ? result.profiles.filter((x) => !x.unchanged).map((x) => x.name) : [];
+    // In JSON mode stdout holds one document: the smoke test is a separate `test --json` run.
+    let runTest = args.test && !ctx.opts.json;
+    if (!runTest && p && !ctx.opts.json && written.length > 0) runTest = await p.confirm({ message: `Test ${written.join(', ')} now with a real \`codex exec\`?`, default: true });
+    if (ctx.opts.json) ctx.out.json({ ok: !result.missing, ...result });
+    if (result.missing) return EXIT_CHECK_FAILED;
+    if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
+      ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')}\` (codex exec, "Reply with exactly OK"); nothing was run.`);
+    }
+    if (written.length > 0 && runTest) return await smokeTest(ctx, written);
+    if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
+    return EXIT_OK;
+  } catch (err) {
+    if (isPromptCancel(err)) {
+      // A cancel after the write (at the test question) must not claim nothing was written.
+      const outcome = result?.outcome;
+      if (outcome?.applied) {
+        ctx.out.note(`Cancelled. Already written: ${outcome.changed.join(', ')} (backup ${outcome.backupId}; undo with \`codex-profiles restore ${outcome.backupId}\`).`);
+      } else ctx.out.note('Cancelled; nothing was written.');
+      return EXIT_CANCELLED;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Hand over to `codex-profiles test` in this process: the test runner with the context `test`
+ * would get from the same global flags (no --json, no --dry-run), its errors reported as main()
+ * reports them.
+ */
+async function smokeTest(ctx: CommandContext, names: string[]): Promise<number> {
+  const testCtx = makeContext({ codexHome: ctx.opts.codexHome, codexBin: ctx.opts.codexBin, json: false, color: ctx.opts.color }, ctx.env);
+  try {
+    return await runTest({ names, all: false, includeHosted: false }, testCtx);
+  } catch (err) {
+    return reportError(err, []);
+  }
+}
