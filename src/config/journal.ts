@@ -62,13 +62,3 @@ export async function hasJournal(codexHome: string): Promise<boolean> {
     return false;
   }
 }
-
-/**
- * Every command starts here: a run killed part-way is finished or undone before anything reads
- * the files. The work (and the lock library) is loaded only when a journal is there.
- */
-export async function recoverIfInterrupted(codexHome: string, say: (message: string) => void): Promise<void> {
-  if (!(await hasJournal(codexHome))) return;
-  const { recoverInterrupted } = await import('./recover.js');
-  await recoverInterrupted(codexHome, say);
-}
