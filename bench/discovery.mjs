@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listen } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const distEntry = path.join(root, 'dist', 'providers', 'discover.js');
+const distEntry = path.join(root, 'dist', 'discover', 'discover.js');
 if (!fs.existsSync(distEntry)) {
   process.stderr.write('bench/discovery.mjs: dist/ is missing; run `npx tsc -p tsconfig.build.json` first\n');
   process.exit(2);

@@ -45,7 +45,7 @@ const WRITE = argv.includes('--write');
 const CLI = path.join(root, 'bin', 'codex-profiles.js');
 const CODEX = codexBinPath(CODEX_VERSION, root);
 for (const [what, file] of [
-  ['dist/ (run `npx tsc -p tsconfig.build.json`)', path.join(root, 'dist', 'checks', 'smoke.js')],
+  ['dist/ (run `npx tsc -p tsconfig.build.json`)', path.join(root, 'dist', 'verify', 'smoke.js')],
   [`codex ${CODEX_VERSION}`, CODEX],
 ]) {
   if (!fs.existsSync(file)) {
@@ -128,7 +128,7 @@ async function measure(PROFILES) {
   }
   const env = { PATH: process.env.PATH ?? '', HOME: home, USERPROFILE: home, CODEX_HOME: codexHome, TMPDIR: os.tmpdir(), NO_COLOR: '1', CI: 'true' };
 
-  // The command codex-profiles runs for each profile (see src/codex/exec.ts, src/checks/smoke.ts).
+  // The command codex-profiles runs for each profile (see src/codex/exec.ts, src/verify/smoke.ts).
   const byHand = async (p) => {
     const dir = fs.mkdtempSync(path.join(tmp, 'run-'));
     const out = path.join(dir, 'last-message.txt');

@@ -4,13 +4,13 @@
  * read these, so the same fact never gets two verdicts (issue 11: a tool-less model was a warning
  * in setup, an error in audit and a pass in test).
  *
- * Model facts are produced by `judgeModel` (src/providers/hints.ts) with the severity below;
+ * Model facts are produced by `judgeModel` (src/discover/hints.ts) with the severity below;
  * provider and Codex facts by the builders here.
  */
 import type { HomeState } from './config/profiles.js';
 import { CliError, EXIT_USAGE } from './errors.js';
-import type { ProviderId } from './providers/types.js';
-import { PROVIDER_NAMES } from './providers/types.js';
+import type { ProviderId } from './discover/types.js';
+import { PROVIDER_NAMES } from './discover/types.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 

@@ -41,7 +41,7 @@ export async function runFastList(args: string[]): Promise<number | undefined> {
     import('./context.js'),
     import('./run/list.js'),
     import('./report-error.js'),
-    import('./config/recover-start.js'),
+    import('./write/recover-start.js'),
   ]);
   configureColor(argv.color);
   try {

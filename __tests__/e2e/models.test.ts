@@ -15,7 +15,7 @@ import { startFakeOllama } from '../helpers/fake-ollama.js';
 import { startFakeLmStudio } from '../helpers/fake-lmstudio.js';
 import { responsesHandler } from '../helpers/responses-sse.js';
 import { useDiscoveryBox, ollamaListText } from '../helpers/fake-cli.js';
-import type { DiscoveryResult } from '../../src/providers/types.js';
+import type { DiscoveryResult } from '../../src/discover/types.js';
 
 const box = useDiscoveryBox();
 

@@ -1,5 +1,5 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { recoverIfInterrupted } from '../config/recover-start.js';
+import { recoverIfInterrupted } from '../write/recover-start.js';
 import { makeContext, recordExitCode, type CommandContext, type GlobalArgs } from '../context.js';
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../errors.js';
 import { TomlDocument } from './document.js';
-import { plannedText, putChange, type Plan } from './plan.js';
+import { plannedText, putChange, type Plan } from '../write/plan.js';
 import { sanitizeProfileName } from './naming.js';
 import { editableConfig, editableProfileFile, isValidProfileName, profileFilePath, type HomeState, type ProfileLayout } from './profiles.js';
 import { formatKey, formatValue, parseToml, sameData, type TomlTable } from './toml.js';

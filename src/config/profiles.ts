@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TomlDocument } from './document.js';
-import { readRegularFile } from './read-file.js';
+import { readRegularFile } from '../write/read-file.js';
 import { decodeToml, TomlSyntaxError, type TomlTable } from './toml.js';
 
 /**

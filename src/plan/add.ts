@@ -1,12 +1,12 @@
 import type { CodexInfo } from '../codex/detect.js';
 import { planMergeTable, planSetTopLevel, planWriteProfile, type ProfileSpec } from '../config/profile-writer.js';
 import type { HomeState } from '../config/profiles.js';
-import { emptyPlan, type Plan } from '../config/plan.js';
+import { emptyPlan, type Plan } from '../write/plan.js';
 import { CliError, ConfigError, EXIT_CHECK_FAILED, UsageError } from '../errors.js';
-import { findModel, isUsableForProfiles } from '../providers/discover.js';
-import { ollamaContextFromEnv } from '../providers/hints.js';
-import type { DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } from '../providers/types.js';
-import { PROVIDER_NAMES } from '../providers/types.js';
+import { findModel, isUsableForProfiles } from '../discover/discover.js';
+import { ollamaContextFromEnv } from '../discover/hints.js';
+import type { DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } from '../discover/types.js';
+import { PROVIDER_NAMES } from '../discover/types.js';
 import { suggestProfileName } from '../config/naming.js';
 import { providerTargetFor } from './provider-target.js';
 

@@ -2,10 +2,10 @@ import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../context.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
-import { discover } from '../providers/discover.js';
+import { discover } from '../discover/discover.js';
 import { refuseInvalidConfig } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
-import type { DiscoveryResult, ProviderId } from '../providers/types.js';
+import type { DiscoveryResult, ProviderId } from '../discover/types.js';
 
 export interface DiscoveryFlags {
   providers?: ProviderId[];

@@ -1,7 +1,7 @@
-import { endpointOf, isLoopbackHost, sameEndpoint, stripV1 } from '../providers/address.js';
-import { codexOssUrls } from '../providers/discover.js';
-import type { ProviderId } from '../providers/types.js';
-import { PROVIDER_NAMES } from '../providers/types.js';
+import { endpointOf, isLoopbackHost, sameEndpoint, stripV1 } from '../discover/address.js';
+import { codexOssUrls } from '../discover/discover.js';
+import type { ProviderId } from '../discover/types.js';
+import { PROVIDER_NAMES } from '../discover/types.js';
 import type { ProfileKind } from '../config/profile-writer.js';
 
 /** Provider ids built into Codex; they cannot be redefined in [model_providers.*]. */

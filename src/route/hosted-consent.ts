@@ -4,7 +4,7 @@
  * question that names the destination. Without either the target is not run, with the flag to
  * pass; a command left with nothing to run exits 2 (the caller decides).
  */
-import { endpointOf } from '../providers/address.js';
+import { endpointOf } from '../discover/address.js';
 
 /** The one spelling, for `test` and `compare` (compare keeps `--allow-hosted` as an alias). */
 export const HOSTED_FLAG = '--include-hosted';

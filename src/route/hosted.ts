@@ -22,7 +22,7 @@
  *    included: the prompt crosses the network. No base_url, an unparsable one, or no table at
  *    all: hosted (we cannot show that it stays here).
  */
-import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
+import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 
 /** The environment variable that adds provider ids to the hosted list (comma-separated). */

@@ -1,7 +1,7 @@
 import type { CommandContext, DiscoveryArgs, LayoutArgs } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { hintSummaryLines } from '../providers/render.js';
+import { hintSummaryLines } from '../discover/render.js';
 import { showAndApply } from '../ui/confirm.js';
 import { planProfiles } from '../plan/add.js';
 import { preflight } from '../plan/preflight.js';

@@ -1,5 +1,5 @@
 /**
- * `codex-profiles audit`: the static rules (src/checks/audit.ts) over the config and the servers
+ * `codex-profiles audit`: the static rules (src/verify/audit.ts) over the config and the servers
  * it names, then (unless --no-smoke) the smoke test, merged into one list of findings.
  */
 import { detectCodex } from '../codex/detect.js';
@@ -7,9 +7,9 @@ import { userCacheDir } from '../codex/detect-cache.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
-import { buildAuditContext, renderFindings, runRules, smokeFindings, summarizeFindings, type AuditReport, type Finding, type Severity } from '../checks/audit.js';
-import { ProbeCache, probeServer, type ProbeFn } from '../checks/probe.js';
-import { runSmoke, selectNames, type SmokeReport } from '../checks/smoke.js';
+import { buildAuditContext, renderFindings, runRules, smokeFindings, summarizeFindings, type AuditReport, type Finding, type Severity } from '../verify/audit.js';
+import { ProbeCache, probeServer, type ProbeFn } from '../verify/probe.js';
+import { runSmoke, selectNames, type SmokeReport } from '../verify/smoke.js';
 import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
 import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
 import { eraLabel, finishedLine, parseTimeoutSeconds, renderSmokeReport } from './test.js';
@@ -33,7 +33,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
   const smokeBlocked = state.errors.length > 0 ? 'the config is not valid TOML' : !codex.found ? 'codex was not found' : undefined;
   if (wantSmoke && smokeBlocked && !ctx.opts.json) ctx.out.note(`Smoke test skipped: ${smokeBlocked}.`);
   // --dry-run: the smoke test is shown, not run (no codex, no prompt).
-  const { planDryRun, renderDryRun } = await import('../checks/test-plan.js');
+  const { planDryRun, renderDryRun } = await import('../verify/test-plan.js');
   const smokePlan = wantSmoke && !smokeBlocked && ctx.opts.dryRun ? planDryRun(state, codex, selectNames(state, undefined, true), ctx.env, () => false) : undefined;
   if (wantSmoke && !smokeBlocked && !smokePlan) {
     const interrupt = catchInterrupt(() => {

@@ -1,5 +1,5 @@
 /** `codex-profiles default <provider>`: set oss_provider in config.toml (the backend `codex --oss` uses). */
-import { emptyPlan } from '../config/plan.js';
+import { emptyPlan } from '../write/plan.js';
 import { planSetTopLevel } from '../config/profile-writer.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';

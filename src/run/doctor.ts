@@ -1,12 +1,12 @@
-/** `codex-profiles doctor`: the checks of src/checks/doctor.ts, probed live, as a table or JSON. */
+/** `codex-profiles doctor`: the checks of src/verify/doctor.ts, probed live, as a table or JSON. */
 import fs from 'node:fs/promises';
 import { detectCodex } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
-import { buildDoctorReport, probeTargets, providerTargets, renderDoctor, type DoctorProbe } from '../checks/doctor.js';
-import { probeServer } from '../checks/probe.js';
+import { buildDoctorReport, probeTargets, providerTargets, renderDoctor, type DoctorProbe } from '../verify/doctor.js';
+import { probeServer } from '../verify/probe.js';
 
 export interface DoctorArgs {
   /** `--codex-home` as given (to say where CODEX_HOME came from). */

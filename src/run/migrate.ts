@@ -10,8 +10,8 @@ import {
   type MigrationConflict,
   type MigrationReport,
   type Prefer,
-} from '../config/migrate.js';
-import { effectiveChanges } from '../config/plan.js';
+} from '../plan/migrate.js';
+import { effectiveChanges } from '../write/plan.js';
 import { loadHome } from '../config/profiles.js';
 import { canPrompt } from '../context.js';
 import { refuseInvalidConfig } from '../diagnostics.js';

@@ -1,9 +1,9 @@
 import type { CommandContext } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { UsageError } from '../errors.js';
-import { discover } from '../providers/discover.js';
-import { renderDiscovery } from '../providers/render.js';
-import type { ProviderId } from '../providers/types.js';
+import { discover } from '../discover/discover.js';
+import { renderDiscovery } from '../discover/render.js';
+import type { ProviderId } from '../discover/types.js';
 
 export interface ModelsArgs {
   provider?: ProviderId;

@@ -1,5 +1,5 @@
 /** `codex-profiles remove NAME...`: remove profiles (their file, or their [profiles.NAME] table with its comments). */
-import { emptyPlan } from '../config/plan.js';
+import { emptyPlan } from '../write/plan.js';
 import { planRemoveProfile } from '../config/profile-writer.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context.js';
-import { backupContents, listBackups } from '../config/backup.js';
-import { emptyPlan } from '../config/plan.js';
-import { readFileOrNull } from '../config/safe-write.js';
+import { backupContents, listBackups } from '../write/backup.js';
+import { emptyPlan } from '../write/plan.js';
+import { readFileOrNull } from '../write/safe-write.js';
 import { ConfigError, EXIT_OK } from '../errors.js';
 import { showAndApply } from '../ui/confirm.js';
 import { renderTable } from '../ui/table.js';

@@ -1,5 +1,5 @@
 /**
- * `codex-profiles test`: flags in, the smoke test (src/checks/smoke.ts) with live progress,
+ * `codex-profiles test`: flags in, the smoke test (src/verify/smoke.ts) with live progress,
  * then a summary table or one JSON document. Exit 1 when any profile failed or was skipped by a
  * failed pre-check; 2 for usage or config errors (invalid TOML, no codex).
  */
@@ -16,8 +16,8 @@ import { HOSTED_FLAG, hostedConsent } from '../route/hosted-consent.js';
 import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
 import { colorEnabled, LiveProgress, progressEnabled } from '../ui/progress.js';
 import { renderTable } from '../ui/table.js';
-import { DEFAULT_SMOKE_TIMEOUT_MS } from '../checks/smoke-defaults.js';
-import type { SmokeReport, SmokeResult } from '../checks/smoke.js';
+import { DEFAULT_SMOKE_TIMEOUT_MS } from '../verify/smoke-defaults.js';
+import type { SmokeReport, SmokeResult } from '../verify/smoke.js';
 
 export interface TestArgs {
   names?: string[];
@@ -145,7 +145,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   );
   const [{ loadHome }, { createProbes, runSmoke, selectNames, startEarlyProbes }] = await Promise.all([
     import('../config/profiles.js'),
-    import('../checks/smoke.js'),
+    import('../verify/smoke.js'),
   ]);
   const state = await loadHome(ctx.opts.codexHome);
   throwOnSyntaxErrors(state);
@@ -174,7 +174,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
 
   // Profiles named on the command line that would send the prompt off this machine: only with
   // the flag or a yes on a terminal (src/route/hosted-consent.ts). `--all` lists them as not run.
-  const { hostedTargets, planDryRun, renderDryRun } = await import('../checks/test-plan.js');
+  const { hostedTargets, planDryRun, renderDryRun } = await import('../verify/test-plan.js');
   const targets = hostedTargets(state, codex, selectNames(state, names, false), ctx.env);
   const ask = canPrompt() && !ctx.opts.json && !ctx.opts.dryRun ? await confirmer() : undefined;
   const allowed = await hostedConsent(targets, Boolean(args.includeHosted), ask);

@@ -1,9 +1,9 @@
 import type { CommandContext } from '../context.js';
-import { applyPlan, effectiveChanges, type Plan } from '../config/plan.js';
+import { applyPlan, effectiveChanges, type Plan } from '../write/plan.js';
 import { canPrompt } from '../context.js';
 import { UsageError } from '../errors.js';
 import { plural } from '../diagnostics.js';
-import type { FileChange } from '../config/safe-write.js';
+import type { FileChange } from '../write/safe-write.js';
 import { colorDiff, unifiedDiff } from './diff.js';
 
 export interface PlanOutcome {

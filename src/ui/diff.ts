@@ -1,7 +1,7 @@
 import path from 'node:path';
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
-import type { FileChange } from '../config/safe-write.js';
+import type { FileChange } from '../write/safe-write.js';
 
 const CONTEXT = 3;
 /** Below this size the texts are diffed as they are. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { judgeAnswer } from '../../../src/checks/answer.js';
+import { judgeAnswer } from '../../../src/verify/answer.js';
 
 const ok = (a: string) => judgeAnswer(a, 'OK');
 

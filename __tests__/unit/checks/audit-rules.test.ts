@@ -1,7 +1,7 @@
 /** Every audit rule: a case where it fires (with file, line, severity, fix) and a near miss where it does not. */
-import { AUDIT_RULES, buildAuditContext, runRules, smokeFindings, type Finding } from '../../../src/checks/audit.js';
-import type { ServerProbe } from '../../../src/checks/probe.js';
-import type { SmokeReport, SmokeResult } from '../../../src/checks/smoke.js';
+import { AUDIT_RULES, buildAuditContext, runRules, smokeFindings, type Finding } from '../../../src/verify/audit.js';
+import type { ServerProbe } from '../../../src/verify/probe.js';
+import type { SmokeReport, SmokeResult } from '../../../src/verify/smoke.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import { startFix } from '../../../src/diagnostics.js';
 import { FILE_CODEX, homeWith, model, OLD_CODEX, probeOf, V2_CODEX } from './fixtures.js';
@@ -212,7 +212,7 @@ describe('smokeFindings', () => {
 });
 
 test('renderFindings: a fix shared by several findings is printed once; hosted profiles are not "hosted: hosted:"', async () => {
-  const { renderFindings } = await import('../../../src/checks/audit.js');
+  const { renderFindings } = await import('../../../src/verify/audit.js');
   const f = (profile: string): Finding => ({ rule: 'model-context-small', severity: 'warn', file: `/h/${profile}.config.toml`, profile, message: 'not loaded', fix: 'start the server with OLLAMA_CONTEXT_LENGTH=65536' });
   const text = renderFindings([f('a'), f('b'), f('c')]);
   expect(text.match(/OLLAMA_CONTEXT_LENGTH=65536/g)).toHaveLength(1);

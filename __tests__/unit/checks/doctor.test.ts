@@ -1,5 +1,5 @@
 /** Doctor's report and problems (buildDoctorReport is pure), its provider list and probing. */
-import { buildDoctorReport, probeTargets, providerTargets, renderDoctor, type DoctorProvider } from '../../../src/checks/doctor.js';
+import { buildDoctorReport, probeTargets, providerTargets, renderDoctor, type DoctorProvider } from '../../../src/verify/doctor.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import { FILE_CODEX, homeWith, probeOf, V2_CODEX } from './fixtures.js';
 

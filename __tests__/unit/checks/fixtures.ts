@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
 import { loadHome, type HomeState } from '../../../src/config/profiles.js';
-import type { ServerProbe } from '../../../src/checks/probe.js';
-import type { ModelRecord } from '../../../src/providers/types.js';
-import { judgeModel } from '../../../src/providers/hints.js';
+import type { ServerProbe } from '../../../src/verify/probe.js';
+import type { ModelRecord } from '../../../src/discover/types.js';
+import { judgeModel } from '../../../src/discover/hints.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 
 export const FILE_CODEX: CodexInfo = { found: true, bin: '/x/codex', version: '0.169.0', layout: 'file', profileFlag: '-p', profileV2: false, ephemeral: true, warnings: [] };

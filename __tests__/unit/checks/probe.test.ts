@@ -1,5 +1,5 @@
 /** probeServer against the fake servers: which kind answered, down vs. something else, read-only. */
-import { findInstalled, ollamaTooOld, probeServer, ProbeCache } from '../../../src/checks/probe.js';
+import { findInstalled, ollamaTooOld, probeServer, ProbeCache } from '../../../src/verify/probe.js';
 import { refusedPort, SIDE_EFFECT_PATHS, startFakeHttp } from '../../helpers/fake-http.js';
 import { startFakeLmStudio } from '../../helpers/fake-lmstudio.js';
 import { startFakeOllama } from '../../helpers/fake-ollama.js';

@@ -1,5 +1,5 @@
-/** Which provider a profile really uses, where codex sends it, and the queue key (src/checks/provider-of.ts). */
-import { effectiveProvider, guessKind, serverQueueKey } from '../../../src/checks/provider-of.js';
+/** Which provider a profile really uses, where codex sends it, and the queue key (src/verify/provider-of.ts). */
+import { effectiveProvider, guessKind, serverQueueKey } from '../../../src/verify/provider-of.js';
 import { homeWith } from './fixtures.js';
 
 const DECOY = 'model = "decoy-model"\nmodel_provider = "decoy"\n[model_providers.decoy]\nname = "decoy"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n';

@@ -1,7 +1,7 @@
 /** The `test` command's pieces: --timeout, syntax errors, the summary table and lines. */
 import chalk from 'chalk';
 import { eraLabel, finishedLine, parseTimeoutSeconds, renderSmokeReport, requireCodex, throwOnSyntaxErrors } from '../../../src/run/test.js';
-import type { SmokeReport, SmokeResult } from '../../../src/checks/smoke.js';
+import type { SmokeReport, SmokeResult } from '../../../src/verify/smoke.js';
 import { CliError, EXIT_USAGE, UsageError } from '../../../src/errors.js';
 import { FILE_CODEX, homeWith, OLD_CODEX, V2_CODEX } from './fixtures.js';
 

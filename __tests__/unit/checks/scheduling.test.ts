@@ -3,7 +3,7 @@
  * queues in parallel. Asserted with a fake runner whose runs the test finishes by hand, so
  * overlap is observed directly, never inferred from timing.
  */
-import { createProbes, earlyProbeTargets, runQueues, runSmoke, startEarlyProbes } from '../../../src/checks/smoke.js';
+import { createProbes, earlyProbeTargets, runQueues, runSmoke, startEarlyProbes } from '../../../src/verify/smoke.js';
 import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
 import { answered, FILE_CODEX, homeWith, model, probeOf } from './fixtures.js';
 

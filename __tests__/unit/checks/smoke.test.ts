@@ -1,7 +1,7 @@
 /** The smoke test's selection, pre-checks and verdict, with a fake runner and fake probes. */
-import { chooseProfile, configRejection, judgeRun, noRetryArgs, runSmoke, selectNames, summarize, type SmokeResult } from '../../../src/checks/smoke.js';
-import { effectiveProvider } from '../../../src/checks/provider-of.js';
-import type { ServerProbe } from '../../../src/checks/probe.js';
+import { chooseProfile, configRejection, judgeRun, noRetryArgs, runSmoke, selectNames, summarize, type SmokeResult } from '../../../src/verify/smoke.js';
+import { effectiveProvider } from '../../../src/verify/provider-of.js';
+import type { ServerProbe } from '../../../src/verify/probe.js';
 import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
 import type { HomeState } from '../../../src/config/profiles.js';
 import { answered, FILE_CODEX, homeWith, model, OLD_CODEX, probeOf, V2_CODEX } from './fixtures.js';

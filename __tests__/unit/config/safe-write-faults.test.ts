@@ -7,11 +7,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { diskIo } from '../../../src/config/atomic-write.js';
-import { stateDir } from '../../../src/config/backup.js';
-import { acquireLock } from '../../../src/config/lock.js';
+import { diskIo } from '../../../src/write/atomic-write.js';
+import { stateDir } from '../../../src/write/backup.js';
+import { acquireLock } from '../../../src/write/lock.js';
 import { loadHome } from '../../../src/config/profiles.js';
-import { applyChanges } from '../../../src/config/safe-write.js';
+import { applyChanges } from '../../../src/write/safe-write.js';
 import { ConfigError } from '../../../src/errors.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 

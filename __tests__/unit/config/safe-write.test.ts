@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { applyChanges } from '../../../src/config/safe-write.js';
-import { BACKUPS_KEPT, backupContents, listBackups, stateDir } from '../../../src/config/backup.js';
+import { applyChanges } from '../../../src/write/safe-write.js';
+import { BACKUPS_KEPT, backupContents, listBackups, stateDir } from '../../../src/write/backup.js';
 import { loadHome } from '../../../src/config/profiles.js';
 import { planWriteProfile, planSetTopLevel } from '../../../src/config/profile-writer.js';
-import { applyPlan, emptyPlan } from '../../../src/config/plan.js';
+import { applyPlan, emptyPlan } from '../../../src/write/plan.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 
 let dir: string;

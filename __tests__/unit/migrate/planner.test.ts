@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { planMigration, type MigrateOptions, type MigrationResult } from '../../../src/config/migrate.js';
-import { applyPlan, effectiveChanges } from '../../../src/config/plan.js';
+import { planMigration, type MigrateOptions, type MigrationResult } from '../../../src/plan/migrate.js';
+import { applyPlan, effectiveChanges } from '../../../src/write/plan.js';
 import { loadHome, type HomeState } from '../../../src/config/profiles.js';
 import { parseToml, sameData } from '../../../src/config/toml.js';
 import { ConfigError, UsageError } from '../../../src/errors.js';
@@ -218,7 +218,7 @@ describe('to files', () => {
       expect(after(r, cfgPath())).toBe('model = "gpt-5"\n');
       expect(r.report.migrated[0]).toMatchObject({ action: 'replace' });
       const result = await applyPlan(r.plan);
-      const { backupContents } = await import('../../../src/config/backup.js');
+      const { backupContents } = await import('../../../src/write/backup.js');
       const saved = await backupContents(home, result.backupId!);
       expect(saved.find((f) => f.path === filePath('local'))?.content).toBe('model = "from-file"\n');
     });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { jest } from '@jest/globals';
 import { runMigrate } from '../../../src/run/migrate.js';
 import type { CommandContext } from '../../../src/context.js';
-import type { Choice, MigrationConflict } from '../../../src/config/migrate.js';
+import type { Choice, MigrationConflict } from '../../../src/plan/migrate.js';
 import { Output } from '../../../src/ui/output.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 

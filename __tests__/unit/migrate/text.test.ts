@@ -2,7 +2,7 @@
  * The text transforms migrate carries a profile with: `[profiles.NAME]` text <-> NAME.config.toml
  * text. Each result must mean the same data, and keep every byte that can be kept.
  */
-import { fileTextToTableText, parseRenames, selectorAdvice, tableTextToFileText } from '../../../src/config/migrate.js';
+import { fileTextToTableText, parseRenames, selectorAdvice, tableTextToFileText } from '../../../src/plan/migrate.js';
 import { sanitizeProfileName as suggestProfileName } from '../../../src/config/naming.js';
 import { parseToml, sameData } from '../../../src/config/toml.js';
 import { UsageError } from '../../../src/errors.js';

@@ -4,7 +4,7 @@ import { profileNameProblem, suggestProfileName } from '../../../src/config/nami
 import { loadHome } from '../../../src/config/profiles.js';
 import { contextFor, planProfiles } from '../../../src/plan/add.js';
 import { providerTargetFor } from '../../../src/plan/provider-target.js';
-import type { DiscoveryResult, ModelRecord } from '../../../src/providers/types.js';
+import type { DiscoveryResult, ModelRecord } from '../../../src/discover/types.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 
 describe('suggested names', () => {

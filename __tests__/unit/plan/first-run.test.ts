@@ -3,8 +3,8 @@ import { CliError, UsageError } from '../../../src/errors.js';
 import { FACT_SEVERITY, formatDuration, plural, refuseInvalidConfig } from '../../../src/diagnostics.js';
 import { parseDiscoveryTimeout, parseRunTimeout } from '../../../src/duration.js';
 import { layoutProblem } from '../../../src/plan/preflight.js';
-import { resolveModel } from '../../../src/providers/discover.js';
-import { judgeModel } from '../../../src/providers/hints.js';
+import { resolveModel } from '../../../src/discover/discover.js';
+import { judgeModel } from '../../../src/discover/hints.js';
 import { writtenSummary } from '../../../src/ui/confirm.js';
 import { FILE_CODEX, homeWith, model, OLD_CODEX, V2_CODEX } from '../checks/fixtures.js';
 

@@ -7,8 +7,8 @@ import {
   resolveOllamaUrl,
   resolveLmStudioUrl,
   DEFAULT_TIMEOUT_MS,
-} from '../../../src/providers/discover.js';
-import type { ModelRecord, ProviderReport } from '../../../src/providers/types.js';
+} from '../../../src/discover/discover.js';
+import type { ModelRecord, ProviderReport } from '../../../src/discover/types.js';
 import { UsageError } from '../../../src/errors.js';
 import { refusedPort, type FakeServer } from '../../helpers/fake-http.js';
 import { startFakeOllama } from '../../helpers/fake-ollama.js';

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import chalk from 'chalk';
-import { judgeModel, formatTokens, shellWord, OLLAMA_MIN_CONTEXT, LMSTUDIO_MIN_CONTEXT } from '../../../src/providers/hints.js';
-import { renderDiscovery, safeText, formatBytes } from '../../../src/providers/render.js';
-import { findLmsCli } from '../../../src/providers/exec.js';
+import { judgeModel, formatTokens, shellWord, OLLAMA_MIN_CONTEXT, LMSTUDIO_MIN_CONTEXT } from '../../../src/discover/hints.js';
+import { renderDiscovery, safeText, formatBytes } from '../../../src/discover/render.js';
+import { findLmsCli } from '../../../src/discover/exec.js';
 import { envValue, findOnPath, homeDir } from '../../../src/system/which.js';
-import type { DiscoveryResult, ModelRecord } from '../../../src/providers/types.js';
+import type { DiscoveryResult, ModelRecord } from '../../../src/discover/types.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
 
 const rec = (over: Partial<ModelRecord>): ModelRecord => ({ provider: 'ollama', id: 'm:1b', displayName: 'm:1b', capabilities: {}, sources: {}, hints: [], ...over });

@@ -1,5 +1,5 @@
-import { requestJson, oneLine, classifyConnectError } from '../../../src/providers/http.js';
-import { isLoopbackHost, isUnspecifiedHost, sameEndpoint, stripV1 } from '../../../src/providers/address.js';
+import { requestJson, oneLine, classifyConnectError } from '../../../src/discover/http.js';
+import { isLoopbackHost, isUnspecifiedHost, sameEndpoint, stripV1 } from '../../../src/discover/address.js';
 import { startFakeHttp, refusedPort, type Failure, type FakeServer } from '../../helpers/fake-http.js';
 
 const router = () => ({ json: { models: [{ name: 'a' }, { name: 'b' }] } });

@@ -1,4 +1,4 @@
-import { llamacpp, resolveLlamaCppTarget } from '../../../src/providers/kinds/llamacpp.js';
+import { llamacpp, resolveLlamaCppTarget } from '../../../src/discover/kinds/llamacpp.js';
 import { refusedPort, SIDE_EFFECT_PATHS, type FakeServer } from '../../helpers/fake-http.js';
 import { startFakeLlamaCpp, type FakeLlamaCppOptions } from '../../helpers/fake-llamacpp.js';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { discover, findModel, resolveLmStudioUrl, normalizeLmStudioUrl } from '../../../src/providers/discover.js';
-import { parseLmsServerStatus, recordsFromLmsLs, recordsFromOpenAi } from '../../../src/providers/lmstudio.js';
-import type { ProviderReport } from '../../../src/providers/types.js';
+import { discover, findModel, resolveLmStudioUrl, normalizeLmStudioUrl } from '../../../src/discover/discover.js';
+import { parseLmsServerStatus, recordsFromLmsLs, recordsFromOpenAi } from '../../../src/discover/lmstudio.js';
+import type { ProviderReport } from '../../../src/discover/types.js';
 import { UsageError } from '../../../src/errors.js';
 import { refusedPort, SIDE_EFFECT_PATHS } from '../../helpers/fake-http.js';
 import { startFakeLmStudio, type FakeLmModel, type FakeLmStudioOptions } from '../../helpers/fake-lmstudio.js';

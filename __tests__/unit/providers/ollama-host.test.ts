@@ -1,5 +1,5 @@
-import { parseOllamaHost, splitHostPort, cleanEnvValue } from '../../../src/providers/ollama-host.js';
-import { resolveOllamaTarget, resolveOllamaUrl } from '../../../src/providers/ollama.js';
+import { parseOllamaHost, splitHostPort, cleanEnvValue } from '../../../src/discover/ollama-host.js';
+import { resolveOllamaTarget, resolveOllamaUrl } from '../../../src/discover/ollama.js';
 import { UsageError } from '../../../src/errors.js';
 
 describe('parseOllamaHost: every form Ollama accepts (envconfig.Host and its test table)', () => {
@@ -139,7 +139,7 @@ describe('resolveOllamaTarget: flag, then OLLAMA_HOST, then the default', () => 
 
 describe('cleanBaseUrl (issue 17)', () => {
   test('lower-cases the scheme, drops user:password@, keeps the rest as written', async () => {
-    const { cleanBaseUrl } = await import('../../../src/providers/address.js');
+    const { cleanBaseUrl } = await import('../../../src/discover/address.js');
     expect(cleanBaseUrl('HTTP://127.0.0.1:1234/v1')).toBe('http://127.0.0.1:1234/v1');
     expect(cleanBaseUrl('http://me:pw@127.0.0.1:1234/v1')).toBe('http://127.0.0.1:1234/v1');
     expect(cleanBaseUrl('HTTPS://me@Example.com')).toBe('https://Example.com');

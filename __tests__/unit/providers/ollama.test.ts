@@ -1,6 +1,6 @@
-import { discover, findModel } from '../../../src/providers/discover.js';
-import { parseOllamaList, parseHumanBytes, OLLAMA_SHOW_CONCURRENCY } from '../../../src/providers/ollama.js';
-import type { ProviderReport } from '../../../src/providers/types.js';
+import { discover, findModel } from '../../../src/discover/discover.js';
+import { parseOllamaList, parseHumanBytes, OLLAMA_SHOW_CONCURRENCY } from '../../../src/discover/ollama.js';
+import type { ProviderReport } from '../../../src/discover/types.js';
 import { refusedPort, SIDE_EFFECT_PATHS } from '../../helpers/fake-http.js';
 import { startFakeOllama, type FakeOllamaOptions } from '../../helpers/fake-ollama.js';
 import { makeFakeCliDir, useDiscoveryBox, ollamaListText } from '../../helpers/fake-cli.js';

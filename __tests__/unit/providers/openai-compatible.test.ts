@@ -1,5 +1,5 @@
-import { openaiCompatible } from '../../../src/providers/kinds/openai-compatible.js';
-import { judgeEmptyPost } from '../../../src/providers/openai-compat.js';
+import { openaiCompatible } from '../../../src/discover/kinds/openai-compatible.js';
+import { judgeEmptyPost } from '../../../src/discover/openai-compat.js';
 import { UsageError } from '../../../src/errors.js';
 import { startFakeHttp, type FakeServer, type RecordedRequest, type RouteAnswer } from '../../helpers/fake-http.js';
 import { startFakeVllm } from '../../helpers/fake-vllm.js';

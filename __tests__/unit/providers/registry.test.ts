@@ -1,4 +1,4 @@
-import { SERVER_KINDS, SERVER_KIND_IDS, CODEX_BUILT_IN_IDS, discoverServers, findServerModel, kindsToProbe, parseServerKind } from '../../../src/providers/registry.js';
+import { SERVER_KINDS, SERVER_KIND_IDS, CODEX_BUILT_IN_IDS, discoverServers, findServerModel, kindsToProbe, parseServerKind } from '../../../src/discover/registry.js';
 import { refusedPort, type FakeServer } from '../../helpers/fake-http.js';
 import { startFakeVllm } from '../../helpers/fake-vllm.js';
 import { startFakeLlamaCpp } from '../../helpers/fake-llamacpp.js';

@@ -1,4 +1,4 @@
-import { vllm, judgeVllmProbe } from '../../../src/providers/kinds/vllm.js';
+import { vllm, judgeVllmProbe } from '../../../src/discover/kinds/vllm.js';
 import { refusedPort, SIDE_EFFECT_PATHS, type FakeServer } from '../../helpers/fake-http.js';
 import { startFakeVllm, type FakeVllmOptions } from '../../helpers/fake-vllm.js';
 

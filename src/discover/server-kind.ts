@@ -1,8 +1,8 @@
 /**
  * The provider registry's types: one `ServerKind` per kind of model server we can discover
- * (src/providers/kinds/*.ts), collected in one map (src/providers/registry.ts).
+ * (src/discover/kinds/*.ts), collected in one map (src/discover/registry.ts).
  *
- * Two ideas that src/providers/types.ts still keeps as one (`ProviderId`) are separate here:
+ * Two ideas that src/discover/types.ts still keeps as one (`ProviderId`) are separate here:
  * - `ServerKindId`: a kind of server we can find and ask for models (Ollama, vLLM, ...);
  * - what Codex needs to reach it (`CodexRoute`): one of Codex's built-in provider ids, or a
  *   `[model_providers.X]` table of our own. Several server kinds have no built-in id at all.

@@ -1,5 +1,5 @@
 /**
- * LM Studio behind the registry interface; discovery stays in src/providers/lmstudio.ts.
+ * LM Studio behind the registry interface; discovery stays in src/discover/lmstudio.ts.
  */
 import { DEFAULT_LMSTUDIO_URL, LMSTUDIO_DEFAULT_PORT, discoverLmStudio, normalizeLmStudioUrl } from '../lmstudio.js';
 import { LMSTUDIO_MIN_CONTEXT } from '../hints.js';

@@ -4,9 +4,9 @@
  * audit and doctor. Probes are shared per URL within one command (`ProbeCache`).
  */
 import { statusWords } from '../diagnostics.js';
-import { discover, resolveModel } from '../providers/discover.js';
-import { compareVersions } from '../providers/util.js';
-import type { Hint, ModelRecord, ProviderReport, ProviderStatus } from '../providers/types.js';
+import { discover, resolveModel } from '../discover/discover.js';
+import { compareVersions } from '../discover/util.js';
+import type { Hint, ModelRecord, ProviderReport, ProviderStatus } from '../discover/types.js';
 import type { ServerKind } from './provider-of.js';
 
 /**

@@ -11,14 +11,14 @@
  * new file (and back). Every carried text is parsed again and must mean exactly the data it
  * came from, or the migration is refused.
  */
-import { sanitizeProfileName } from './naming.js';
+import { sanitizeProfileName } from '../config/naming.js';
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { ConfigError, UsageError } from '../errors.js';
-import { TomlDocument } from './document.js';
-import { emptyPlan, putChange, type Plan } from './plan.js';
-import { editableConfig, isValidProfileName, profileFilePath, type HomeState } from './profiles.js';
-import { formatKey, formatValue, isPlainTable, parseToml, sameData, type TomlTable } from './toml.js';
+import { TomlDocument } from '../config/document.js';
+import { emptyPlan, putChange, type Plan } from '../write/plan.js';
+import { editableConfig, isValidProfileName, profileFilePath, type HomeState } from '../config/profiles.js';
+import { formatKey, formatValue, isPlainTable, parseToml, sameData, type TomlTable } from '../config/toml.js';
 
 export type MigrateTarget = 'files' | 'tables';
 /** Who wins when a profile exists in both layouts with different contents. */

@@ -13,8 +13,8 @@
  */
 import type { HomeState, Profile } from '../config/profiles.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
-import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../providers/address.js';
-import { codexOssUrls } from '../providers/discover.js';
+import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
+import { codexOssUrls } from '../discover/discover.js';
 import { judgeProfile, providerTable, resolveProfile } from '../route/hosted.js';
 
 /** What kind of server answers at a provider's URL (as far as the configuration says). */

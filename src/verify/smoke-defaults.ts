@@ -1,5 +1,5 @@
 /**
- * The smoke test's defaults, apart from src/checks/smoke.ts so that `test` can check its flags
+ * The smoke test's defaults, apart from src/verify/smoke.ts so that `test` can check its flags
  * and start codex detection before the smoke test's code (discovery, HTTP, the TOML model) loads.
  */
 

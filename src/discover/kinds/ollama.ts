@@ -1,5 +1,5 @@
 /**
- * Ollama behind the registry interface. Discovery itself stays in src/providers/ollama.ts
+ * Ollama behind the registry interface. Discovery itself stays in src/discover/ollama.ts
  * (wrapped, not changed); this file adds the registry's data: ports, env, fixes, Codex route.
  */
 import { OLLAMA_MIN_RESPONSES_VERSION, discoverOllama, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from '../ollama.js';
