@@ -1,33 +1,29 @@
 /**
  * Layering rules for src/, read from the import statements (static, `export ... from`, and
  * dynamic `import('...')`; type-only imports count too: they couple modules all the same).
+ * The folders follow the flow discover -> plan -> write -> verify (docs/architecture.md).
  *
- * 1. Nothing imports src/commands/ (the CLI entry src/cli.ts is the one place that may).
- * 2. src/providers/ imports nothing from src/codex/, src/checks/, src/plan/, src/route/,
- *    src/commands/ (providers know nothing of Codex or of the commands).
- * 3. No import cycles.
+ * 1. Nothing imports src/commands/ except the CLI entry src/cli.ts.
+ * 2. src/discover/ imports nothing from src/codex/, src/verify/, src/plan/, src/write/,
+ *    src/route/, src/run/, src/commands/ (discovery knows nothing of Codex or of the commands).
+ * 3. src/run/ (one runner per command) is imported only by src/commands/, by other runners
+ *    (setup runs the test runner) and by src/fast-list.ts (the `list` command without yargs).
+ * 4. No import cycles.
  *
- * Today's code breaks these rules in known places, listed below. They are to be removed by
- * issue 14; any NEW violation fails this test. When you remove one, delete its line here too
- * (the test also fails on an allow-list entry that no longer happens, so the list only shrinks).
+ * There are no known exceptions. A new rule that today's code breaks may list them here, each
+ * with its reason; the test also fails on a listed exception that no longer happens.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 const SRC = path.join(process.cwd(), 'src');
 
-/** Known imports of src/commands/ from outside it: to be removed by issue 14. */
-const ALLOWED_COMMANDS_IMPORTS: string[] = [];
-
-/** Known imports from src/providers/ into the layers above it: to be removed by issue 14. */
-const ALLOWED_PROVIDER_IMPORTS: string[] = [];
-
-/** Known import cycles (their files, sorted): to be removed by issue 14. */
-const ALLOWED_CYCLES: string[][] = [];
-
 /** Entry points allowed to import commands. */
 const COMMAND_IMPORTERS = new Set(['src/cli.ts']);
-const ABOVE_PROVIDERS = /^src\/(codex|checks|plan|route|commands)\//;
+/** What discovery must not know about. */
+const ABOVE_DISCOVER = /^src\/(codex|verify|plan|write|route|run|commands)\//;
+/** Who may import a runner, besides commands/ and run/ itself. */
+const RUN_IMPORTERS = new Set(['src/fast-list.ts']);
 
 function listTs(dir: string): string[] {
   const out: string[] = [];
@@ -99,35 +95,31 @@ function cycles(g: Map<string, string[]>): string[][] {
 describe('architecture (layering of src/)', () => {
   const g = graph();
   const edges = [...g].flatMap(([from, tos]) => tos.map((to) => `${from} -> ${to}`));
+  const where = (test: (from: string, to: string) => boolean) =>
+    edges.filter((e) => {
+      const [from, to] = e.split(' -> ') as [string, string];
+      return test(from, to);
+    });
 
   it('reads the imports (sanity: the graph is not empty and resolves files)', () => {
     expect(g.size).toBeGreaterThan(50);
     expect(g.get('src/discover/registry.ts')).toContain('src/discover/kinds/vllm.ts');
+    expect(g.get('src/commands/test.ts')).toContain('src/run/test.ts');
   });
 
-  it('nothing imports src/commands/ except the CLI entry (known exceptions listed)', () => {
-    const found = edges.filter((e) => {
-      const [from, to] = e.split(' -> ') as [string, string];
-      return to.startsWith('src/commands/') && !from.startsWith('src/commands/') && !COMMAND_IMPORTERS.has(from);
-    });
-    expect(found.filter((e) => !ALLOWED_COMMANDS_IMPORTS.includes(e))).toEqual([]);
-    expect(ALLOWED_COMMANDS_IMPORTS.filter((e) => !found.includes(e))).toEqual([]); // fixed ones leave the list
+  it('nothing imports src/commands/ except the CLI entry', () => {
+    expect(where((from, to) => to.startsWith('src/commands/') && !from.startsWith('src/commands/') && !COMMAND_IMPORTERS.has(from))).toEqual([]);
   });
 
-  it('src/providers/ imports nothing from codex, checks, plan, route or commands', () => {
-    const found = edges.filter((e) => {
-      const [from, to] = e.split(' -> ') as [string, string];
-      return from.startsWith('src/providers/') && ABOVE_PROVIDERS.test(to);
-    });
-    expect(found.filter((e) => !ALLOWED_PROVIDER_IMPORTS.includes(e))).toEqual([]);
-    expect(ALLOWED_PROVIDER_IMPORTS.filter((e) => !found.includes(e))).toEqual([]);
+  it('src/discover/ imports nothing from codex, verify, plan, write, route, run or commands', () => {
+    expect(where((from, to) => from.startsWith('src/discover/') && ABOVE_DISCOVER.test(to))).toEqual([]);
   });
 
-  it('no import cycles (known ones listed)', () => {
-    const key = (c: string[]) => c.join(' | ');
-    const found = cycles(g).map(key);
-    const allowed = ALLOWED_CYCLES.map(key);
-    expect(found.filter((c) => !allowed.includes(c))).toEqual([]);
-    expect(allowed.filter((c) => !found.includes(c))).toEqual([]);
+  it('src/run/ is imported only by commands/, other runners and the fast list entry', () => {
+    expect(where((from, to) => to.startsWith('src/run/') && !/^src\/(commands|run)\//.test(from) && !RUN_IMPORTERS.has(from))).toEqual([]);
+  });
+
+  it('no import cycles', () => {
+    expect(cycles(g)).toEqual([]);
   });
 });
