@@ -46,7 +46,10 @@ export const SMOKE_CODE: Record<string, string> = { NO_TOOLS: 'no_tool_support' 
 export const CODEX_INSTALL_FIX = 'Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.';
 
 export function codexMissing(detail?: string): Diagnostic {
-  return { code: 'CODEX_MISSING', severity: FACT_SEVERITY.CODEX_MISSING, message: detail ?? 'codex was not found.', fix: CODEX_INSTALL_FIX };
+  // Detection's note ends with the same advice for the places that print no fix line; here the
+  // fix has its own line, so the message stops before it.
+  const message = detail?.endsWith(CODEX_INSTALL_FIX) ? detail.slice(0, -CODEX_INSTALL_FIX.length).trim() : detail;
+  return { code: 'CODEX_MISSING', severity: FACT_SEVERITY.CODEX_MISSING, message: message || 'codex was not found.', fix: CODEX_INSTALL_FIX };
 }
 
 const START: Record<ProviderId, string> = {

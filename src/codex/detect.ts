@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { detectionKey, readCachedFacts, writeCachedFacts, type CachedFacts } from './detect-cache.js';
 import { launchCommand, runTree } from './process.js';
 import { envValue, findOnPath } from '../system/which.js';
+import { CODEX_INSTALL_FIX } from '../diagnostics.js';
 
 import type { ProfileLayout } from '../config/profiles.js';
 
@@ -204,8 +205,7 @@ async function detectUncached(opts: DetectOptions): Promise<CodexInfo> {
     const info = notFound(
       opts.codexBin
         ? `--codex-bin ${opts.codexBin}: no such file. Assuming the newest profile layout (NAME.config.toml).`
-        : 'codex was not found on PATH; assuming the newest profile layout (NAME.config.toml). ' +
-            'Install it (npm install -g @openai/codex) or pass --codex-bin.',
+        : `codex was not found on PATH; assuming the newest profile layout (NAME.config.toml). ${CODEX_INSTALL_FIX}`,
     );
     if (skippedNote) info.warnings.push(skippedNote);
     return info;

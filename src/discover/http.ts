@@ -66,7 +66,7 @@ function isAbort(err: unknown): boolean {
 export function classifyConnectError(err: unknown, timeoutMs: number): { kind: FailureKind; reason: string } {
   if (isAbort(err)) return { kind: 'timeout', reason: `no answer within ${timeoutMs} ms` };
   const code = errorCode(err);
-  if (code && CONNECT_REFUSED.has(code)) return { kind: 'refused', reason: 'connection refused (nothing is listening there)' };
+  if (code && CONNECT_REFUSED.has(code)) return { kind: 'refused', reason: 'connection refused: nothing is listening there' };
   if (code && NAME_NOT_FOUND.has(code)) return { kind: 'refused', reason: `host name not found (${code})` };
   if (code && UNREACHABLE.has(code)) return { kind: 'refused', reason: `host unreachable (${code})` };
   if (code && CUT_OFF.has(code)) return { kind: 'truncated', reason: 'the connection was closed before an answer arrived' };

@@ -104,7 +104,7 @@ function existingProfileFor(pre: Preflight, pick: Pick, env: NodeJS.ProcessEnv):
   return pre.state.profiles.find((p) => p.model === pick.model && (p.provider === target.id || p.provider === pick.provider))?.name;
 }
 
-async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessEnv, out: CommandContext['out']): Promise<Pick[]> {
+async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessEnv, out: CommandContext['out'], allowNoTools: boolean): Promise<Pick[]> {
   const choices: Choice<Pick>[] = [];
   const ticked = new Map<Pick, string>();
   for (const r of upProviders(pre.discovery)) {
@@ -113,10 +113,14 @@ async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessE
       const pick = { provider: r.provider, model: m.id };
       const existing = existingProfileFor(pre, pick, env);
       if (existing !== undefined) ticked.set(pick, existing);
+      // Shown but not offered: picking it would only end in planProfiles' refusal after the names
+      // were asked for. --allow-no-tools offers it.
+      const noTools = m.capabilities.tools === false && !allowNoTools;
       choices.push({
         name: `${PROVIDER_NAMES[r.provider]}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
         value: pick,
-        checked: existing !== undefined,
+        checked: existing !== undefined && !noTools,
+        ...(noTools ? { disabled: 'no tool calling: cannot drive Codex (--allow-no-tools offers it)' } : {}),
       });
     }
   }
@@ -167,7 +171,7 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
 
   let picks: Pick[];
   if (args.models !== undefined) picks = picksFromFlags(args.models, pre.discovery, args.provider);
-  else if (prompter) picks = await askPicks(pre, prompter, ctx.env, ctx.out);
+  else if (prompter) picks = await askPicks(pre, prompter, ctx.env, ctx.out, Boolean(args.allowNoTools));
   else {
     throw new UsageError(
       'setup needs to know which models to set up, and there is no terminal to ask on.',

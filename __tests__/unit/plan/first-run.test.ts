@@ -81,3 +81,10 @@ test('what was written, in words: created, changed, removed, with correct plural
   expect(formatDuration(7100)).toBe('7.1 s');
   expect(formatDuration(125_000)).toBe('2 min 5 s');
 });
+
+test('codex missing: the message does not repeat the fix that follows it on its own line', async () => {
+  const { codexMissing, CODEX_INSTALL_FIX } = await import('../../../src/diagnostics.js');
+  const d = codexMissing(`codex was not found on PATH; assuming the newest profile layout (NAME.config.toml). ${CODEX_INSTALL_FIX}`);
+  expect(d.message).toBe('codex was not found on PATH; assuming the newest profile layout (NAME.config.toml).');
+  expect(d.fix).toBe(CODEX_INSTALL_FIX);
+});

@@ -92,6 +92,23 @@ test('the wizard: pick models, name them, choose oss_provider, confirm, write', 
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).oss_provider).toBe('lmstudio');
 });
 
+test('a model without tool support is shown but not offered (it would only be refused after the names); --allow-no-tools offers it', async () => {
+  const seen: Choice<unknown>[][] = [];
+  const pick = (choices?: Choice<unknown>[]) => {
+    seen.push(choices!);
+    return [];
+  };
+  // Nothing picked; the oss_provider question still comes, then nothing is written.
+  const script = () => new ScriptedPrompter([pick, (choices) => choices![0]!.value, () => false]);
+  await runSetup(ctx(), args(), script());
+  await runSetup(ctx(), args({ allowNoTools: true }), script());
+  const tiny = (cs: Choice<unknown>[]) => cs.find((c) => c.name.includes('tiny:1b'))!;
+  expect(tiny(seen[0]!).disabled).toEqual(expect.stringContaining('--allow-no-tools'));
+  expect(tiny(seen[1]!).disabled).toBeUndefined();
+  // Models with tools stay selectable either way.
+  expect(seen[0]!.find((c) => c.name.includes('gpt-oss:20b'))!.disabled).toBeUndefined();
+});
+
 test('running it again keeps existing profiles and never duplicates them', async () => {
   await runSetup(ctx({ yes: true }), args({ models: 'gpt-oss:20b', provider: ['ollama'] }));
   const before = fs.readdirSync(sb.codexHome).sort();
