@@ -36,12 +36,14 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
   const { planDryRun, renderDryRun } = await import('../verify/test-plan.js');
   const smokePlan = wantSmoke && !smokeBlocked && ctx.opts.dryRun ? planDryRun(state, codex, selectNames(state, undefined, true), ctx.env, () => false) : undefined;
   if (wantSmoke && !smokeBlocked && !smokePlan) {
-    const interrupt = catchInterrupt(() => {
-      if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
-    });
     const live = new LiveProgress({
       enabled: progressEnabled({ json: ctx.opts.json, stream: process.stderr, env: ctx.env }),
       color: colorEnabled(ctx.env, ctx.opts.color),
+    });
+    const interrupt = catchInterrupt(() => {
+      // The live block counts the lines it drew: a note printed under it would be left behind.
+      live.stop();
+      if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
     });
     try {
       smoke = await runSmoke(

@@ -209,6 +209,8 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   if (!ctx.opts.json) ctx.out.note(`Testing with ${header}`);
   let report: SmokeReport;
   const interrupt = catchInterrupt(() => {
+    // The live block counts the lines it drew: a note printed under it would be left behind.
+    live.stop();
     if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
   });
   try {
