@@ -10,7 +10,7 @@
  * each difference. A profile someone edited or deleted since shows up as an update or a create.
  */
 import path from 'node:path';
-import type { CommandContext } from '../commands/shared.js';
+import type { RunnerContext as CommandContext } from './context.js';
 import { planRemoveProfile } from '../config/profile-writer.js';
 import { readRegularFile } from '../config/read-file.js';
 import { effectiveChanges } from '../config/plan.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { effectiveProvider } from '../checks/provider-of.js';
 import { throwOnSyntaxErrors } from '../checks/run-test.js';
-import type { CommandContext } from '../commands/shared.js';
+import type { RunnerContext as CommandContext } from './context.js';
 import { writeFileVerified } from '../config/atomic-write.js';
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
 import { ConfigError, EXIT_OK } from '../errors.js';

@@ -26,7 +26,7 @@ import { detectCodex } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import { pinArgs } from '../codex/exec.js';
 import { launchCommand } from '../codex/process.js';
-import type { CommandContext } from '../commands/shared.js';
+import type { RunnerContext as CommandContext } from './context.js';
 import { isValidProfileName, loadHome } from '../config/profiles.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
