@@ -13,6 +13,9 @@ import { testCommand } from './test.js';
 import { auditCommand } from './audit.js';
 import { doctorCommand } from './doctor.js';
 import { migrateCommand } from './migrate.js';
+import { exportCommand } from './export.js';
+import { applyCommand } from './apply.js';
+import { runCommand } from './run.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -29,4 +32,7 @@ export const commands: CommandModule<any, any>[] = [
   compareCommand,
   classifyCommand,
   restoreCommand,
+  exportCommand,
+  applyCommand,
+  runCommand,
 ];

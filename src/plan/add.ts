@@ -19,6 +19,8 @@ export interface ProfileRequest {
   name?: string;
   /** `model_context_window`: a number, `false` for none, undefined for the model's known context. */
   contextWindow?: number | false;
+  /** The server to use (`apply`: one discovery per URL); default: discovery's report for the provider. */
+  report?: ProviderReport;
 }
 
 export interface PlanOptions {
@@ -94,7 +96,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
     } else {
       const provider = req.provider;
       if (!provider) throw new UsageError(`say which provider serves ${req.model}.`, 'Pass --provider ollama or --provider lmstudio (or --hosted).');
-      const report = reportFor(discovery, provider);
+      const report = req.report ?? reportFor(discovery, provider);
       const label = PROVIDER_NAMES[provider];
       if (!report || report.status !== 'up') {
         if (!opts.allowMissing) {

@@ -281,7 +281,7 @@ function modelFix(kind: string, model: string): string {
   return 'Install the model on that server, or fix `model` in the profile.';
 }
 
-interface Prepared {
+export interface Prepared {
   result: SmokeResult;
   run?: { profile: string; profileV2: boolean; extraArgs: string[]; provider: EffectiveProvider };
 }
@@ -310,7 +310,8 @@ export function noRetryArgs(provider: EffectiveProvider): string[] {
   return ['-c', `model_providers.${provider.id}.stream_max_retries=0`, '-c', `model_providers.${provider.id}.request_max_retries=0`];
 }
 
-async function prepare(opts: SmokeOptions, probes: ProbeCache, name: string): Promise<Prepared> {
+/** The pre-checks of one profile (also `run`'s, before it starts codex). */
+export async function prepare(opts: SmokeOptions, probes: ProbeCache, name: string): Promise<Prepared> {
   const { state, codex, env } = opts;
   const result = base(name);
   const chosen = chooseProfile(state, codex, name);
