@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DURATION_HELP } from '../duration.js';
 import { withWriteOptions } from './discovery-options.js';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 interface ApplyFlags {
   file: string;

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { handle, type GlobalArgs } from './shared.js';
+import type { GlobalArgs } from '../context.js';
+import { handle } from './shared.js';
 
 interface RunFlags {
   name?: string;

@@ -10,18 +10,18 @@
  * each difference. A profile someone edited or deleted since shows up as an update or a create.
  */
 import path from 'node:path';
-import type { RunnerContext as CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { planRemoveProfile } from '../config/profile-writer.js';
-import { readRegularFile } from '../config/read-file.js';
-import { effectiveChanges } from '../config/plan.js';
+import { readRegularFile } from '../write/read-file.js';
+import { effectiveChanges } from '../write/plan.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { ConfigError, EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
-import { expandUrl, parseFleet, type FleetProfile } from '../fleet/format.js';
-import { readManaged, writeManaged } from '../fleet/state.js';
+import { expandUrl, parseFleet, type FleetProfile } from '../plan/fleet-file.js';
+import { readManaged, writeManaged } from '../write/fleet-state.js';
 import { planProfiles, type ProfileRequest } from '../plan/add.js';
 import { preflight } from '../plan/preflight.js';
-import { discover, findModel } from '../providers/discover.js';
-import type { ProviderReport } from '../providers/types.js';
+import { discover, findModel } from '../discover/discover.js';
+import type { ProviderReport } from '../discover/types.js';
 import { showAndApply } from '../ui/confirm.js';
 import { unifiedDiff } from '../ui/diff.js';
 

@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { effectiveProvider } from '../checks/provider-of.js';
-import { throwOnSyntaxErrors } from '../checks/run-test.js';
-import type { RunnerContext as CommandContext } from './context.js';
-import { writeFileVerified } from '../config/atomic-write.js';
+import { effectiveProvider } from '../verify/provider-of.js';
+import { throwOnSyntaxErrors } from '../run/test.js';
+import type { CommandContext } from '../context.js';
+import { writeFileVerified } from '../write/atomic-write.js';
 import { isValidProfileName, loadHome, type HomeState, type Profile } from '../config/profiles.js';
 import { ConfigError, EXIT_OK } from '../errors.js';
-import { renderFleet, withoutCredentials, type FleetFile, type FleetProfile } from '../fleet/format.js';
+import { renderFleet, withoutCredentials, type FleetFile, type FleetProfile } from '../plan/fleet-file.js';
 
 export interface ExportArgs {
   file?: string;

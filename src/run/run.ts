@@ -19,18 +19,18 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createProbes, prepare } from '../checks/smoke.js';
-import { requireCodex, throwOnSyntaxErrors } from '../checks/run-test.js';
-import type { EffectiveProvider } from '../checks/provider-of.js';
+import { createProbes, prepare } from '../verify/smoke.js';
+import { requireCodex, throwOnSyntaxErrors } from '../run/test.js';
+import type { EffectiveProvider } from '../verify/provider-of.js';
 import { detectCodex } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import { pinArgs } from '../codex/exec.js';
 import { launchCommand } from '../codex/process.js';
-import type { RunnerContext as CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { isValidProfileName, loadHome } from '../config/profiles.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
-import { endpointOf, isLoopbackHost } from '../providers/address.js';
+import { endpointOf, isLoopbackHost } from '../discover/address.js';
 
 export const PROJECT_FILE = '.codex-profile';
 

@@ -9,8 +9,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileVerified } from '../config/atomic-write.js';
-import { stateDir } from '../config/backup.js';
+import { writeFileVerified } from './atomic-write.js';
+import { stateDir } from './backup.js';
 import { isValidProfileName } from '../config/profiles.js';
 
 export function fleetStatePath(codexHome: string): string {
