@@ -104,8 +104,11 @@ export function toolModelEvents(kind: ToolModelKind, body: RequestBody): SseEven
   }
 }
 
-/** A `responses` hook for fake-http servers (fake Ollama / LM Studio): `responses: toolModelHandler(() => kind)`. */
-export function toolModelHandler(kindOf: () => ToolModelKind): (req: IncomingMessage, res: ServerResponse, body: string) => void {
+/**
+ * A `responses` hook for fake-http servers (fake Ollama / LM Studio): `kindOf` picks the kind from
+ * the requested model, so one server can play every kind.
+ */
+export function toolModelHandler(kindOf: (model: string) => ToolModelKind): (req: IncomingMessage, res: ServerResponse, body: string) => void {
   return (_req, res, body) => {
     let parsed: RequestBody = {};
     try {
@@ -114,6 +117,6 @@ export function toolModelHandler(kindOf: () => ToolModelKind): (req: IncomingMes
       // an empty or broken body still gets an answer
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    res.end(encodeSse(toolModelEvents(kindOf(), parsed)));
+    res.end(encodeSse(toolModelEvents(kindOf(parsed.model ?? ''), parsed)));
   };
 }
