@@ -378,6 +378,31 @@ export const AUDIT_RULES: AuditRule[] = [
       }),
   },
   {
+    // Codex plans its prompts for model_context_window; a server running the model with less cuts
+    // the prompt silently (Ollama keeps the end, dropping Codex's instructions first).
+    id: 'context-window-above-runtime',
+    severity: 'warn',
+    summary: 'model_context_window is larger than the context the server runs the model with',
+    check: ({ state, profiles }) =>
+      profiles.flatMap(({ profile, provider, probe }) => {
+        const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
+        const w = profile.values.model_context_window;
+        const run = m?.runtimeContextLength;
+        if (!m || typeof w !== 'number' || run === undefined || w <= run) return [];
+        if (m.contextLength !== undefined && w > m.contextLength) return []; // context-window-too-large says it
+        const where = m.sources.runtimeContextLength ?? 'the server';
+        return [
+          {
+            file: profile.path,
+            line: keyLine(state, profile, 'model_context_window'),
+            profile: profile.name,
+            message: `model_context_window = ${w}, but the server runs \`${m.id}\` with ${formatTokens(run)} tokens (${where}); prompts longer than that are cut.`,
+            fix: `Set model_context_window = ${run}, or give the model a larger context on the server (Ollama: OLLAMA_CONTEXT_LENGTH=65536 or num_ctx; LM Studio: reload it with a larger context length).`,
+          },
+        ];
+      }),
+  },
+  {
     id: 'non-loopback-provider',
     severity: 'warn',
     summary: 'A provider on a non-loopback address: prompts (code, files) cross the network',
@@ -578,6 +603,8 @@ export function renderFindings(findings: Finding[]): string {
 
 export interface AuditArgs {
   smoke?: boolean;
+  /** The tool-call check in the smoke test (default on; `--no-tools` skips it). */
+  tools?: boolean;
   timeout?: number | string;
 }
 
@@ -596,7 +623,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
   if (wantSmoke && smokeBlocked && !ctx.opts.json) ctx.out.note(`Smoke test skipped: ${smokeBlocked}.`);
   // --dry-run: the smoke test is shown, not run (no codex, no prompt).
   const { planDryRun, renderDryRun } = await import('./test-plan.js');
-  const smokePlan = wantSmoke && !smokeBlocked && ctx.opts.dryRun ? planDryRun(state, codex, selectNames(state, undefined, true), ctx.env, () => false) : undefined;
+  const smokePlan = wantSmoke && !smokeBlocked && ctx.opts.dryRun ? planDryRun(state, codex, selectNames(state, undefined, true), ctx.env, () => false, args.tools !== false) : undefined;
   if (wantSmoke && !smokeBlocked && !smokePlan) {
     const interrupt = catchInterrupt(() => {
       if (!ctx.opts.json) ctx.out.note('Interrupted: stopping codex...');
@@ -613,6 +640,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
           env: ctx.env,
           all: true,
           includeHosted: false,
+          tools: args.tools !== false,
           signal: interrupt.signal,
           timeoutMs,
           progress: {
