@@ -105,6 +105,27 @@ export function toolModelEvents(kind: ToolModelKind, body: RequestBody): SseEven
 }
 
 /**
+ * A tool-capable model in front of another answer: a prompt quoting a command in backticks (the
+ * tool-call check) is played by `tool-caller`; anything else goes to `fallback` (e.g. "OK").
+ * The default of the fake servers, whose models advertise tool support.
+ */
+export function withToolCalls(
+  fallback: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): (req: IncomingMessage, res: ServerResponse, body: string) => void {
+  const tools = toolModelHandler(() => 'tool-caller');
+  return (req, res, body) => {
+    let parsed: RequestBody = {};
+    try {
+      parsed = JSON.parse(body) as RequestBody;
+    } catch {
+      // not JSON: the fallback decides
+    }
+    if (requestedCommand(parsed) !== undefined) tools(req, res, body);
+    else fallback(req, res, body);
+  };
+}
+
+/**
  * A `responses` hook for fake-http servers (fake Ollama / LM Studio): `kindOf` picks the kind from
  * the requested model, so one server can play every kind.
  */

@@ -232,7 +232,7 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     if (ctx.opts.json) ctx.out.json({ ok: !result.missing, ...result });
     if (result.missing) return EXIT_CHECK_FAILED;
     if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
-      ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')}\` (codex exec, "Reply with exactly OK"); nothing was run.`);
+      ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')} --tools\` (codex exec: "Reply with exactly OK", then the tool-call check); nothing was run.`);
     }
     if (written.length > 0 && runTest) return await smokeTest(ctx, written);
     if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
@@ -258,7 +258,8 @@ async function smokeTest(ctx: CommandContext, names: string[]): Promise<number> 
     return EXIT_OK;
   }
   const { main } = await import('../cli.js');
-  const args = ['test', ...names, '--codex-home', ctx.opts.codexHome];
+  // Both checks: a new profile is only useful if its model can make Codex run commands.
+  const args = ['test', ...names, '--tools', '--codex-home', ctx.opts.codexHome];
   if (ctx.opts.codexBin) args.push('--codex-bin', ctx.opts.codexBin);
   if (!ctx.opts.color) args.push('--no-color');
   return main(args);
