@@ -104,7 +104,8 @@ describe.each([
 
   test('the tool-capable profile alone: exit 0, and the table says it ran a command', async () => {
     const r = await cli(v, home, ['test', 'good', '--tools', '--timeout', '90']);
-    expect(r.code).toBe(0);
+    // On failure, show the whole report (which check failed, and why).
+    expect(r.code === 0 ? 0 : `exit ${r.code}\n${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/good .*pass.*"OK", ran a command/);
     expect(r.stdout).toContain('1 passed, 0 failed, 0 skipped');
   });

@@ -62,7 +62,9 @@ export function toolOutputText(output: unknown): string {
 export function shellCall(body: RequestBody, command: string): { name: string; arguments: string } {
   const names = new Set((body.tools ?? []).map((t) => t.name));
   if (!names.has('exec_command') && names.has('shell')) return { name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', command] }) };
-  return { name: 'exec_command', arguments: JSON.stringify({ cmd: command }) };
+  // A long yield: on a loaded machine `bash -lc` may not finish within Codex's default wait, and
+  // then the output would come back as "Process running with session ID ..." instead.
+  return { name: 'exec_command', arguments: JSON.stringify({ cmd: command, yield_time_ms: 30000 }) };
 }
 
 let counter = 0;

@@ -129,7 +129,7 @@ describe('runToolCallCheck', () => {
 describe('the fake tool models (test helper)', () => {
   const prompt = { role: 'user', content: [{ type: 'input_text', text: toolCallPrompt(NONCE) }] };
   test('calls exec_command with a string cmd when offered, else shell with an array', () => {
-    expect(shellCall({ tools: [{ type: 'function', name: 'exec_command' }] }, 'cat f')).toEqual({ name: 'exec_command', arguments: '{"cmd":"cat f"}' });
+    expect(shellCall({ tools: [{ type: 'function', name: 'exec_command' }] }, 'cat f')).toEqual({ name: 'exec_command', arguments: '{"cmd":"cat f","yield_time_ms":30000}' });
     expect(JSON.parse(shellCall({ tools: [{ type: 'function', name: 'shell' }] }, 'cat f').arguments)).toEqual({ command: ['bash', '-lc', 'cat f'] });
   });
   test('reads both function_call_output shapes', () => {
@@ -140,7 +140,7 @@ describe('the fake tool models (test helper)', () => {
     const first = toolModelEvents('tool-caller', { input: [prompt], tools: [{ name: 'exec_command' }] });
     const done = first.find((e) => e.type === 'response.output_item.done')!.data.item as { type: string; arguments: string };
     expect(done.type).toBe('function_call');
-    expect(JSON.parse(done.arguments)).toEqual({ cmd: `cat ${NONCE.file}` });
+    expect(JSON.parse(done.arguments)).toMatchObject({ cmd: `cat ${NONCE.file}` });
     const second = toolModelEvents('tool-caller', { input: [prompt, { type: 'function_call_output', output: `Output:\n${NONCE.value}\n` }] });
     expect(JSON.stringify(second)).toContain(NONCE.value);
     const ok = toolModelEvents('json-text', { input: [{ role: 'user', content: [{ text: 'Reply with exactly OK' }] }] });
