@@ -28,6 +28,7 @@ const SCRIPTS = [
   { id: 'memory', file: 'memory.mjs', heading: 'Memory', json: true },
   { id: 'discovery', file: 'discovery.mjs', heading: 'Discovery', json: false },
   { id: 'smoke', file: 'smoke.mjs', heading: 'Smoke test', json: false },
+  { id: 'tool-call', file: 'tool-call.mjs', heading: 'Tool-call check', json: true },
 ];
 
 function runScript(script) {

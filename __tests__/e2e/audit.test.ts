@@ -37,7 +37,7 @@ interface Finding {
 interface AuditDoc {
   ok: boolean;
   findings: Finding[];
-  smoke: { results: Array<{ name: string; status: string; code?: string }>; summary: Record<string, number> } | null;
+  smoke: { results: Array<{ name: string; status: string; code?: string; toolCall?: { status: string } }>; summary: Record<string, number> } | null;
   summary: { error: number; warn: number; info: number };
   codex: { version: string; layout: string };
 }
@@ -90,8 +90,10 @@ describe('audit, codex 0.169', () => {
       ['coder', 'pass'],
       ['oll', 'pass'],
     ]);
-    expect(responsesCalls(f.ollama)).toHaveLength(1);
-    expect(responsesCalls(f.lms)).toHaveLength(1);
+    // Per profile: the OK check, then the tool-call check (a call, then the answer); on by default.
+    expect(responsesCalls(f.ollama)).toHaveLength(3);
+    expect(responsesCalls(f.lms)).toHaveLength(3);
+    expect(doc.smoke?.results.map((x) => x.toolCall?.status)).toEqual(['pass', 'pass']);
     expect(f.decoy.requests).toEqual([]);
 
     const text = await cli(v, home, ['audit']);
@@ -227,9 +229,11 @@ describe('audit, codex 0.133 (table era)', () => {
     const home = makeHome(f);
     try {
       home.write('config.toml', baseConfig(f.decoy, 'profile = "oll"') + tableProfile('oll', 'ollama', OLLAMA_MODEL));
-      const r = await cli('0.133', home, ['audit', '--json']);
+      // --no-tools: the OK check only (one prompt), no tool-call check.
+      const r = await cli('0.133', home, ['audit', '--json', '--no-tools']);
       expect(r.code).toBe(0);
       const doc = parseJson<AuditDoc>(r);
+      expect(doc.smoke?.results[0]?.toolCall).toBeUndefined();
       expect(doc.codex.layout).toBe('table');
       expect(doc.findings).toEqual([]);
       expect(doc.smoke?.results).toEqual([expect.objectContaining({ name: 'oll', status: 'pass' })]);

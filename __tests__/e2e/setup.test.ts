@@ -111,7 +111,7 @@ test('setup --dry-run --test: says what the test would run, and runs nothing', a
   const seen = ollama.requests.length;
   const r = await runCli(['setup', '--yes', '--dry-run', '--test', '--provider', 'ollama', '--models', 'gpt-oss:20b', '--codex-bin', CODEX_BINS['0.169'], ...providerFlags()], { env });
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain('Dry run: --test would then run `codex-profiles test gpt-oss-20b`');
+  expect(r.stdout).toContain('Dry run: --test would then run `codex-profiles test gpt-oss-20b --tools`');
   expect(ollama.requests.slice(seen).filter((q) => q.path === '/v1/responses')).toEqual([]);
   expect(fs.readdirSync(sb.codexHome)).toEqual(['config.toml']);
 });
@@ -152,7 +152,9 @@ test('setup --test proves the new profiles with the real codex right away', asyn
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/gpt-oss-20b.*pass/i);
   const responses = ollama.requests.slice(seen).filter((q) => q.path === '/v1/responses');
-  expect(responses).toHaveLength(1);
-  expect((responses[0]!.json as { model: string }).model).toBe('gpt-oss:20b');
+  // The OK check, then the tool-call check (the call, then the answer with the output).
+  expect(responses).toHaveLength(3);
+  expect(responses.map((q) => (q.json as { model: string }).model)).toEqual(['gpt-oss:20b', 'gpt-oss:20b', 'gpt-oss:20b']);
+  expect(r.stdout).toContain('ran a command');
   expect(decoy.requests).toHaveLength(0);
 });

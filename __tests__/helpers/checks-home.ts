@@ -13,6 +13,7 @@ import type { FakeHttpOptions } from './fake-http.js';
 import { startFakeLmStudio, type FakeLmModel, type FakeLmStudio } from './fake-lmstudio.js';
 import { startFakeOllama, type FakeOllama, type FakeOllamaModel } from './fake-ollama.js';
 import { responsesHandler, startResponsesServer, type ResponsesOptions, type ResponsesServer } from './responses-sse.js';
+import { withToolCalls } from './tool-models.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from './tmp.js';
 
 export const PROMPT = 'Reply with exactly OK';
@@ -67,7 +68,7 @@ export async function startFakes(opts: FakesOptions = {}): Promise<Fakes> {
       { name: OLLAMA_MODEL, contextLength: 131072, loaded: true, loadedContextLength: 65536 },
       { name: 'gpt-oss:20b', contextLength: 131072, loaded: true, loadedContextLength: 65536 },
     ],
-    responses: responsesHandler(() => answer.ollama),
+    responses: withToolCalls(responsesHandler(() => answer.ollama)),
     ...opts.ollamaHttp,
   });
   const lms = await startFakeLmStudio({
@@ -75,7 +76,7 @@ export async function startFakes(opts: FakesOptions = {}): Promise<Fakes> {
       { key: LMS_MODEL, maxContextLength: 262144, loaded: [32768] },
       { key: 'google/gemma-3-12b', maxContextLength: 131072, loaded: [32768] },
     ],
-    responses: responsesHandler(() => answer.lms),
+    responses: withToolCalls(responsesHandler(() => answer.lms)),
     ...opts.lmsHttp,
   });
   const decoy = await startResponsesServer({ text: 'DECOY' });

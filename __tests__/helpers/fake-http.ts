@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { responsesHandler } from './responses-sse.js';
+import { withToolCalls } from './tool-models.js';
 
 /**
  * The machinery shared by the fake Ollama and LM Studio servers: an http.Server on 127.0.0.1
@@ -127,7 +128,7 @@ function sendFailure(failure: Failure, res: ServerResponse, socket: Socket, answ
 
 export async function startFakeHttp(router: Router, opts: FakeHttpOptions = {}): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
-  const responses = opts.responses ?? responsesHandler();
+  const responses = opts.responses ?? withToolCalls(responsesHandler());
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Map<string, number>();

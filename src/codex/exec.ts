@@ -67,6 +67,8 @@ export interface ExecOptions {
   providerUrl?: string;
   /** The prompt leaves this machine: failures get a hosted service's advice, not a local server's. */
   hosted?: boolean;
+  /** Fills the fresh temporary cwd before codex starts (the tool-call check's nonce file). */
+  prepareWorkdir?: (cwd: string) => Promise<void>;
 }
 
 export interface ExecResult {
@@ -207,6 +209,7 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
   try {
     const cwd = path.join(tmp, 'work');
     await fs.mkdir(cwd);
+    await opts.prepareWorkdir?.(cwd);
     const outputFile = path.join(tmp, 'last-message.txt');
     const args = buildExecArgs(codex, { profile, outputFile, prompt: opts.prompt, extraArgs: opts.extraArgs, profileV2: opts.profileV2, pin: opts.pin });
     const launch = await launchCommand(codex.bin);

@@ -6,6 +6,7 @@ import { handle } from './shared.js';
 
 interface AuditFlags {
   smoke: boolean;
+  tools: boolean;
   timeout?: string;
 }
 
@@ -15,6 +16,7 @@ export const auditCommand: CommandModule<GlobalArgs, GlobalArgs & AuditFlags> = 
   builder: (y) =>
     withRunDryRun(y)
       .option('smoke', { type: 'boolean', default: true, describe: 'Run the smoke test of every local profile after the static checks (--no-smoke: static only)' })
+      .option('tools', { type: 'boolean', default: true, describe: 'Also run the tool-call check of each local profile in the smoke test (--no-tools: only "Reply with exactly OK")' })
       .option('timeout', { type: 'string', requiresArg: true, describe: `Per profile in the smoke test, before codex is stopped (${DURATION_HELP}; default 2m)` })
       .example('$0 audit', 'Static checks, then `codex exec` through every local profile')
       .example('$0 audit --no-smoke', 'Static checks only: nothing is sent to any model')
@@ -25,6 +27,6 @@ export const auditCommand: CommandModule<GlobalArgs, GlobalArgs & AuditFlags> = 
       ),
   handler: handle<AuditFlags>(async (argv, ctx) => {
     const { runAudit } = await import('../run/audit.js');
-    return runAudit({ smoke: argv.smoke, timeout: argv.timeout }, ctx);
+    return runAudit({ smoke: argv.smoke, tools: argv.tools, timeout: argv.timeout }, ctx);
   }),
 };

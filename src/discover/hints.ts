@@ -141,7 +141,7 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
       return {
         level: FACT_SEVERITY.CONTEXT_DEFAULT,
         code: 'CONTEXT_DEFAULT',
-        message: `${state}: Ollama's default context applies (4k below 24 GiB VRAM); Codex needs ${formatTokens(min)}`,
+        message: `${state}: Ollama's default context applies (4k, 32k or 256k by GPU memory); Codex needs ${formatTokens(min)}`,
         fix: ollamaContextFix(want),
       };
     }
@@ -157,9 +157,16 @@ function contextHint(model: ModelRecord, env: NodeJS.ProcessEnv): Hint | undefin
   return undefined;
 }
 
+/**
+ * Ollama's default context by total GPU memory (read: ollama server sources, since 0.15.5). We
+ * cannot see the GPU, so a model left on the default gets every tier named: two of three are
+ * below what Codex needs.
+ */
+const OLLAMA_DEFAULT_TIERS_TEXT = "Ollama's default context depends on GPU memory: 4096 below 24 GiB, 32768 from 24 to 48 GiB (both too small for Codex), 262144 from 48 GiB";
+
 /** Ollama's default context is a server setting: one fix for every model it serves. */
 function ollamaContextFix(want: number): string {
-  return `start the server with OLLAMA_CONTEXT_LENGTH=${want}: \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or set it in the Ollama app's settings`;
+  return `${OLLAMA_DEFAULT_TIERS_TEXT}. Start the server with OLLAMA_CONTEXT_LENGTH=${want}: \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or set it in the Ollama app's settings, or give the model a \`num_ctx ${want}\` parameter (a Modelfile variant)`;
 }
 
 /** Quote a model id for a copy-paste command line (POSIX shells) when it needs quoting. */

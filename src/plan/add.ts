@@ -40,6 +40,8 @@ export interface PlannedProfile {
   kind: ProfileSpec['kind'];
   layout: CodexInfo['layout'];
   model_context_window?: number;
+  /** Where model_context_window's figure came from (`/api/ps context_length`, `OLLAMA_CONTEXT_LENGTH`, `--context-window`). */
+  contextWindowSource?: string;
   /** Discovery's judgement of the model (no tools, small context...), as judgeModel gives it. */
   hints: Hint[];
   /** The profile already existed with these exact settings: nothing to do. */
@@ -72,6 +74,14 @@ export function contextFor(model: ModelRecord | undefined, env: NodeJS.ProcessEn
   return undefined;
 }
 
+/** Where contextFor's figure comes from, said next to it (never the trained maximum). */
+export function contextSourceFor(model: ModelRecord | undefined, env: NodeJS.ProcessEnv = {}): string | undefined {
+  if (!model) return undefined;
+  if (model.runtimeContextLength !== undefined) return model.sources.runtimeContextLength ?? 'the context the server reports for the model';
+  if (model.provider === 'ollama' && ollamaContextFromEnv(env) !== undefined) return 'OLLAMA_CONTEXT_LENGTH in this environment (the server must run with it too)';
+  return undefined;
+}
+
 function reportFor(discovery: DiscoveryResult | undefined, provider: ProviderId): ProviderReport | undefined {
   return discovery?.providers.find((p) => p.provider === provider);
 }
@@ -90,6 +100,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
   for (const req of requests) {
     let spec: ProfileSpec;
     let hints: Hint[] = [];
+    let contextWindowSource: string | undefined;
     if (req.hosted) {
       if (!req.name) throw new UsageError('a hosted profile needs a name.', 'Pass --name, e.g. --name hosted-gpt.');
       spec = { name: req.name, kind: 'hosted', provider: 'openai', model: req.model };
@@ -125,9 +136,11 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       const extra: Record<string, unknown> = {};
       const ctx = req.contextWindow === false ? undefined : req.contextWindow ?? contextFor(model, opts.env);
       if (ctx !== undefined) extra.model_context_window = ctx;
+      const ctxSource = ctx === undefined ? undefined : req.contextWindow !== undefined ? '--context-window' : contextSourceFor(model, opts.env);
       const existingSame = state.profiles.find((p) => p.provider === target.id && (p.model === modelId || p.model === req.model));
       const name = req.name ?? (existingSame && !opts.force ? existingSame.name : suggestProfileName(req.model, taken));
       spec = { name, kind: target.kind, provider: target.id, model: modelId, extra, url: target.url };
+      contextWindowSource = ctxSource;
     }
 
     const existing = state.profiles.find((p) => p.name === spec.name && p.layout === codex.layout);
@@ -139,7 +152,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
     }
     planWriteProfile(plan, state, spec, codex.layout, { force: opts.force });
     taken.add(spec.name);
-    out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, ...(spec.extra as object) });
+    out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, ...(spec.extra as object), ...(contextWindowSource ? { contextWindowSource } : {}) });
   }
 
   refuseErrors(out, opts);

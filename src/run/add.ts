@@ -49,6 +49,7 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
   );
   const p = profiles[0]!;
   for (const line of hintSummaryLines(p.hints.map((hint) => ({ subject: p.model, hint })))) ctx.out.note(line);
+  if (p.model_context_window !== undefined && p.contextWindowSource) ctx.out.note(`model_context_window = ${p.model_context_window}: from ${p.contextWindowSource}.`);
   if (p.unchanged && plan.changes.length === 0) ctx.out.line(`Profile ${p.name} already exists for ${p.model}; nothing to change.`);
   const outcome = await showAndApply(ctx, plan);
   // A hosted profile's test sends a prompt to the service: only with the flag (hosted-consent.ts).

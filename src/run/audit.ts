@@ -16,6 +16,8 @@ import { eraLabel, finishedLine, parseTimeoutSeconds, renderSmokeReport } from '
 
 export interface AuditArgs {
   smoke?: boolean;
+  /** The tool-call check in the smoke test (default on; `--no-tools` skips it). */
+  tools?: boolean;
   timeout?: number | string;
 }
 
@@ -34,7 +36,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
   if (wantSmoke && smokeBlocked && !ctx.opts.json) ctx.out.note(`Smoke test skipped: ${smokeBlocked}.`);
   // --dry-run: the smoke test is shown, not run (no codex, no prompt).
   const { planDryRun, renderDryRun } = await import('../verify/test-plan.js');
-  const smokePlan = wantSmoke && !smokeBlocked && ctx.opts.dryRun ? planDryRun(state, codex, selectNames(state, undefined, true), ctx.env, () => false) : undefined;
+  const smokePlan = wantSmoke && !smokeBlocked && ctx.opts.dryRun ? planDryRun(state, codex, selectNames(state, undefined, true), ctx.env, () => false, args.tools !== false) : undefined;
   if (wantSmoke && !smokeBlocked && !smokePlan) {
     const live = new LiveProgress({
       enabled: progressEnabled({ json: ctx.opts.json, stream: process.stderr, env: ctx.env }),
@@ -53,6 +55,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
           env: ctx.env,
           all: true,
           includeHosted: false,
+          tools: args.tools !== false,
           signal: interrupt.signal,
           timeoutMs,
           progress: {

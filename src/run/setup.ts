@@ -27,7 +27,7 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     if (ctx.opts.json) ctx.out.json({ ok: !result.missing, ...result });
     if (result.missing) return EXIT_CHECK_FAILED;
     if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
-      ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')}\` (codex exec, "Reply with exactly OK"); nothing was run.`);
+      ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')} --tools\` (codex exec: "Reply with exactly OK", then the tool-call check); nothing was run.`);
     }
     if (written.length > 0 && runTest) return await smokeTest(ctx, written);
     if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
@@ -53,7 +53,8 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
 async function smokeTest(ctx: CommandContext, names: string[]): Promise<number> {
   const testCtx = makeContext({ codexHome: ctx.opts.codexHome, codexBin: ctx.opts.codexBin, json: false, color: ctx.opts.color }, ctx.env);
   try {
-    return await runTest({ names, all: false, includeHosted: false }, testCtx);
+    // Both checks: a new profile is only useful if its model can make Codex run commands.
+    return await runTest({ names, all: false, includeHosted: false, tools: true }, testCtx);
   } catch (err) {
     return reportError(err, []);
   }

@@ -24,6 +24,8 @@ export interface TestArgs {
   all?: boolean;
   timeout?: number | string;
   includeHosted?: boolean;
+  /** Also run the tool-call check (src/checks/tool-call.ts). */
+  tools?: boolean;
 }
 
 /** The longest --timeout accepted, in seconds (one hour). */
@@ -78,7 +80,7 @@ export function codeWords(code: string | undefined): string {
 }
 
 function detailCell(r: SmokeResult): string {
-  if (r.status === 'pass') return JSON.stringify(r.answer?.trim() ?? '');
+  if (r.status === 'pass') return JSON.stringify(r.answer?.trim() ?? '') + (r.toolCall?.status === 'pass' ? ', ran a command' : '');
   return codeWords(r.code);
 }
 
@@ -191,7 +193,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
 
   if (ctx.opts.dryRun) {
     early.abort();
-    const entries = planDryRun(state, codex, selectNames(state, names, args.all), ctx.env, (n) => Boolean(args.includeHosted) || allowed.has(n));
+    const entries = planDryRun(state, codex, selectNames(state, names, args.all), ctx.env, (n) => Boolean(args.includeHosted) || allowed.has(n), Boolean(args.tools));
     if (ctx.opts.json) {
       ctx.out.json({ ok: true, dryRun: true, codex: { bin: codex.bin, version: codex.version, layout: codex.layout, profileV2: codex.profileV2 }, codexHome: state.home, timeoutMs, results: entries });
     } else {
@@ -221,6 +223,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
       names,
       all: Boolean(args.all),
       includeHosted: Boolean(args.includeHosted),
+      tools: Boolean(args.tools),
       hostedAllowed: allowed,
       signal: interrupt.signal,
       timeoutMs,

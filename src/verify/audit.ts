@@ -372,6 +372,31 @@ export const AUDIT_RULES: AuditRule[] = [
       }),
   },
   {
+    // Codex plans its prompts for model_context_window; a server running the model with less cuts
+    // the prompt silently (Ollama keeps the end, dropping Codex's instructions first).
+    id: 'context-window-above-runtime',
+    severity: 'warn',
+    summary: 'model_context_window is larger than the context the server runs the model with',
+    check: ({ state, profiles }) =>
+      profiles.flatMap(({ profile, provider, probe }) => {
+        const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
+        const w = profile.values.model_context_window;
+        const run = m?.runtimeContextLength;
+        if (!m || typeof w !== 'number' || run === undefined || w <= run) return [];
+        if (m.contextLength !== undefined && w > m.contextLength) return []; // context-window-too-large says it
+        const where = m.sources.runtimeContextLength ?? 'the server';
+        return [
+          {
+            file: profile.path,
+            line: keyLine(state, profile, 'model_context_window'),
+            profile: profile.name,
+            message: `model_context_window = ${w}, but the server runs \`${m.id}\` with ${formatTokens(run)} tokens (${where}); prompts longer than that are cut.`,
+            fix: `Set model_context_window = ${run}, or give the model a larger context on the server (Ollama: OLLAMA_CONTEXT_LENGTH=65536 or num_ctx; LM Studio: reload it with a larger context length).`,
+          },
+        ];
+      }),
+  },
+  {
     id: 'non-loopback-provider',
     severity: 'warn',
     summary: 'A provider on a non-loopback address: prompts (code, files) cross the network',

@@ -32,6 +32,7 @@ import { PROVIDER_NAMES } from '../discover/types.js';
 import { effectiveProvider, type EffectiveProvider, type ServerKind } from './provider-of.js';
 import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, ProbeCache, probeServer, type ProbeFn, type ServerProbe } from './probe.js';
 import { DEFAULT_SMOKE_TIMEOUT_MS } from './smoke-defaults.js';
+import { runToolCallCheck, TOOL_CALL_FIX, type ToolCallResult } from './tool-call.js';
 
 export { DEFAULT_SMOKE_TIMEOUT_MS };
 
@@ -77,6 +78,8 @@ export interface SmokeResult {
   warnings: string[];
   /** The queue it ran in (one per server). */
   queue?: string;
+  /** The tool-call check (`tools`), when asked for; the fields above are the OK check's. */
+  toolCall?: ToolCallResult;
 }
 
 export interface SmokeSummary {
@@ -119,6 +122,8 @@ export interface SmokeOptions {
   hostedAllowed?: ReadonlySet<string>;
   /** Ctrl-C: runs in flight are stopped, the rest not started; their results say `interrupted`. */
   signal?: AbortSignal;
+  /** Also run the tool-call check (src/checks/tool-call.ts) after a passing OK check, in the same queue. */
+  tools?: boolean;
 }
 
 /** Seams for unit tests: the codex runner and the server probe. */
@@ -491,6 +496,19 @@ export function judgeRun(result: SmokeResult, provider: EffectiveProvider, r: Ex
   );
 }
 
+/** The profile's result with its tool-call check: a failed check fails the profile, with its code. */
+export function withToolCall(result: SmokeResult, tc: ToolCallResult): SmokeResult {
+  const out: SmokeResult = { ...result, toolCall: tc };
+  if (tc.durationMs !== undefined) out.durationMs = (result.durationMs ?? 0) + tc.durationMs;
+  if (result.status !== 'pass' || tc.status === 'pass' || tc.status === 'not-run') return out;
+  out.status = 'fail';
+  out.code = tc.code ?? 'unknown';
+  out.message = `tool-call check: ${tc.message ?? tc.code ?? 'failed'}`;
+  if (tc.fix !== undefined) out.fix = tc.fix;
+  else delete out.fix;
+  return out;
+}
+
 export function summarize(results: SmokeResult[]): SmokeSummary {
   const s: SmokeSummary = { pass: 0, fail: 0, skipped: 0, notRun: 0 };
   for (const r of results) {
@@ -584,12 +602,11 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
       const { run } = p;
       const running: SmokeResult = { ...p.result, queue: run.provider.queueKey };
       opts.progress?.start(running);
-      const r = await exec({
+      const execOpts: Omit<ExecOptions, 'prompt'> = {
         codex: opts.codex,
         codexHome: opts.state.home,
         profile: run.profile,
         profileV2: run.profileV2,
-        prompt: opts.prompt ?? SMOKE_PROMPT,
         timeoutMs,
         extraArgs: run.extraArgs,
         pin: { provider: run.provider.id, model: run.provider.model },
@@ -597,8 +614,17 @@ export async function runSmoke(opts: SmokeOptions, deps: SmokeDeps = {}): Promis
         providerUrl: run.provider.baseUrl,
         signal: opts.signal,
         hosted: running.hosted,
-      });
-      const done = r.aborted ? interruptedResult(judgeRun(running, run.provider, r), true) : judgeRun(running, run.provider, r);
+      };
+      const r = await exec({ ...execOpts, prompt: opts.prompt ?? SMOKE_PROMPT });
+      let done = r.aborted ? interruptedResult(judgeRun(running, run.provider, r), true) : judgeRun(running, run.provider, r);
+      if (opts.tools && !r.aborted) {
+        // Same queue, right after the OK check: the model is loaded, and the server is ours.
+        const tc: ToolCallResult =
+          done.status === 'pass'
+            ? await runToolCallCheck(exec, execOpts)
+            : { status: 'not-run', code: 'ok_check_failed', message: 'not run: the "Reply with exactly OK" check did not pass.', fix: TOOL_CALL_FIX.ok_check_failed, commands: [] };
+        done = opts.signal?.aborted ? interruptedResult({ ...done, toolCall: tc }, true) : withToolCall(done, tc);
+      }
       opts.progress?.end(done);
       return done;
     },

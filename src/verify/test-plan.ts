@@ -12,6 +12,7 @@ import { buildExecArgs } from '../codex/exec.js';
 import type { HomeState } from '../config/profiles.js';
 import { destinationLabel, HOSTED_FLAG, whereTo } from '../route/hosted-consent.js';
 import { effectiveProvider } from './provider-of.js';
+import { toolCallPrompt, TOOL_CALL_ARGS } from './tool-call.js';
 import { chooseProfile, configRejection, noRetryArgs, SMOKE_PROMPT } from './smoke.js';
 
 export interface DryRunEntry {
@@ -27,6 +28,8 @@ export interface DryRunEntry {
   destination?: { kind: string; place: string; label: string };
   /** The program and its arguments, exactly as they would be started (the -o file is a new temporary folder). */
   command?: string[];
+  /** With --tools: the tool-call check's command line (its cwd holds one `nonce-XXXX.txt`). */
+  toolCallCommand?: string[];
 }
 
 /** Named profiles whose prompts would leave this machine, with the words for the question. */
@@ -47,6 +50,7 @@ export function planDryRun(
   names: readonly string[],
   env: NodeJS.ProcessEnv,
   hostedOk: (name: string) => boolean,
+  tools = false,
 ): DryRunEntry[] {
   const outputFile = path.join(os.tmpdir(), 'codex-profiles-exec-XXXXXX', 'last-message.txt');
   return names.map((name): DryRunEntry => {
@@ -70,6 +74,12 @@ export function planDryRun(
     }
     const args = buildExecArgs(codex, { profile: name, outputFile, prompt: SMOKE_PROMPT, extraArgs: noRetryArgs(p), profileV2: chosen.profileV2 });
     entry.command = [codex.bin ?? 'codex', ...args];
+    if (tools) {
+      // The real nonce is drawn at run time; the dry run shows the shape.
+      const prompt = toolCallPrompt({ file: 'nonce-XXXX.txt', value: '' });
+      const extraArgs = [...noRetryArgs(p), ...TOOL_CALL_ARGS];
+      entry.toolCallCommand = [codex.bin ?? 'codex', ...buildExecArgs(codex, { profile: name, outputFile, prompt, extraArgs, profileV2: chosen.profileV2 })];
+    }
     return entry;
   });
 }
@@ -87,6 +97,7 @@ export function renderDryRun(entries: readonly DryRunEntry[]): string {
     if (e.status === 'would-run') {
       lines.push(`${chalk.bold(e.name)}${where}`);
       lines.push(`  ${showCommand(e.command ?? [])}`);
+      if (e.toolCallCommand) lines.push('  then the tool-call check, in a temporary folder holding nonce-XXXX.txt:', `  ${showCommand(e.toolCallCommand)}`);
     } else {
       lines.push(`${chalk.bold(e.name)}: ${e.status === 'not-run' ? 'would not run' : 'would be skipped'} (${e.code}): ${e.message ?? ''}${where ? `\n${where}` : ''}`);
     }

@@ -163,6 +163,16 @@ test('context-window-too-large: model_context_window above the model maximum; wi
   expect(only(await audit({ 'a.config.toml': P + 'model_context_window = 65536\n' }), 'context-window-too-large')).toEqual([]);
 });
 
+test('context-window-above-runtime: model_context_window above what the server runs, with where that came from', async () => {
+  // The fixture model: 128k maximum, loaded with 64k (/api/ps).
+  const ps = (url: string) => probeOf('ollama', url, [model('ollama', 'qwen3:8b', { sources: { runtimeContextLength: '/api/ps context_length' } })]);
+  const over = only(await audit({ 'a.config.toml': P + 'model_context_window = 131072\n' }, { probe: ps }), 'context-window-above-runtime');
+  expect(over).toEqual([expect.objectContaining({ severity: 'warn', line: 3, message: expect.stringContaining('64k tokens (/api/ps context_length)'), fix: expect.stringContaining('model_context_window = 65536') })]);
+  expect(only(await audit({ 'a.config.toml': P + 'model_context_window = 65536\n' }, { probe: ps }), 'context-window-above-runtime')).toEqual([]);
+  // Above the model's own maximum: the other rule says it, once.
+  expect(only(await audit({ 'a.config.toml': P + 'model_context_window = 262144\n' }, { probe: ps }), 'context-window-above-runtime')).toEqual([]);
+});
+
 test('non-loopback-provider: a LAN base_url, or CODEX_OSS_BASE_URL elsewhere; loopback: none', async () => {
   const lan = '[model_providers.gpu]\nname = "g"\nbase_url = "http://192.168.1.20:11434/v1"\nwire_api = "responses"\n';
   const probed: string[] = [];
