@@ -15,9 +15,10 @@ import { sanitizeProfileName } from '../config/naming.js';
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { ConfigError, UsageError } from '../errors.js';
-import { TomlDocument } from '../config/document.js';
+import { TomlEditor } from '../config/toml-edit.js';
 import { emptyPlan, putChange, type Plan } from '../write/plan.js';
-import { editableConfig, isValidProfileName, profileFilePath, type HomeState } from '../config/profiles.js';
+import { editableConfig } from '../config/home-edit.js';
+import { isValidProfileName, profileFilePath, type HomeState } from '../config/profiles.js';
 import { formatKey, formatValue, isPlainTable, parseToml, sameData, type TomlTable } from '../config/toml.js';
 
 export type MigrateTarget = 'files' | 'tables';
@@ -168,7 +169,7 @@ function lineEndAt(text: string, pos: number): number {
 }
 
 /**
- * The text of `[profiles.NAME]` (as `TomlDocument.tableText` cuts it: attached comments, header,
+ * The text of `[profiles.NAME]` (as `TomlEditor.tableText` cuts it: attached comments, header,
  * body, sub-tables) turned into a profile file: the `[profiles.NAME]` header line goes (a comment
  * on it stays, as a comment line), `[profiles.NAME.sub]` becomes `[sub]` (`[[...]]` alike).
  * Every other byte is kept.
@@ -344,7 +345,7 @@ function planToFiles(state: HomeState, opts: MigrateOptions): MigrationResult {
     const tableData = p.values;
     let tableText: string;
     let fileText: string;
-    let withoutTable: TomlDocument;
+    let withoutTable: TomlEditor;
     try {
       if (doc.hasTableHeader(['profiles', p.name])) {
         tableText = doc.tableText(['profiles', p.name]);
@@ -494,7 +495,7 @@ function planToTables(state: HomeState, opts: MigrateOptions): MigrationResult {
 
     // Provider tables inside a profile file: tables-era Codex ignores [profiles.X.model_providers.*]
     // (seen on 0.131/0.133: "Model provider `ID` not found"), so they move to config.toml's top level.
-    let fileDoc: TomlDocument = f.doc;
+    let fileDoc = TomlEditor.from(f.doc);
     const providers: { id: string; text: string; data: TomlTable }[] = [];
     let problem: string | undefined;
     try {
