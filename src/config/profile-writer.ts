@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../errors.js';
-import { TomlDocument } from './document.js';
+import { TomlEditor } from './toml-edit.js';
 import { plannedText, putChange, type Plan } from '../write/plan.js';
 import { sanitizeProfileName } from './naming.js';
-import { editableConfig, editableProfileFile, isValidProfileName, profileFilePath, type HomeState, type ProfileLayout } from './profiles.js';
+import { editableConfig, editableProfileFile } from './home-edit.js';
+import { isValidProfileName, profileFilePath, type HomeState, type ProfileLayout } from './profiles.js';
 import { formatKey, formatValue, parseToml, sameData, type TomlTable } from './toml.js';
 
 /** Which template a new profile's text comes from (templates/KIND.toml). */
@@ -90,31 +91,31 @@ export function renderProfile(spec: ProfileSpec): { comments: string; body: stri
  * The last document each plan produced for each file: the next edit of the same file starts from
  * it (its data and index are already known) instead of parsing the planned text again.
  */
-const planned = new WeakMap<Plan, Map<string, TomlDocument>>();
+const planned = new WeakMap<Plan, Map<string, TomlEditor>>();
 
-function remember(plan: Plan, doc: TomlDocument): TomlDocument {
+function remember(plan: Plan, doc: TomlEditor): TomlEditor {
   let docs = planned.get(plan);
   if (!docs) planned.set(plan, (docs = new Map()));
   docs.set(doc.file, doc);
   return doc;
 }
 
-function known(plan: Plan, file: string, text: string): TomlDocument | undefined {
+function known(plan: Plan, file: string, text: string): TomlEditor | undefined {
   const doc = planned.get(plan)?.get(file);
   return doc && doc.text === text ? doc : undefined;
 }
 
-function docFor(plan: Plan, file: string, current: string | null): TomlDocument {
+function docFor(plan: Plan, file: string, current: string | null): TomlEditor {
   const text = plannedText(plan, file, current);
-  if (text === null) return TomlDocument.empty(file);
-  return known(plan, file, text) ?? TomlDocument.parse(text, file);
+  if (text === null) return TomlEditor.empty(file);
+  return known(plan, file, text) ?? TomlEditor.parse(text, file);
 }
 
-function configDoc(plan: Plan, state: HomeState): TomlDocument {
+function configDoc(plan: Plan, state: HomeState): TomlEditor {
   const text = plannedText(plan, state.configPath, state.configText);
   if (text === state.configText) return editableConfig(state);
-  if (text === null) return TomlDocument.empty(state.configPath);
-  return known(plan, state.configPath, text) ?? TomlDocument.parse(text, state.configPath);
+  if (text === null) return TomlEditor.empty(state.configPath);
+  return known(plan, state.configPath, text) ?? TomlEditor.parse(text, state.configPath);
 }
 
 export function validateProfileName(name: string): void {

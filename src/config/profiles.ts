@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { TomlDocument } from './document.js';
+import { TomlReadDocument, loadTomlSyntax } from './toml-read.js';
 import { readRegularFile } from '../write/read-file.js';
 import { decodeToml, TomlSyntaxError, type TomlTable } from './toml.js';
 
@@ -29,9 +29,9 @@ export interface HomeState {
   configPath: string;
   /** config.toml as read (null: it does not exist). */
   configText: string | null;
-  config: TomlDocument | null;
+  config: TomlReadDocument | null;
   /** Per-profile files, by profile name: the text as read. */
-  profileFiles: Map<string, { path: string; text: string; doc: TomlDocument | null }>;
+  profileFiles: Map<string, { path: string; text: string; doc: TomlReadDocument | null }>;
   profiles: Profile[];
   ossProvider?: string;
   /** A top-level `profile = "X"` selector (breaks Codex >= 0.134). */
@@ -69,7 +69,7 @@ const readBytesOrNull = readRegularFile;
 
 /**
  * How loadHome parses: 'eager' (the default) builds every document's syntax tree index up front,
- * as editing needs; 'lazy' is for commands that only read (`list`), see TomlDocument.parse. Both
+ * as editing needs; 'lazy' is for commands that only read (`list`), see TomlReadDocument.parse. Both
  * record exactly the same errors and give the same profiles and lines.
  */
 export interface LoadOptions {
@@ -85,18 +85,18 @@ async function readToml(
   file: string,
   errors: TomlSyntaxError[],
   opts: LoadOptions,
-  needsIndex?: (doc: TomlDocument) => boolean,
-): Promise<{ text: string; doc: TomlDocument | null } | null> {
+  needsIndex?: (doc: TomlReadDocument) => boolean,
+): Promise<{ text: string; doc: TomlReadDocument | null } | null> {
   return tomlFrom(await readBytesOrNull(file), file, errors, opts, needsIndex);
 }
 
-function tomlFrom(
+async function tomlFrom(
   bytes: Uint8Array | null,
   file: string,
   errors: TomlSyntaxError[],
   opts: LoadOptions,
-  needsIndex?: (doc: TomlDocument) => boolean,
-): { text: string; doc: TomlDocument | null } | null {
+  needsIndex?: (doc: TomlReadDocument) => boolean,
+): Promise<{ text: string; doc: TomlReadDocument | null } | null> {
   if (bytes === null) return null;
   let text: string;
   try {
@@ -107,19 +107,19 @@ function tomlFrom(
     // Lossy text only for display; such a file is never edited (doc stays null).
     return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), doc: null };
   }
-  return { text, doc: parseOrRecord(text, file, errors, opts, needsIndex) };
+  return { text, doc: await parseOrRecord(text, file, errors, opts, needsIndex) };
 }
 
-function parseOrRecord(
+async function parseOrRecord(
   text: string,
   file: string,
   errors: TomlSyntaxError[],
   opts: LoadOptions,
-  needsIndex?: (doc: TomlDocument) => boolean,
-): TomlDocument | null {
+  needsIndex?: (doc: TomlReadDocument) => boolean,
+): Promise<TomlReadDocument | null> {
   try {
-    const doc = TomlDocument.parse(text, file, { index: opts.index });
-    return needsIndex?.(doc) ? doc.checkSyntax() : doc;
+    const doc = await TomlReadDocument.load(text, file, { index: opts.index });
+    return needsIndex?.(doc) ? doc.checkSyntax(await loadTomlSyntax()) : doc;
   } catch (err) {
     if (err instanceof TomlSyntaxError) {
       errors.push(err);
@@ -155,7 +155,7 @@ export async function loadHome(home: string, opts: LoadOptions = {}): Promise<Ho
     }
   }
 
-  const profileFiles = new Map<string, { path: string; text: string; doc: TomlDocument | null }>();
+  const profileFiles = new Map<string, { path: string; text: string; doc: TomlReadDocument | null }>();
   let entries: string[] = [];
   try {
     entries = await fs.readdir(home);
@@ -170,7 +170,7 @@ export async function loadHome(home: string, opts: LoadOptions = {}): Promise<Ho
     const name = entry.slice(0, -PROFILE_FILE_SUFFIX.length);
     const r = reads[i]!;
     if (r.status === 'rejected') throw r.reason;
-    const read = tomlFrom(r.value, file, errors, opts);
+    const read = await tomlFrom(r.value, file, errors, opts);
     if (read === null) continue;
     const { text, doc } = read;
     profileFiles.set(name, { path: file, text, doc });
@@ -189,22 +189,4 @@ export async function loadHome(home: string, opts: LoadOptions = {}): Promise<Ho
     profileSelector: str(config?.get(['profile'])),
     errors,
   };
-}
-
-/**
- * config.toml as an editable document, refusing (with file:line:col) when it is not valid TOML.
- * A document read lazily is checked by the syntax tree here, before any edit.
- */
-export function editableConfig(state: HomeState): TomlDocument {
-  if (state.configText === null) return TomlDocument.empty(state.configPath);
-  if (state.config) return state.config.checkSyntax();
-  throw state.errors.find((e) => e.file === state.configPath) ?? new Error(`${state.configPath} could not be read`);
-}
-
-/** A profile file as an editable document, refusing when it is not valid TOML. */
-export function editableProfileFile(state: HomeState, name: string): TomlDocument | null {
-  const entry = state.profileFiles.get(name);
-  if (!entry) return null;
-  if (entry.doc) return entry.doc.checkSyntax();
-  throw state.errors.find((e) => e.file === entry.path) ?? new Error(`${entry.path} could not be read`);
 }

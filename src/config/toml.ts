@@ -176,4 +176,27 @@ export function deleteIn(data: TomlTable, path: KeyPath): void {
   if (isPlainTable(parent)) delete parent[path[path.length - 1]!];
 }
 
+/**
+ * A shallow copy of `data` whose tables along `path` (all but the last key) are copies too, so
+ * setIn / deleteIn on `path` change only the copy. Leaf values and other tables are shared.
+ * Tables keep their prototype (smol-toml makes them with a null prototype).
+ */
+export function copyAlong(data: TomlTable, path: KeyPath): TomlTable {
+  const copy = (t: TomlTable): TomlTable => Object.assign(Object.create(Object.getPrototypeOf(t)) as TomlTable, t);
+  const root = copy(data);
+  let cur = root;
+  for (const key of path.slice(0, -1)) {
+    const next = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
+    if (!isPlainTable(next)) break;
+    cur = cur[key] = copy(next);
+  }
+  return root;
+}
+
+export function structuredCloneTable(data: TomlTable): TomlTable {
+  const out: TomlTable = {};
+  for (const [k, v] of Object.entries(data)) out[k] = isPlainTable(v) ? structuredCloneTable(v) : v;
+  return out;
+}
+
 export { isPlainTable };

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TomlDocument } from '../../../src/config/document.js';
-import { editableConfig, editableProfileFile, loadHome } from '../../../src/config/profiles.js';
+import { editableConfig, editableProfileFile } from '../../../src/config/home-edit.js';
+import { loadHome } from '../../../src/config/profiles.js';
+import { TomlEditor } from '../../../src/config/toml-edit.js';
+import { TomlReadDocument } from '../../../src/config/toml-read.js';
+import * as syntax from '../../../src/config/toml-syntax.js';
 import { TOML_TEST_DIR, tomlTestFiles } from '../../helpers/corpus.js';
 import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
 
@@ -13,7 +16,7 @@ import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
 
 function outcome(text: string, index: 'eager' | 'lazy'): string {
   try {
-    const doc = TomlDocument.parse(text, 'config.toml', { index });
+    const doc = TomlReadDocument.parse(text, 'config.toml', { index, syntax });
     return `ok ${JSON.stringify(Object.keys(doc.data))}`;
   } catch (err) {
     return `refused ${(err as Error).name}: ${(err as Error).message}`;
@@ -49,12 +52,12 @@ describe('TomlDocument.parse with a lazy index refuses exactly what the eager pa
 
   test('lines, edits and checkSyntax work on a lazily indexed document', () => {
     const text = '# top\nmodel = "m"\n\n[profiles.a]\nmodel = "x"\n\n[profiles.b]\nmodel = "y"\n';
-    const lazy = TomlDocument.parse(text, 'config.toml', { index: 'lazy' });
-    const eager = TomlDocument.parse(text, 'config.toml');
+    const lazy = TomlReadDocument.parse(text, 'config.toml', { index: 'lazy', syntax });
+    const eager = TomlEditor.parse(text, 'config.toml');
     expect(lazy.lineOf(['profiles', 'b'])).toBe(7);
     expect(lazy.lineOf(['profiles', 'b'])).toBe(eager.lineOf(['profiles', 'b']));
     expect(lazy.checkSyntax()).toBe(lazy);
-    const a = TomlDocument.parse(text, 'config.toml', { index: 'lazy' }).setValue(['profiles', 'a', 'model'], 'z').removeTable(['profiles', 'b']);
+    const a = TomlEditor.from(TomlReadDocument.parse(text, 'config.toml', { index: 'lazy' })).setValue(['profiles', 'a', 'model'], 'z').removeTable(['profiles', 'b']);
     const b = eager.setValue(['profiles', 'a', 'model'], 'z').removeTable(['profiles', 'b']);
     expect(a.text).toBe(b.text);
   });
