@@ -106,5 +106,6 @@ export function refuseInvalidConfig(state: Pick<HomeState, 'errors' | 'configPat
     bad.map((e) => e.message).join('\n'),
     EXIT_USAGE,
     'Codex will not start with this config.toml, so nothing was written. Fix the file at that line (or `codex-profiles restore` a backup) and run again.',
+    'CONFIG_PARSE',
   );
 }

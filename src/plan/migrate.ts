@@ -145,7 +145,7 @@ function parseAst(text: string, file: string): AST.TOMLProgram {
   try {
     return parseTOML(text, { tomlVersion: '1.1' });
   } catch (err) {
-    throw new ConfigError(`${file}: could not read the text to move (${(err as Error).message}). Nothing was changed.`);
+    throw new ConfigError(`${file}: could not read the text to move (${(err as Error).message}). Nothing was changed.`, undefined, 'CONFIG_PARSE');
   }
 }
 
@@ -180,7 +180,7 @@ export function tableTextToFileText(tableText: string, file = 'config.toml'): st
   for (const node of topNodes(ast)) {
     if (node.type !== 'TOMLTable') continue;
     const keys = node.key.keys;
-    if (keys.length < 2) throw new ConfigError(`${file}: unexpected table [${node.resolvedKey.join('.')}] inside a profile. Nothing was changed.`);
+    if (keys.length < 2) throw new ConfigError(`${file}: unexpected table [${node.resolvedKey.join('.')}] inside a profile. Nothing was changed.`, undefined, 'CONFIG_SHAPE');
     if (keys.length === 2) {
       // The profile's own header: the line goes; a comment written on it is kept as its own line.
       const start = lineStartAt(tableText, node.range[0]);
@@ -261,10 +261,10 @@ function refuseUnlessSame(text: string, data: unknown, file: string, what: strin
   try {
     parsed = parseToml(text, file);
   } catch (err) {
-    throw new ConfigError(`refusing to ${what}: the new text would not be valid TOML (${(err as Error).message}). Nothing was changed.`);
+    throw new ConfigError(`refusing to ${what}: the new text would not be valid TOML (${(err as Error).message}). Nothing was changed.`, undefined, 'EDIT_REFUSED');
   }
   if (!sameData(parsed, data)) {
-    throw new ConfigError(`refusing to ${what}: the new text would not mean exactly the same settings. Nothing was changed.`, 'Please report this; move the profile by hand meanwhile.');
+    throw new ConfigError(`refusing to ${what}: the new text would not mean exactly the same settings. Nothing was changed.`, 'Please report this; move the profile by hand meanwhile.', 'EDIT_REFUSED');
   }
 }
 
@@ -353,7 +353,7 @@ function planToFiles(state: HomeState, opts: MigrateOptions): MigrationResult {
       } else {
         withoutTable = doc.removeValue(['profiles', p.name]);
         if (withoutTable.get(['profiles', p.name]) !== undefined) {
-          throw new ConfigError(`${state.configPath}${p.line ? `:${p.line}` : ''}: profiles.${formatKey(p.name)} is written with dotted keys; codex-profiles will not cut that shape out.`);
+          throw new ConfigError(`${state.configPath}${p.line ? `:${p.line}` : ''}: profiles.${formatKey(p.name)} is written with dotted keys; codex-profiles will not cut that shape out.`, undefined, 'CONFIG_SHAPE');
         }
         // Generated text takes config.toml's line endings, like everything else in the home.
         fileText = dataToFileText(tableData).replace(/\n/g, doc.eol);
@@ -500,9 +500,9 @@ function planToTables(state: HomeState, opts: MigrateOptions): MigrationResult {
     try {
       const mp = fileDoc.get(['model_providers']);
       if (mp !== undefined) {
-        if (!isPlainTable(mp)) throw new ConfigError(`${f.path}: model_providers is not a table.`);
+        if (!isPlainTable(mp)) throw new ConfigError(`${f.path}: model_providers is not a table.`, undefined, 'CONFIG_SHAPE');
         for (const [id, data] of Object.entries(mp)) {
-          if (!isPlainTable(data)) throw new ConfigError(`${f.path}: model_providers.${formatKey(id)} is not a table.`);
+          if (!isPlainTable(data)) throw new ConfigError(`${f.path}: model_providers.${formatKey(id)} is not a table.`, undefined, 'CONFIG_SHAPE');
           providers.push({ id, text: fileDoc.tableText(['model_providers', id]), data });
           fileDoc = fileDoc.removeTable(['model_providers', id]);
         }

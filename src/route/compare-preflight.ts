@@ -137,6 +137,7 @@ export function findProfiles(state: HomeState, codex: CodexInfo, names: readonly
     throw new ConfigError(
       `Not comparing, nothing was run:\n  ${problems.join('\n  ')}`,
       known.length > 0 ? `Profiles this Codex can run: ${known.join(', ')}.` : 'This Codex home has no profiles yet: create them with `codex-profiles setup`.',
+      'PROFILE_NOT_RUNNABLE',
     );
   }
   return found;
@@ -150,6 +151,7 @@ export function refuseInvalidToml(state: HomeState, profiles: readonly Profile[]
     throw new ConfigError(
       `Not comparing: ${bad.map((e) => e.message).join('; ')}`,
       'Codex cannot read it either; fix the file (codex-profiles list shows every file it read).',
+      'CONFIG_PARSE',
     );
   }
 }

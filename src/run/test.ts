@@ -43,6 +43,7 @@ export function throwOnSyntaxErrors(state: HomeState): void {
     [first.message, ...more].join('\n'),
     EXIT_USAGE,
     'Codex cannot read it either. Fix the file (or `codex-profiles restore` a backup) and run again.',
+    'CONFIG_PARSE',
   );
 }
 
@@ -53,6 +54,7 @@ export function requireCodex(codex: CodexInfo): void {
     codex.warnings[0] ?? 'codex was not found',
     EXIT_USAGE,
     CODEX_INSTALL_FIX,
+    'CODEX_NOT_FOUND',
   );
 }
 
