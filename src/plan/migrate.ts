@@ -11,6 +11,7 @@
  * new file (and back). Every carried text is parsed again and must mean exactly the data it
  * came from, or the migration is refused.
  */
+import type { Diagnostic } from '../diagnostic.js';
 import { sanitizeProfileName } from '../config/naming.js';
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
@@ -71,10 +72,10 @@ export interface MigrationConflict {
 
 export type LeftReason = 'invalid-name' | 'conflict-skipped' | 'name-clash' | 'shape' | 'invalid-toml' | 'provider-clash' | 'selector';
 
-export interface LeftInPlace {
+/** A profile migrate left where it was: a diagnostic (src/diagnostic.ts) whose code is `reason`. */
+export interface LeftInPlace extends Omit<Diagnostic, 'code' | 'severity'> {
   name: string;
   reason: LeftReason;
-  message: string;
   /** For invalid names: the name to pass to --rename. */
   suggestion?: string;
 }

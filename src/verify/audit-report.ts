@@ -3,7 +3,7 @@
  */
 import chalk from 'chalk';
 import type { SmokeReport } from './smoke-types.js';
-import type { Finding, Severity } from './audit-types.js';
+import { findingPlace, type Finding, type Severity } from './audit-types.js';
 
 
 export interface AuditReport {
@@ -42,6 +42,7 @@ export function smokeFindings(smoke: SmokeReport, statics: Finding[], configPath
     .map((r) => {
       const f: Finding = {
         rule: 'smoke-test',
+        code: 'smoke-test',
         severity: 'error',
         file: r.path ?? configPath,
         profile: r.name,
@@ -49,6 +50,7 @@ export function smokeFindings(smoke: SmokeReport, statics: Finding[], configPath
         fix: r.fix ?? `Run \`codex-profiles test ${r.name}\` for details.`,
       };
       if (r.line !== undefined) f.line = r.line;
+      f.place = findingPlace(f);
       return f;
     });
 }

@@ -3,22 +3,25 @@
  * (audit-rules.ts), the context builder (audit-context.ts) and the report (audit-report.ts).
  */
 import type { CodexInfo } from '../codex/detect.js';
+import type { Diagnostic, Place, Severity } from '../diagnostic.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import type { ServerProbe } from './probe.js';
 import type { EffectiveProvider } from './provider-of.js';
 
-export type Severity = 'error' | 'warn' | 'info';
+export type { Severity };
 
-export interface Finding {
+/**
+ * An audit finding: the one diagnostic shape (src/diagnostic.ts; `code` is the rule id, `place`
+ * the file position) plus the flat fields `audit --json` has always printed.
+ */
+export interface Finding extends Diagnostic {
   rule: string;
-  severity: Severity;
   /** The file (or `(environment)` for an environment variable). */
   file: string;
   /** 1-based, when the finding is about a line. */
   line?: number;
   column?: number;
   profile?: string;
-  message: string;
   fix: string;
 }
 
@@ -39,7 +42,7 @@ export interface AuditContext {
   ossProbe?: ServerProbe;
 }
 
-export type Draft = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
+export type Draft = Omit<Finding, 'rule' | 'severity' | 'code' | 'place'> & { severity?: Severity };
 
 export interface AuditRule {
   id: string;
@@ -52,3 +55,11 @@ export interface AuditRule {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** The place of a finding, from its flat fields. */
+export function findingPlace(f: Pick<Finding, 'file' | 'line' | 'column'>): Place {
+  const place: Place = { file: f.file };
+  if (f.line !== undefined) place.line = f.line;
+  if (f.column !== undefined) place.col = f.column;
+  return place;
+}

@@ -12,7 +12,7 @@
  * Invalid TOML is reported as a finding too, and makes the exit code 2 (a config error).
  */
 import { AUDIT_RULES } from './audit-rules.js';
-import type { AuditContext, AuditRule, Finding, Severity } from './audit-types.js';
+import { findingPlace, type AuditContext, type AuditRule, type Finding, type Severity } from './audit-types.js';
 
 // The pieces live by role (rules, context, report); callers keep importing audit.js.
 export * from './audit-types.js';
@@ -26,10 +26,11 @@ export function runRules(ctx: AuditContext, rules: AuditRule[] = AUDIT_RULES): F
   const findings: Finding[] = [];
   for (const rule of rules) {
     for (const d of rule.check(ctx)) {
-      const f: Finding = { rule: rule.id, severity: d.severity ?? rule.severity, file: d.file, message: d.message, fix: d.fix };
+      const f: Finding = { rule: rule.id, code: rule.id, severity: d.severity ?? rule.severity, file: d.file, message: d.message, fix: d.fix };
       if (d.line !== undefined) f.line = d.line;
       if (d.column !== undefined) f.column = d.column;
       if (d.profile !== undefined) f.profile = d.profile;
+      f.place = findingPlace(f);
       findings.push(f);
     }
   }

@@ -3,6 +3,7 @@
  * codex refuses to load, the provider, its server, the model. A failed check skips the run with
  * the reason; nothing here starts codex.
  */
+import type { Diagnostic } from '../diagnostic.js';
 import type { CodexInfo } from '../codex/detect.js';
 import { isValidProfileName, profileFilePath, type HomeState, type Profile } from '../config/profiles.js';
 import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
@@ -35,7 +36,7 @@ interface Chosen {
   warnings: string[];
 }
 
-export type Skip = { code: string; message: string; fix?: string };
+export type Skip = Pick<Diagnostic, 'code' | 'message' | 'fix'>;
 
 function codexLabel(codex: CodexInfo): string {
   return codex.version ? `codex ${codex.version}` : 'this codex';
