@@ -39,7 +39,8 @@ export async function editingScenarios({ sizes, runs, bin, dist, rusage = false 
         const stub = writeCodexStub(sb.bin, 'table');
         const reset = () => {
           fs.writeFileSync(cfg, text);
-          fs.rmSync(path.join(sb.codexHome, '.codex-profiles'), { recursive: true, force: true });
+          // The state folder (backups, lock, journal: src/write/backup.ts stateDir) grows a backup per run.
+          fs.rmSync(path.join(sb.codexHome, 'codex-profiles'), { recursive: true, force: true });
         };
         const editor = [];
         const whole = [];

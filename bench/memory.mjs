@@ -116,7 +116,8 @@ try {
       const stub = writeCodexStub(esb.bin, 'table');
       const reset = () => {
         fs.writeFileSync(cfg, text);
-        fs.rmSync(path.join(esb.codexHome, '.codex-profiles'), { recursive: true, force: true });
+        // The state folder (backups, lock, journal: src/write/backup.ts stateDir) grows a backup per run.
+        fs.rmSync(path.join(esb.codexHome, 'codex-profiles'), { recursive: true, force: true });
       };
       results.push(
         await rss(`editor process, ${label(size)} config`, async () => {

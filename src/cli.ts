@@ -1,10 +1,9 @@
 import yargs from 'yargs';
-import chalk from 'chalk';
 import { commands } from './commands/index.js';
 import { takeExitCode, type GlobalArgs } from './context.js';
-import { EXIT_USAGE } from './errors.js';
+import { UsageError } from './errors.js';
 import { reportError } from './report-error.js';
-import { configureColor, safe } from './ui/output.js';
+import { configureColor } from './ui/output.js';
 import { VERSION } from './version.js';
 
 /**
@@ -14,6 +13,13 @@ import { VERSION } from './version.js';
  */
 export function helpWidth(columns: number | undefined = process.stdout.columns): number {
   return Math.min(110, columns || 100);
+}
+
+const HELP_HINT = "Run 'codex-profiles --help' for usage.";
+
+/** A usage mistake yargs found: say what and point at --help, like every yargs CLI. */
+function usageMistake(message: string, args: readonly string[]): UsageError {
+  return new UsageError(message.startsWith('Did you mean') ? `unknown command "${args[0]}". ${message}` : message, HELP_HINT);
 }
 
 export function buildParser(args: string[], width: number = helpWidth()) {
@@ -38,7 +44,13 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     .alias('v', 'version')
     .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error, 130 interrupted (Ctrl-C).\nDocs: README.md and docs/*.md in the codex-profiles folder (your clone; also shipped in the package).')
     .wrap(width)
-    .fail(false);
+    // yargs' own mistakes (unknown flag or command, missing argument) become UsageErrors, so
+    // they read like every other error and carry code USAGE in --json; errors thrown by a
+    // command's handler pass through unchanged.
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw usageMistake(msg, args);
+    });
   for (const command of commands) parser = parser.command(command);
   return parser.completion('completion', 'Print a shell completion script (bash/zsh)');
 }
@@ -53,12 +65,8 @@ export async function main(args: string[]): Promise<number> {
     await buildParser(args).parseAsync();
     return takeExitCode();
   } catch (err) {
-    if (err instanceof Error && (err.name === 'YError' || err.message.startsWith('Did you mean'))) {
-      // A usage mistake: say what and point at --help, like every yargs CLI.
-      const message = err.message.startsWith('Did you mean') ? `unknown command "${args[0]}". ${err.message}` : err.message;
-      process.stderr.write(`${chalk.red('error:')} ${safe(message)}\nRun 'codex-profiles --help' for usage.\n`);
-      return EXIT_USAGE;
-    }
+    // A YError that reached here without the fail handler is a usage mistake all the same.
+    if (err instanceof Error && err.name === 'YError') return reportError(usageMistake(err.message, args), args);
     return reportError(err, args);
   }
 }

@@ -7,23 +7,13 @@
  * Model facts are produced by `judgeModel` (src/discover/hints.ts) with the severity below;
  * provider and Codex facts by the builders here.
  */
+import type { Diagnostic, Severity } from './diagnostic.js';
 import type { HomeState } from './config/profiles.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 import type { ProviderId } from './discover/types.js';
 import { PROVIDER_NAMES } from './discover/types.js';
 
-export type Severity = 'error' | 'warn' | 'info';
-
-/** The shape every diagnostic is heading to: code, severity, place, fix. */
-export interface Diagnostic {
-  code: string;
-  severity: Severity;
-  message: string;
-  fix: string;
-  /** A file (file:line:col), a URL, or a profile name. */
-  place?: string;
-}
-
+export type { Diagnostic, Place, Severity } from './diagnostic.js';
 /**
  * Severity of each fact, everywhere. Why each one:
  * - NO_TOOLS: Codex acts only through tool calls; a model without them cannot drive it (Ollama
@@ -74,7 +64,7 @@ export function providerDown(kind: ProviderId | 'unknown', url: string, why: str
     severity: FACT_SEVERITY.PROVIDER_DOWN,
     message: `${name}: nothing answers at ${url}${why ? ` (${why})` : ''}.`,
     fix: startFix(kind, urlSource),
-    place: url,
+    place: { url },
   };
 }
 
@@ -109,5 +99,6 @@ export function refuseInvalidConfig(state: Pick<HomeState, 'errors' | 'configPat
     bad.map((e) => e.message).join('\n'),
     EXIT_USAGE,
     'Codex will not start with this config.toml, so nothing was written. Fix the file at that line (or `codex-profiles restore` a backup) and run again.',
+    'CONFIG_PARSE',
   );
 }

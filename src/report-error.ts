@@ -16,8 +16,9 @@ export function reportError(err: unknown, args: string[]): number {
   const message = errorMessage(err);
   const hint = err instanceof CliError ? err.hint : undefined;
   if (wantsJson(args)) {
-    const name = err instanceof CliError ? err.code : undefined;
-    process.stdout.write(JSON.stringify({ ok: false, error: { ...(name ? { code: name } : {}), message, hint, exitCode: code } }, null, 2) + '\n');
+    // Every error has a code in JSON, so scripts never parse messages; INTERNAL: not one of ours.
+    const name = err instanceof CliError ? err.code : 'INTERNAL';
+    process.stdout.write(JSON.stringify({ ok: false, error: { code: name, message, hint: hint ?? null, exitCode: code } }, null, 2) + '\n');
   } else {
     // Messages quote names and values from files and servers.
     process.stderr.write(`${chalk.red('error:')} ${terminalSafe(message)}\n`);

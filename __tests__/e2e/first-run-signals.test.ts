@@ -183,7 +183,7 @@ describe('hosted profiles: one rule for test and compare', () => {
 
     const r = await runCli(['test', 'hosted', '--json', '--codex-bin', bin], { env });
     expect(r.code).toBe(2);
-    expect(parseJson(r).error).toMatchObject({ code: 'hosted_not_allowed', message: expect.stringContaining('gpt-5 via openai (hosted: api.openai.com)'), hint: expect.stringContaining('--include-hosted') });
+    expect(parseJson(r).error).toMatchObject({ code: 'HOSTED_NOT_ALLOWED', message: expect.stringContaining('gpt-5 via openai (hosted: api.openai.com)'), hint: expect.stringContaining('--include-hosted') });
     const human = await runCli(['test', 'hosted', '--codex-bin', bin], { env });
     expect(human.code).toBe(2);
     expect(human.stderr).toContain('pass --include-hosted (there is no terminal to ask on)');

@@ -287,7 +287,7 @@ describe('codex 0.169: failures, each caught and explained', () => {
     // Named alone without the flag: nothing can run, so it refuses (exit 2) instead of a silent 0.
     const skipped = await runCli(['test', 'lmstudio-coder', '--json', '--codex-bin', codexBin(v)], { env: hostedEnv });
     expect(skipped.code).toBe(2);
-    expect(parseJson(skipped).error).toMatchObject({ code: 'hosted_not_allowed', hint: expect.stringContaining('--include-hosted') });
+    expect(parseJson(skipped).error).toMatchObject({ code: 'HOSTED_NOT_ALLOWED', hint: expect.stringContaining('--include-hosted') });
     expect(f.lms.requests).toEqual([]);
     const included = await runCli(['test', 'lmstudio-coder', '--include-hosted', '--json', '--codex-bin', codexBin(v)], { env: hostedEnv });
     expect(included.code).toBe(0);

@@ -4,6 +4,7 @@
  * comment says it comes from domain.md or from the servers' public issue trackers; the captured
  * texts are the fixtures of __tests__/unit/codex/failures.test.ts. See docs/codex-eras.md.
  */
+import type { Diagnostic } from '../diagnostic.js';
 
 export type FailureCode =
   | 'spawn_failed'
@@ -26,10 +27,9 @@ export type FailureCode =
   | 'empty_answer'
   | 'unknown';
 
-export interface ExecFailure {
+/** A codex failure: the one diagnostic shape (src/diagnostic.ts); always an error, so no severity yet. */
+export interface ExecFailure extends Omit<Diagnostic, 'code' | 'severity'> {
   code: FailureCode;
-  message: string;
-  fix?: string;
 }
 
 export interface CodexHeader {

@@ -139,10 +139,11 @@ export function planWriteProfile(plan: Plan, state: HomeState, spec: ProfileSpec
     throw new ConfigError(
       `profile ${spec.name} already exists as ${other.layout === 'table' ? `a [profiles.${spec.name}] table in` : ''} ${other.path}, in the layout this Codex does not read.`,
       'Run `codex-profiles migrate` first, or pick another --name.',
+      'PROFILE_EXISTS',
     );
   }
   if (existing.length && !opts.force) {
-    throw new ConfigError(`profile ${spec.name} already exists (${existing[0]!.path}).`, 'Pass --force to update it, or pick another --name.');
+    throw new ConfigError(`profile ${spec.name} already exists (${existing[0]!.path}).`, 'Pass --force to update it, or pick another --name.', 'PROFILE_EXISTS');
   }
   const { comments, body, data } = renderProfile(spec);
 
@@ -176,7 +177,7 @@ export function planWriteProfile(plan: Plan, state: HomeState, spec: ProfileSpec
 /** Plan removing a profile wherever it lives (file, table, or both). */
 export function planRemoveProfile(plan: Plan, state: HomeState, name: string): void {
   const found = state.profiles.filter((p) => p.name === name);
-  if (found.length === 0) throw new ConfigError(`no profile named ${name} in ${state.home}.`, 'See them with `codex-profiles list`.');
+  if (found.length === 0) throw new ConfigError(`no profile named ${name} in ${state.home}.`, 'See them with `codex-profiles list`.', 'PROFILE_NOT_FOUND');
   for (const p of found) {
     if (p.layout === 'file') {
       putChange(plan, { path: p.path, before: state.profileFiles.get(name)?.text ?? null, after: null });

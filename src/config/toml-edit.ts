@@ -131,7 +131,7 @@ export class TomlEditor extends TomlReadDocument {
    */
   addTable(path: KeyPath, data: TomlTable, blockText?: string, opts: { keepEol?: boolean } = {}): TomlEditor {
     if (this.get(path) !== undefined) {
-      throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] already exists`);
+      throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] already exists`, undefined, 'EDIT_REFUSED');
     }
     this.checkAncestors(path);
     const ix = this.idx();
@@ -291,6 +291,8 @@ export class TomlEditor extends TomlReadDocument {
     if (members[0] !== first || members.length !== last - first + 1) {
       throw new ConfigError(
         `${this.file}:${this.lineIndex(table.headerStart) + 1}: [${formatKeyPath(path)}] is split across the file (its sub-tables are not next to it); edit it by hand.`,
+        undefined,
+        'CONFIG_SHAPE',
       );
     }
     return [this.blockStart(table), this.tableContentEnd(last)];
@@ -303,7 +305,7 @@ export class TomlEditor extends TomlReadDocument {
   private requireHeaderTable(path: KeyPath, opts: { allowMissing: boolean }): TableInfo | undefined {
     const found = this.findTable(path);
     if (found?.array) {
-      throw new ConfigError(`${this.file}:${this.lineIndex(found.headerStart) + 1}: [[${formatKeyPath(path)}]] is an array of tables; codex-profiles will not edit it.`);
+      throw new ConfigError(`${this.file}:${this.lineIndex(found.headerStart) + 1}: [[${formatKeyPath(path)}]] is an array of tables; codex-profiles will not edit it.`, undefined, 'CONFIG_SHAPE');
     }
     if (found) return found;
     if (this.get(path) === undefined) {
@@ -311,12 +313,13 @@ export class TomlEditor extends TomlReadDocument {
         this.checkAncestors(path);
         return undefined;
       }
-      throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] does not exist`);
+      throw new ConfigError(`${this.file}: [${formatKeyPath(path)}] does not exist`, undefined, 'EDIT_REFUSED');
     }
     const line = this.lineOf(path);
     throw new ConfigError(
       `${this.file}${line ? `:${line}` : ''}: ${formatKeyPath(path)} is written with dotted keys or as an inline table; codex-profiles will not rewrite that shape.`,
       `Rewrite it as a [${formatKeyPath(path)}] table, or edit it by hand. Nothing was changed.`,
+      'CONFIG_SHAPE',
     );
   }
 
@@ -337,6 +340,7 @@ export class TomlEditor extends TomlReadDocument {
     throw new ConfigError(
       `${this.file}${line ? `:${line}` : ''}: ${formatKeyPath(path)} is written as ${shape}; codex-profiles will not rewrite that shape.`,
       `Rewrite it as a [${formatKeyPath(path)}] table, or edit it by hand. Nothing was changed.`,
+      'CONFIG_SHAPE',
     );
   }
 
@@ -376,10 +380,10 @@ export class TomlEditor extends TomlReadDocument {
     try {
       actual = parseToml(text, this.file);
     } catch (err) {
-      throw new ConfigError(`${this.file}: refusing to ${what}: the result would not be valid TOML (${(err as Error).message}). Nothing was changed.`);
+      throw new ConfigError(`${this.file}: refusing to ${what}: the result would not be valid TOML (${(err as Error).message}). Nothing was changed.`, undefined, 'EDIT_REFUSED');
     }
     if (!sameData(actual, expected)) {
-      throw new ConfigError(`${this.file}: refusing to ${what}: the result would change more than intended. Nothing was changed.`);
+      throw new ConfigError(`${this.file}: refusing to ${what}: the result would change more than intended. Nothing was changed.`, undefined, 'EDIT_REFUSED');
     }
     const origin = { parent: this.idx(), parentLength: this.text.length, start: edit.start, end: edit.end, inserted: edit.insert.length };
     return new TomlEditor(this.file, text, actual, { origin });

@@ -2,20 +2,20 @@
  * What discovery reports about the local model servers. Other modules (profile writer, smoke
  * test, audit) build on these shapes: add optional fields, never rename.
  */
+import type { Diagnostic, Severity } from '../diagnostic.js';
+
 export type ProviderId = 'ollama' | 'lmstudio';
 
 export const PROVIDER_IDS: readonly ProviderId[] = ['ollama', 'lmstudio'];
 
 export const PROVIDER_NAMES: Record<ProviderId, string> = { ollama: 'Ollama', lmstudio: 'LM Studio' };
 
-export interface Hint {
-  level: 'info' | 'warn' | 'error';
-  /** Stable identifier (e.g. `NO_TOOLS`, `CONTEXT_SMALL`); listed in docs/discovery.md. */
-  code: string;
-  message: string;
-  /** What to do about it, when there is something to do. */
-  fix?: string;
-}
+/**
+ * A fact about a model or server: the one diagnostic shape (src/diagnostic.ts), with its
+ * severity under the name `level` that `models --json` has always printed.
+ * Codes (`NO_TOOLS`, `CONTEXT_SMALL`, ...) are listed in docs/discovery.md.
+ */
+export type Hint = Omit<Diagnostic, 'severity'> & { level: Severity };
 
 export interface ModelCapabilities {
   tools?: boolean;

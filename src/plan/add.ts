@@ -114,6 +114,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
           throw new ConfigError(
             `${label} is not reachable${report ? ` at ${report.url} (${report.reason ?? report.status})` : ''}, so ${req.model} cannot be checked.`,
             `Start ${label} and run again, or pass --allow-missing to write the profile anyway.`,
+            'PROVIDER_DOWN',
           );
         }
       }
@@ -122,10 +123,11 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
         throw new ConfigError(
           `${req.model} is not installed in ${label} (${report.url}).`,
           `Get it first: \`${installHint(provider, req.model)}\` (codex-profiles never downloads models), or pass --allow-missing.`,
+          'MODEL_NOT_FOUND',
         );
       }
       if (model && !isUsableForProfiles(model)) {
-        throw new ConfigError(`${req.model} is an embedding model; it cannot answer prompts, so it cannot back a Codex profile.`);
+        throw new ConfigError(`${req.model} is an embedding model; it cannot answer prompts, so it cannot back a Codex profile.`, undefined, 'MODEL_UNSUITABLE');
       }
       hints = (model?.hints ?? []).filter((h) => h.level !== 'info');
       // The id the server lists: `qwen2.5-coder` becomes `qwen2.5-coder:latest` on Ollama.
@@ -173,5 +175,6 @@ function refuseErrors(profiles: PlannedProfile[], opts: PlanOptions): void {
     `${bad.join('\n')}\nA model without tool support cannot drive Codex; nothing was written.`,
     EXIT_CHECK_FAILED,
     `${fixes.map((f) => `Fix: ${f}.`).join('\n')}\nOr pass --allow-no-tools to write it anyway.`,
+    'MODEL_UNSUITABLE',
   );
 }

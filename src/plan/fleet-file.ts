@@ -48,7 +48,7 @@ function isTable(v: unknown): v is TomlTable {
  */
 export function parseFleet(text: string, file: string): FleetFile {
   const data = parseToml(text, file); // invalid TOML: TomlSyntaxError, file:line:col, exit 2
-  const bad = (what: string, fix?: string) => new ConfigError(`${file}: ${what}`, fix ?? 'See docs/fleet.md for the format (`codex-profiles export` writes an example).');
+  const bad = (what: string, fix?: string) => new ConfigError(`${file}: ${what}`, fix ?? 'See docs/fleet.md for the format (`codex-profiles export` writes an example).', 'CONFIG_PARSE');
   for (const key of Object.keys(data)) {
     if (!['version', 'oss_provider', 'profiles'].includes(key)) throw bad(`unknown key \`${key}\` (expected version, oss_provider, [profiles.NAME]).`);
   }
@@ -97,7 +97,7 @@ export function expandUrl(url: string, env: NodeJS.ProcessEnv, where: string): s
     const value = env[name];
     if (value !== undefined && value !== '') return value;
     if (fallback !== undefined) return fallback;
-    throw new ConfigError(`${where}: url refers to \${${name}}, which is not set.`, `Set ${name}, or write \${${name}:-http://127.0.0.1:11434} for a default.`);
+    throw new ConfigError(`${where}: url refers to \${${name}}, which is not set.`, `Set ${name}, or write \${${name}:-http://127.0.0.1:11434} for a default.`, 'USAGE');
   });
 }
 

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostic.js';
 import { sanitizeProfileName } from '../config/naming.js';
 import { UsageError } from '../errors.js';
 import { type Plan } from '../write/plan.js';
@@ -57,10 +58,10 @@ export interface MigrationConflict {
 
 export type LeftReason = 'invalid-name' | 'conflict-skipped' | 'name-clash' | 'shape' | 'invalid-toml' | 'provider-clash' | 'selector';
 
-export interface LeftInPlace {
+/** A profile migrate left where it was: a diagnostic (src/diagnostic.ts) whose code is `reason`. */
+export interface LeftInPlace extends Omit<Diagnostic, 'code' | 'severity'> {
   name: string;
   reason: LeftReason;
-  message: string;
   /** For invalid names: the name to pass to --rename. */
   suggestion?: string;
 }

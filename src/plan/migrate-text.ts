@@ -9,7 +9,7 @@ export function parseAst(text: string, file: string): AST.TOMLProgram {
   try {
     return parseTOML(text, { tomlVersion: '1.1' });
   } catch (err) {
-    throw new ConfigError(`${file}: could not read the text to move (${(err as Error).message}). Nothing was changed.`);
+    throw new ConfigError(`${file}: could not read the text to move (${(err as Error).message}). Nothing was changed.`, undefined, 'CONFIG_PARSE');
   }
 }
 
@@ -44,7 +44,7 @@ export function tableTextToFileText(tableText: string, file = 'config.toml'): st
   for (const node of topNodes(ast)) {
     if (node.type !== 'TOMLTable') continue;
     const keys = node.key.keys;
-    if (keys.length < 2) throw new ConfigError(`${file}: unexpected table [${node.resolvedKey.join('.')}] inside a profile. Nothing was changed.`);
+    if (keys.length < 2) throw new ConfigError(`${file}: unexpected table [${node.resolvedKey.join('.')}] inside a profile. Nothing was changed.`, undefined, 'CONFIG_SHAPE');
     if (keys.length === 2) {
       // The profile's own header: the line goes; a comment written on it is kept as its own line.
       const start = lineStartAt(tableText, node.range[0]);
@@ -125,9 +125,9 @@ export function refuseUnlessSame(text: string, data: unknown, file: string, what
   try {
     parsed = parseToml(text, file);
   } catch (err) {
-    throw new ConfigError(`refusing to ${what}: the new text would not be valid TOML (${(err as Error).message}). Nothing was changed.`);
+    throw new ConfigError(`refusing to ${what}: the new text would not be valid TOML (${(err as Error).message}). Nothing was changed.`, undefined, 'EDIT_REFUSED');
   }
   if (!sameData(parsed, data)) {
-    throw new ConfigError(`refusing to ${what}: the new text would not mean exactly the same settings. Nothing was changed.`, 'Please report this; move the profile by hand meanwhile.');
+    throw new ConfigError(`refusing to ${what}: the new text would not mean exactly the same settings. Nothing was changed.`, 'Please report this; move the profile by hand meanwhile.', 'EDIT_REFUSED');
   }
 }

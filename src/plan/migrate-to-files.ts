@@ -61,7 +61,7 @@ export function planToFiles(state: HomeState, opts: MigrateOptions): MigrationRe
       } else {
         withoutTable = doc.removeValue(['profiles', p.name]);
         if (withoutTable.get(['profiles', p.name]) !== undefined) {
-          throw new ConfigError(`${state.configPath}${p.line ? `:${p.line}` : ''}: profiles.${formatKey(p.name)} is written with dotted keys; codex-profiles will not cut that shape out.`);
+          throw new ConfigError(`${state.configPath}${p.line ? `:${p.line}` : ''}: profiles.${formatKey(p.name)} is written with dotted keys; codex-profiles will not cut that shape out.`, undefined, 'CONFIG_SHAPE');
         }
         // Generated text takes config.toml's line endings, like everything else in the home.
         fileText = dataToFileText(tableData).replace(/\n/g, doc.eol);

@@ -49,9 +49,9 @@ export function planToTables(state: HomeState, opts: MigrateOptions): MigrationR
     try {
       const mp = fileDoc.get(['model_providers']);
       if (mp !== undefined) {
-        if (!isPlainTable(mp)) throw new ConfigError(`${f.path}: model_providers is not a table.`);
+        if (!isPlainTable(mp)) throw new ConfigError(`${f.path}: model_providers is not a table.`, undefined, 'CONFIG_SHAPE');
         for (const [id, data] of Object.entries(mp)) {
-          if (!isPlainTable(data)) throw new ConfigError(`${f.path}: model_providers.${formatKey(id)} is not a table.`);
+          if (!isPlainTable(data)) throw new ConfigError(`${f.path}: model_providers.${formatKey(id)} is not a table.`, undefined, 'CONFIG_SHAPE');
           providers.push({ id, text: fileDoc.tableText(['model_providers', id]), data });
           fileDoc = fileDoc.removeTable(['model_providers', id]);
         }

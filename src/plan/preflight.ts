@@ -44,7 +44,7 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
   if (flags.layout) {
     const problem = layoutProblem(codex, flags.layout);
     if (problem?.refuse && !flags.force) {
-      throw new ConfigError(problem.text, 'Leave --layout out to write what this codex reads, or pass --force to write it anyway.');
+      throw new ConfigError(problem.text, 'Leave --layout out to write what this codex reads, or pass --force to write it anyway.', 'LAYOUT_MISMATCH');
     }
     return { state, codex: { ...codex, layout: flags.layout, warnings: problem ? [problem.text] : [] }, discovery };
   }
@@ -54,6 +54,7 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
     throw new ConfigError(
       `could not tell which profile layout ${codex.bin} reads: ${codex.warnings.join(' ')}`,
       'Pass --layout file (Codex >= 0.134: NAME.config.toml) or --layout table (older: [profiles.NAME]).',
+      'LAYOUT_MISMATCH',
     );
   }
   return { state, codex, discovery };

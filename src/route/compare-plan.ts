@@ -22,9 +22,9 @@ export async function allowedHosted(plans: readonly PlannedRun[], flag: boolean,
   return hostedConsent(hosted, flag, ask);
 }
 
-export function notAllowedFailure(plan: PlannedRun): { code: 'hosted_not_allowed'; message: string; fix: string } {
+export function notAllowedFailure(plan: PlannedRun): { code: 'HOSTED_NOT_ALLOWED'; message: string; fix: string } {
   return {
-    code: 'hosted_not_allowed',
+    code: 'HOSTED_NOT_ALLOWED',
     message: `${plan.profile} would send the prompt to ${labelOf(plan)}; not sent without consent.`,
     fix: `Pass ${HOSTED_FLAG} (or answer yes on a terminal).`,
   };

@@ -45,7 +45,7 @@ async function readFleetFile(file: string): Promise<string> {
   try {
     bytes = await readRegularFile(file);
   } catch (err) {
-    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`, undefined, 'NOT_A_FILE');
   }
   if (bytes === null) throw new UsageError(`${file} does not exist.`, 'Write one with `codex-profiles export FILE` (see docs/fleet.md).');
   return Buffer.from(bytes).toString('utf8');

@@ -69,7 +69,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
 
   const codex = await (deps.detect ?? detectCodex)({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
   if (!codex.found) {
-    throw new CliError(`Cannot compare: ${codex.warnings[0] ?? 'codex was not found.'}`, EXIT_USAGE, 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.');
+    throw new CliError(`Cannot compare: ${codex.warnings[0] ?? 'codex was not found.'}`, EXIT_USAGE, 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.', 'CODEX_NOT_FOUND');
   }
   for (const w of codex.warnings) ctx.out.warn(w);
 
@@ -86,7 +86,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
     allowHosted: opts.allowHosted,
     redact: opts.redact,
   });
-  if (decision.action === 'refuse') throw new CliError(decision.message, EXIT_USAGE, decision.hint);
+  if (decision.action === 'refuse') throw new CliError(decision.message, EXIT_USAGE, decision.hint, 'HOSTED_NOT_ALLOWED');
   for (const w of decision.warnings) ctx.out.warn(w);
   for (const n of decision.notes) ctx.out.note(n);
 
@@ -111,7 +111,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
       `Not comparing: ${plans.map((p) => `${p.profile} sends the prompt to ${cp.labelOf(p)}`).join('; ')}. Nothing was sent.`,
       EXIT_USAGE,
       `A prompt goes to a hosted profile only when you ask for it: pass --include-hosted${ask ? '.' : ' (there is no terminal to ask on).'}`,
-      'hosted_not_allowed',
+      'HOSTED_NOT_ALLOWED',
     );
   }
   for (const p of plans) if (!runnable.includes(p)) ctx.out.warn(`${p.profile} not run: ${cp.notAllowedFailure(p).message} ${cp.notAllowedFailure(p).fix}`);

@@ -79,8 +79,8 @@ export async function runExport(ctx: CommandContext, argv: ExportArgs): Promise<
   }
   const file = path.resolve(argv.file);
   const existing = await fs.lstat(file).catch(() => null);
-  if (existing && !existing.isFile()) throw new ConfigError(`${file} exists and is not a regular file; nothing was written.`);
-  if (existing && !argv.force) throw new ConfigError(`${file} already exists; nothing was written.`, 'Pass --force to replace it, or choose another FILE.');
+  if (existing && !existing.isFile()) throw new ConfigError(`${file} exists and is not a regular file; nothing was written.`, undefined, 'NOT_A_FILE');
+  if (existing && !argv.force) throw new ConfigError(`${file} already exists; nothing was written.`, 'Pass --force to replace it, or choose another FILE.', 'USAGE');
   await writeFileVerified(file, text, 0o644);
   if (ctx.opts.json) ctx.out.json({ ok: true, file, profiles: fleet.profiles, ossProvider: fleet.ossProvider ?? null, notes });
   else ctx.out.line(`Wrote ${fleet.profiles.length} profile${fleet.profiles.length === 1 ? '' : 's'} to ${file}. Apply it elsewhere: codex-profiles apply ${path.basename(file)}`);

@@ -151,7 +151,7 @@ export async function runMigrate(ctx: CommandContext, args: MigrateArgs, deps: M
     const hint = 'Nothing was written. Choose who wins with --prefer table or --prefer file (or run in a terminal to choose per profile).';
     ctx.out.line(`\n${hint}`);
     if (ctx.opts.json) {
-      ctx.out.json({ ok: false, ...base, applied: false, dryRun: ctx.opts.dryRun, changed: [], diff: '', summary: [], warnings: plan.warnings, error: { message: `${report.conflicts.length} profile(s) exist in both layouts with different settings.`, hint, exitCode: EXIT_USAGE } });
+      ctx.out.json({ ok: false, ...base, applied: false, dryRun: ctx.opts.dryRun, changed: [], diff: '', summary: [], warnings: plan.warnings, error: { code: 'PROFILE_CONFLICT', message: `${report.conflicts.length} profile(s) exist in both layouts with different settings.`, hint, exitCode: EXIT_USAGE } });
     }
     return EXIT_USAGE;
   }

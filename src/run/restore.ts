@@ -16,7 +16,7 @@ export async function runRestore(ctx: CommandContext, opts: { id?: string; list:
     return EXIT_OK;
   }
   const id = opts.id ?? backups[0]?.id;
-  if (!id) throw new ConfigError(`there are no backups in ${home} to restore.`);
+  if (!id) throw new ConfigError(`there are no backups in ${home} to restore.`, undefined, 'BACKUP_NOT_FOUND');
   // Restoring is itself a planned write: it shows a diff and is backed up, so it can be undone.
   const plan = emptyPlan(home);
   for (const file of await backupContents(home, id)) {

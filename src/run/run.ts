@@ -112,7 +112,7 @@ export async function runRun(ctx: CommandContext, argv: RunArgs): Promise<number
       ctx.out.json({ ok: false, started: false, profile: name, from: from ?? null, code: r.code, message: r.message, fix: r.fix ?? null });
       return EXIT_CHECK_FAILED;
     }
-    throw new CliError(`not starting codex with profile ${name}: ${r.message}`, EXIT_CHECK_FAILED, r.fix, r.code);
+    throw new CliError(`not starting codex with profile ${name}: ${r.message}`, EXIT_CHECK_FAILED, r.fix, 'PROFILE_NOT_RUNNABLE');
   }
   for (const w of r.warnings) ctx.out.warn(w);
 

@@ -45,6 +45,7 @@ export function throwOnSyntaxErrors(state: HomeState): void {
     [first.message, ...more].join('\n'),
     EXIT_USAGE,
     'Codex cannot read it either. Fix the file (or `codex-profiles restore` a backup) and run again.',
+    'CONFIG_PARSE',
   );
 }
 
@@ -55,6 +56,7 @@ export function requireCodex(codex: CodexInfo): void {
     codex.warnings[0] ?? 'codex was not found',
     EXIT_USAGE,
     CODEX_INSTALL_FIX,
+    'CODEX_NOT_FOUND',
   );
 }
 
@@ -187,7 +189,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
       `Not testing: ${refused.map((t) => `${t.name} sends its prompt to ${t.label}`).join('; ')}. Nothing was sent.`,
       EXIT_USAGE,
       `A prompt goes to a hosted profile only when you ask for it: pass ${HOSTED_FLAG}` + (ask ? '.' : ' (there is no terminal to ask on).'),
-      'hosted_not_allowed',
+      'HOSTED_NOT_ALLOWED',
     );
   }
 

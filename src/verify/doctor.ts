@@ -10,6 +10,7 @@
  * Problems: `error` needs fixing (exit 1), `warn` is worth a look, `info` is for the record.
  * Invalid TOML is exit 2 (a config error), after the report.
  */
+import type { Diagnostic, Severity } from '../diagnostic.js';
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
@@ -23,12 +24,12 @@ import { renderTable } from '../ui/table.js';
 import { OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from './probe.js';
 import { effectiveProvider, guessKind, type ServerKind } from './provider-of.js';
 
-export type ProblemSeverity = 'error' | 'warn' | 'info';
+export type ProblemSeverity = Severity;
 
-export interface DoctorProblem {
-  severity: ProblemSeverity;
+/** A doctor check that did not pass: the one diagnostic shape (src/diagnostic.ts) by area; codes to come. */
+export interface DoctorProblem extends Omit<Diagnostic, 'code'> {
+  code?: string;
   area: 'codex' | 'home' | 'config' | 'provider';
-  message: string;
   fix: string;
 }
 

@@ -63,7 +63,7 @@ export async function resolveWriteTarget(file: string): Promise<string> {
       const parent = path.dirname(current);
       const pst = await fs.stat(parent).catch(() => null);
       if (!pst?.isDirectory()) {
-        throw new ConfigError(`${file} is a symlink to ${current}, whose folder does not exist; nothing was written.`, `Create ${parent} (or point the link elsewhere) and run again.`);
+        throw new ConfigError(`${file} is a symlink to ${current}, whose folder does not exist; nothing was written.`, `Create ${parent} (or point the link elsewhere) and run again.`, 'WRITE_FAILED');
       }
       return current;
     }
@@ -74,7 +74,7 @@ export async function resolveWriteTarget(file: string): Promise<string> {
     if (!st.isFile()) throw notRegular(file, kindOf(st));
     return current;
   }
-  throw new ConfigError(`${file}: too many levels of symbolic links; nothing was written.`);
+  throw new ConfigError(`${file}: too many levels of symbolic links; nothing was written.`, undefined, 'WRITE_FAILED');
 }
 
 function describe(err: unknown): string {

@@ -100,6 +100,7 @@ function badManifest(id: string, why: string): ConfigError {
   return new ConfigError(
     `backup ${id} cannot be restored: its manifest.json ${why}. Nothing was changed.`,
     'codex-profiles only restores config.toml and NAME.config.toml files directly inside CODEX_HOME, from copies inside the backup folder.',
+    'BACKUP_INVALID',
   );
 }
 
@@ -142,7 +143,7 @@ async function readManifest(codexHome: string, id: string): Promise<{ info: Back
   try {
     raw = JSON.parse((await readRegularFile(file))?.toString('utf8') ?? '');
   } catch {
-    throw new ConfigError(`no backup named ${id} in ${backupsDir(codexHome)}`, 'See the available ones with `codex-profiles restore --list`.');
+    throw new ConfigError(`no backup named ${id} in ${backupsDir(codexHome)}`, 'See the available ones with `codex-profiles restore --list`.', 'BACKUP_NOT_FOUND');
   }
   if (typeof raw?.createdAt !== 'string' || Number.isNaN(Date.parse(raw.createdAt))) throw badManifest(id, 'has no valid createdAt time');
   if (!Array.isArray(raw.files)) throw badManifest(id, 'has no list of files');
@@ -168,7 +169,7 @@ export async function listBackups(codexHome: string): Promise<BackupInfo[]> {
 
 /** The contents each file had before the run that made backup `id` (null: it did not exist). */
 export async function backupContents(codexHome: string, id: string): Promise<{ path: string; content: string | null }[]> {
-  if (!/^[\w.-]+$/.test(id) || id === '.' || id === '..') throw new ConfigError(`not a backup id: ${id}`);
+  if (!/^[\w.-]+$/.test(id) || id === '.' || id === '..') throw new ConfigError(`not a backup id: ${id}`, undefined, 'BACKUP_NOT_FOUND');
   const { entries } = await readManifest(codexHome, id);
   const dir = path.join(backupsDir(codexHome), id);
   return Promise.all(

@@ -82,6 +82,7 @@ export async function acquireLock(
       throw new ConfigError(
         `another codex-profiles run${owner ? ` (pid ${owner.pid}${owner.host !== os.hostname() ? ` on ${owner.host}` : ''})` : ''} is changing ${path.dirname(dir)} right now; nothing was written.`,
         `Wait for it to finish and run again. A lock left by a killed run on this machine is cleared at once; one from another machine clears within ${STALE_MS / 1000} s (or remove ${lockPath}).`,
+        'LOCKED',
       );
     }
     if (!told) {

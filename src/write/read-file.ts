@@ -12,7 +12,7 @@ export function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket
 }
 
 export function notRegular(file: string, kind: string): ConfigError {
-  return new ConfigError(`${file} is ${kind}, not a regular file; codex-profiles only reads and writes regular files. Nothing was changed.`, `Replace it with a regular file (or a symlink to one).`);
+  return new ConfigError(`${file} is ${kind}, not a regular file; codex-profiles only reads and writes regular files. Nothing was changed.`, `Replace it with a regular file (or a symlink to one).`, 'NOT_A_FILE');
 }
 
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever, before we

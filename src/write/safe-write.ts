@@ -80,6 +80,7 @@ export async function applyChanges(
         throw new ConfigError(
           `${change.path} changed while codex-profiles was working (another program edited it); nothing was written.`,
           'Run the command again to plan against the new contents.',
+          'CONFIG_CHANGED',
         );
       }
     }
@@ -89,7 +90,8 @@ export async function applyChanges(
       backupId = await createBackup(codexHome, ordered.map((c) => ({ path: c.path, content: c.before })));
       await writeFileVerified(journalPath(codexHome), JSON.stringify(newJournal(backupId, ordered), null, 2), 0o600);
     } catch (err) {
-      throw new ConfigError(`could not save the backup (${err instanceof WriteFailed ? err.message : describeFsError(err)}); nothing was written.`, 'Free some disk space and run again.');
+      const reason = err instanceof WriteFailed ? err.message : describeFsError(err);
+      throw new ConfigError(`could not save the backup (${reason}); nothing was written.`, 'Free some disk space and run again.', /ENOSPC|EDQUOT/.test(reason) ? 'DISK_FULL' : 'WRITE_FAILED');
     }
     crashPoint(0);
     const done: FileChange[] = [];
@@ -110,6 +112,7 @@ export async function applyChanges(
       throw new ConfigError(
         `writing ${path.basename(ordered[done.length]?.path ?? '')} failed (${reason}); ${undone ? 'every file was put back as it was' : 'the next codex-profiles run will put the files back'}.`,
         /ENOSPC|EDQUOT/.test(reason) ? 'Free some disk space and run again.' : undefined,
+        /ENOSPC|EDQUOT/.test(reason) ? 'DISK_FULL' : 'WRITE_FAILED',
       );
     }
     await fs.rm(journalPath(codexHome), { force: true });

@@ -54,6 +54,12 @@ test('toml-syntax: file, line and column; a valid file: none', async () => {
   expect(only(await audit({ 'a.config.toml': P }), 'toml-syntax')).toEqual([]);
 });
 
+test('a finding is a diagnostic too: code = the rule id, place = file, line and column', async () => {
+  const [f] = only(await audit({ 'a.config.toml': 'model = \n' }), 'toml-syntax');
+  expect(f).toMatchObject({ code: 'toml-syntax', place: { file: f!.file, line: 1, col: f!.column } });
+  expect(f!.column).toEqual(expect.any(Number));
+});
+
 test('legacy-profile-table: an error from 0.134 (line of the table); what 0.133 reads: none', async () => {
   const files = { 'config.toml': DECOY + '\n[profiles.t]\nmodel = "qwen3:8b"\nmodel_provider = "ollama"\n' };
   expect(only(await audit(files), 'legacy-profile-table')).toEqual([
@@ -204,7 +210,7 @@ test('oss-provider-missing: not installed is a warn, an unknown value an error; 
 describe('smokeFindings', () => {
   const result = (name: string, status: SmokeResult['status'], code?: string): SmokeResult => ({ name, hosted: false, status, code, message: 'm', warnings: [], path: `/h/${name}.config.toml` });
   const report = (results: SmokeResult[]): SmokeReport => ({ ok: false, results, summary: { pass: 0, fail: 0, skipped: 0, notRun: 0 }, durationMs: 0 });
-  const err = (rule: string, profile?: string): Finding => ({ rule, severity: 'error', file: '/h/config.toml', message: '', fix: '', ...(profile ? { profile } : {}) });
+  const err = (rule: string, profile?: string): Finding => ({ rule, code: rule, severity: 'error', file: '/h/config.toml', message: '', fix: '', ...(profile ? { profile } : {}) });
 
   test('a failed run is an error on the profile file; a pass or not-run is nothing', () => {
     const fs = smokeFindings(report([result('a', 'fail', 'wrong_answer'), result('b', 'pass'), result('c', 'not-run', 'hosted')]), [], '/h/config.toml');
@@ -223,7 +229,7 @@ describe('smokeFindings', () => {
 
 test('renderFindings: a fix shared by several findings is printed once; hosted profiles are not "hosted: hosted:"', async () => {
   const { renderFindings } = await import('../../../src/verify/audit.js');
-  const f = (profile: string): Finding => ({ rule: 'model-context-small', severity: 'warn', file: `/h/${profile}.config.toml`, profile, message: 'not loaded', fix: 'start the server with OLLAMA_CONTEXT_LENGTH=65536' });
+  const f = (profile: string): Finding => ({ rule: 'model-context-small', code: 'model-context-small', severity: 'warn', file: `/h/${profile}.config.toml`, profile, message: 'not loaded', fix: 'start the server with OLLAMA_CONTEXT_LENGTH=65536' });
   const text = renderFindings([f('a'), f('b'), f('c')]);
   expect(text.match(/OLLAMA_CONTEXT_LENGTH=65536/g)).toHaveLength(1);
   expect(text).toContain('fix: as for a above');

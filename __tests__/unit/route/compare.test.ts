@@ -533,7 +533,7 @@ describe('runCompare (codex stood in for)', () => {
       expect(await runCompare(ctx, opts({ profiles: ['a1,cloud'] }), { exec, detect, ask, progress: () => undefined })).toBe(0);
       expect(questions).toEqual([expect.stringContaining('cloud to m-c via cloudish (')]);
       expect(calls.sort()).toEqual(answer ? ['a1', 'cloud'] : ['a1']);
-      if (!answer) expect(stdout.join('')).toMatch(/cloud\s+hosted\s+cloudish\s+m-c\s+not run: hosted_not_allowed/);
+      if (!answer) expect(stdout.join('')).toMatch(/cloud\s+hosted\s+cloudish\s+m-c\s+not run: HOSTED_NOT_ALLOWED/);
     }
   });
 
@@ -548,7 +548,7 @@ describe('runCompare (codex stood in for)', () => {
     expect(await runCompare(ctx, opts({ profiles: ['a1,cloud'] }), { exec, detect, ask: async () => true, progress: () => undefined })).toBe(0);
     expect(calls).toEqual(['a1']);
     const doc = JSON.parse(stdout.join('')) as CompareReport;
-    expect(doc.runs[1]).toMatchObject({ profile: 'cloud', status: 'not-run', failure: { code: 'hosted_not_allowed', fix: expect.stringContaining('--include-hosted') } });
+    expect(doc.runs[1]).toMatchObject({ profile: 'cloud', status: 'not-run', failure: { code: 'HOSTED_NOT_ALLOWED', fix: expect.stringContaining('--include-hosted') } });
   });
 
   test('a missing profile file: refused before anything runs (exit 2)', async () => {
