@@ -208,3 +208,17 @@ describe('helpers', () => {
     expect(serverKey(j(undefined, 'openai'))).toBe('provider:openai');
   });
 });
+
+describe('CODEX_OSS_PORT (issue 13)', () => {
+  test('the built-in providers use the port Codex uses: the judgement, its URL and its server key follow CODEX_OSS_PORT', async () => {
+    write('o.config.toml', 'model_provider = "ollama"\nmodel = "qwen3-coder:30b"\n');
+    const j = await judge('o', { CODEX_OSS_PORT: '11500' });
+    expect(j).toMatchObject({ hosted: false, baseUrl: 'http://localhost:11500/v1' });
+    expect(serverKey(j)).toBe('http://loopback:11500');
+  });
+
+  test('an invalid CODEX_OSS_PORT is ignored, as Codex ignores it', async () => {
+    write('o.config.toml', 'model_provider = "ollama"\n');
+    expect(await judge('o', { CODEX_OSS_PORT: 'abc' })).toMatchObject({ baseUrl: 'http://localhost:11434/v1' });
+  });
+});
