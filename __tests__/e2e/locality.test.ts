@@ -79,3 +79,26 @@ test('the real Codex 0.169 loads the written profile under --strict-config and o
   expect(tools.map((t) => t.name ?? t.type)).not.toContain('web_search');
   expect(decoy.requests).toHaveLength(0);
 });
+
+test('models --json: every model carries locality; cloud models (both suffixes, with and without remote_host) are cloud', async () => {
+  const r = await cli(['models', '--provider', 'ollama', '--ollama-url', ollama.url, '--json']);
+  expect(r.code).toBe(0);
+  const models = (parseJson(r).providers as Array<{ models: Array<{ id: string; locality: { locality: string; reason: string } }> }>)[0]!.models;
+  const by = Object.fromEntries(models.map((m) => [m.id, m.locality.locality]));
+  expect(by).toEqual({ 'gpt-oss:20b': 'this-machine', 'gpt-oss:120b-cloud': 'cloud', 'kimi-k2.6:cloud': 'cloud' });
+  for (const m of models) expect(m.locality.reason.length).toBeGreaterThan(0);
+  const text = await cli(['models', '--provider', 'ollama', '--ollama-url', ollama.url]);
+  expect(text.stdout).toContain('Not on this machine');
+});
+
+test('list --json: every profile carries locality (a TEST-NET host and a name that resolves nowhere are only classified)', async () => {
+  const table = (id: string, url: string) => `[model_providers.${id}]\nname = "${id}"\nbase_url = "${url}"\nwire_api = "responses"\n`;
+  fs.writeFileSync(path.join(sb.codexHome, 'here.config.toml'), 'model_provider = "ollama"\nmodel = "gpt-oss:20b"\n');
+  fs.writeFileSync(path.join(sb.codexHome, 'box.config.toml'), `model_provider = "box"\nmodel = "m"\n\n${table('box', 'http://192.0.2.1:11434/v1')}`);
+  fs.writeFileSync(path.join(sb.codexHome, 'lan.config.toml'), `model_provider = "lan"\nmodel = "m"\n\n${table('lan', 'http://gpu-box.invalid.lan:11434/v1')}`);
+  fs.writeFileSync(path.join(sb.codexHome, 'cl.config.toml'), 'model_provider = "ollama"\nmodel = "kimi-k2.6:cloud"\n');
+  const r = await cli(['list', '--json']);
+  expect(r.code).toBe(0);
+  const got = Object.fromEntries((parseJson(r).profiles as Array<{ name: string; locality: { locality: string } }>).map((p) => [p.name, p.locality.locality]));
+  expect(got).toEqual({ here: 'this-machine', box: 'network', lan: 'network', cl: 'cloud' });
+});

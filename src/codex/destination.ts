@@ -286,3 +286,28 @@ export function profileDestination(state: HomeState, profile: Profile, env: Node
   const reason = server.locality === 'this-machine' ? `provider \`${provider}\` is on a loopback address (${tableUrl})` : `provider \`${provider}\`: ${server.reason}`;
   return out(withModel({ ...server, reason }, kind), tableUrl, kind);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Discovery results
+
+/** What annotateModels needs of a discovery report (kind id as data, URL, models). */
+export interface ModelsReportLike {
+  provider: string;
+  url: string;
+  models: Array<ModelFacts & { locality?: LocalityVerdict }>;
+}
+
+/**
+ * Give every discovered model its `locality` (models --json, setup). Returns one line per model
+ * whose prompts leave this machine, for the text output.
+ */
+export function annotateModels(reports: readonly ModelsReportLike[]): string[] {
+  const lines: string[] = [];
+  for (const r of reports) {
+    for (const m of r.models) {
+      m.locality = localityOfModel(r.provider, r.url, m);
+      if (leavesMachine(m.locality)) lines.push(`${m.id}: ${LOCALITY_WORDS[m.locality.locality]} (${m.locality.reason})`);
+    }
+  }
+  return lines;
+}

@@ -53,6 +53,8 @@ export interface ModelRecord {
    * machine's server are run on that other device.
    */
   device?: { identifier: string; name?: string; local: boolean };
+  /** Where its prompts go (set by src/codex/destination.ts annotateModels, not by discovery). */
+  locality?: { locality: 'this-machine' | 'network' | 'cloud'; reason: string; place?: string };
   /** fact -> where it came from, e.g. `contextLength: '/api/show model_info'`. */
   sources: Record<string, string>;
   hints: Hint[];
