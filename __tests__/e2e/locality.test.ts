@@ -102,3 +102,4 @@ test('list --json: every profile carries locality (a TEST-NET host and a name th
   const got = Object.fromEntries((parseJson(r).profiles as Array<{ name: string; locality: { locality: string } }>).map((p) => [p.name, p.locality.locality]));
   expect(got).toEqual({ here: 'this-machine', box: 'network', lan: 'network', cl: 'cloud' });
 });
+

@@ -10,6 +10,7 @@
  * Problems: `error` needs fixing (exit 1), `warn` is worth a look, `info` is for the record.
  * Invalid TOML is exit 2 (a config error), after the report.
  */
+import { pinWarnings, readAdminPins, type AdminPins } from '../codex/admin-pins.js';
 import chalk from 'chalk';
 import fs from 'node:fs/promises';
 import { detectCodex, type CodexInfo } from '../codex/detect.js';
@@ -81,6 +82,8 @@ export interface DoctorInputs {
   state: HomeState;
   providers: DoctorProvider[];
   env: NodeJS.ProcessEnv;
+  /** What the system config pins (readAdminPins; passed in so that the report stays pure). */
+  adminPins?: AdminPins;
 }
 
 function layoutText(codex: Pick<CodexInfo, 'layout' | 'profileV2'>): string {
@@ -92,6 +95,10 @@ function layoutText(codex: Pick<CodexInfo, 'layout' | 'profileV2'>): string {
 export function buildDoctorReport(input: DoctorInputs): DoctorReport {
   const { codex, home, state, providers, env } = input;
   const problems: DoctorProblem[] = [];
+  // An administrator's managed_config.toml can override every profile's provider (issue 13).
+  for (const w of pinWarnings(input.adminPins ?? { files: [], pins: [], errors: [] })) {
+    problems.push({ severity: 'warn', area: 'config', message: w, fix: 'Profiles for local models cannot take effect while this pin stands; ask whoever manages this machine.' });
+  }
 
   if (!codex.found) {
     problems.push({
@@ -338,7 +345,7 @@ export async function runDoctor(args: DoctorArgs, ctx: CommandContext, deps: { p
   const exists = await fs.stat(ctx.opts.codexHome).then((s) => s.isDirectory(), () => false);
   const probe: DoctorProbe = deps.probe ?? ((url, kind, useCli) => probeServer(url, kind, { env: ctx.env, useCli }));
   const providers = await probeTargets(providerTargets(state, ctx.env), probe);
-  const report = buildDoctorReport({ codex, home: { path: ctx.opts.codexHome, source, exists }, state, providers, env: ctx.env });
+  const report = buildDoctorReport({ codex, home: { path: ctx.opts.codexHome, source, exists }, state, providers, env: ctx.env, adminPins: readAdminPins(ctx.env) });
   if (ctx.opts.json) ctx.out.json(report);
   else ctx.out.line(renderDoctor(report));
   if (state.errors.length > 0) return EXIT_USAGE;
