@@ -81,6 +81,10 @@ describe.each(Object.keys(CODEX_BINS) as CodexVersion[])('codex %s', (version) =
       const got = fake.requests.slice(seen).filter((q) => q.path === '/v1/responses');
       expect(got).toHaveLength(1);
       expect((got[0]!.json as { model: string }).model).toBe(model);
+      // web_search = "disabled" (issue 13): the real Codex no longer offers the tool.
+      const tools = (got[0]!.json as { tools?: Array<{ type: string; name?: string }> }).tools ?? [];
+      expect(tools.length).toBeGreaterThan(0);
+      expect(tools.map((t) => t.name ?? t.type)).not.toContain('web_search');
     }
     expect(decoy.requests).toHaveLength(0);
   });
@@ -91,7 +95,7 @@ test('with CODEX_OSS_BASE_URL pointing at the server, the built-in ollama id is 
   const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes', '--json'], env);
   expect(r.code).toBe(0);
   const file = fs.readFileSync(path.join(sb.codexHome, 'gpt-oss-20b.config.toml'), 'utf8');
-  expect(parse(file)).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536 });
+  expect(parse(file)).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536, web_search: 'disabled' });
   expect(cfg()).not.toContain('[model_providers.ollama');
   const codex = await detectCodex({ codexBin: CODEX_BINS['0.169'], env: sandboxEnv(sb) });
   const run = await runCodexExec({ codex, codexHome: sb.codexHome, profile: 'gpt-oss-20b', prompt: 'Reply with exactly OK', timeoutMs: 30_000, env: sandboxEnv(sb, env) });

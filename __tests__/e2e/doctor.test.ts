@@ -1,3 +1,5 @@
+import path from 'node:path';
+import fs from 'node:fs';
 /**
  * `codex-profiles doctor` end to end: the built CLI with the real codex binaries, fake servers
  * on 127.0.0.1, temporary homes. Doctor only lists (version, models): no prompt is ever sent.
@@ -153,6 +155,20 @@ describe('doctor', () => {
       expect(r.stdout).toMatch(new RegExp(`${home.path('config.toml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: not valid TOML`));
       const json = parseJson<DoctorDoc>(await cli('0.169', home, ['doctor', '--json']));
       expect(json.config).toMatchObject({ valid: false, errors: [expect.objectContaining({ file: home.path('config.toml'), line: 2 })] });
+    } finally {
+      home.sb.cleanup();
+    }
+  });
+
+  test('a managed_config.toml pinning the provider is reported (system folder from the test variable, never /etc)', async () => {
+    const home = makeHome(f);
+    try {
+      home.write('config.toml', baseConfig(f.decoy));
+      const dir = home.env.CODEX_PROFILES_SYSTEM_CONFIG_DIR!;
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'managed_config.toml'), 'model_provider = "openai"\n');
+      const doc = parseJson<DoctorDoc>(await cli('0.169', home, ['doctor', '--json']));
+      expect(doc.problems.find((p) => p.message.includes('pins model_provider = "openai"'))).toMatchObject({ severity: 'warn', area: 'config' });
     } finally {
       home.sb.cleanup();
     }

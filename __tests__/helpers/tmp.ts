@@ -33,6 +33,8 @@ export function makeSandbox(): Sandbox {
 export function sandboxEnv(sb: Sandbox, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    // Codex-profiles reads the admin's system config (src/codex/admin-pins.ts): never the real /etc.
+    CODEX_PROFILES_SYSTEM_CONFIG_DIR: path.join(sb.root, 'system-codex'),
     HOME: sb.home,
     USERPROFILE: sb.home,
     CODEX_HOME: sb.codexHome,

@@ -18,6 +18,8 @@ export const addCommand: CommandModule<GlobalArgs, GlobalArgs & AddArgs> = {
         .option('force', { type: 'boolean', default: false, describe: 'Update a profile of the same name (keys you added are kept); write a --layout this codex does not read' })
         .option('allow-missing', { type: 'boolean', default: false, describe: 'Write the profile even if the provider is down or lacks the model' })
         .option('allow-no-tools', { type: 'boolean', default: false, describe: 'Write the profile even if the model has no tool support (it cannot drive Codex)' })
+        .option('allow-cloud', { type: 'boolean', default: false, describe: 'Write a profile for a model that runs in the cloud (Ollama `:cloud` / `-cloud` models): its prompts leave this machine' })
+        .option('web-search', { type: 'boolean', default: false, describe: 'Keep Codex\'s web_search tool on (default: web_search = "disabled"; Ollama runs the tool through ollama.com)' })
         .option('url', { type: 'string', requiresArg: true, describe: 'Server on another host or port (gets a provider id of its own; prompts may leave the machine)' })
         .option('context-window', { type: 'number', requiresArg: true, describe: 'model_context_window to write (default: the context the provider reports; 0 for none)' })
         .example('$0 add gpt-oss:20b --provider ollama', 'Profile gpt-oss-20b for an Ollama model')

@@ -27,7 +27,7 @@ export const modelsCommand: CommandModule<GlobalArgs, GlobalArgs & ModelsFlags> 
       .example('$0 models --ollama-url http://gpu-box:11434 --timeout 3s', 'A remote Ollama, with more patience')
       .epilogue('Read-only: never downloads or loads a model. Unreachable providers are reported, and the exit code is still 0.'),
   handler: handle<ModelsFlags>(async (argv, ctx) => {
-    const { runModels } = await import('../run/models.js');
-    return runModels(argv, ctx);
+    const [{ runModels }, { annotateModels }] = await Promise.all([import('../run/models.js'), import('../codex/destination.js')]);
+    return runModels(argv, ctx, annotateModels);
   }),
 };

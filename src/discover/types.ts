@@ -48,6 +48,13 @@ export interface ModelRecord {
   loaded?: boolean;
   /** Ollama cloud models: prompts are forwarded to this host, not run here. */
   remoteHost?: string;
+  /**
+   * LM Link (LM Studio): the device that holds the model. `local` false: requests to this
+   * machine's server are run on that other device.
+   */
+  device?: { identifier: string; name?: string; local: boolean };
+  /** Where its prompts go (set by src/codex/destination.ts annotateModels, not by discovery). */
+  locality?: { locality: 'this-machine' | 'network' | 'cloud'; reason: string; place?: string };
   /** fact -> where it came from, e.g. `contextLength: '/api/show model_info'`. */
   sources: Record<string, string>;
   hints: Hint[];

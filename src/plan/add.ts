@@ -9,6 +9,8 @@ import type { DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } f
 import { PROVIDER_NAMES } from '../discover/types.js';
 import { suggestProfileName } from '../config/naming.js';
 import { providerTargetFor } from './provider-target.js';
+import { localityOfModel, LOCALITY_WORDS } from '../codex/destination.js';
+import { webSearchPlan, WEB_SEARCH_KEY } from '../codex/web-search.js';
 
 /** One profile to add, as the wizard or `add` flags describe it. */
 export interface ProfileRequest {
@@ -28,6 +30,10 @@ export interface PlanOptions {
   allowMissing?: boolean;
   /** Write models without tool support (an error everywhere else). */
   allowNoTools?: boolean;
+  /** Keep Codex's web_search tool on (default: `web_search = "disabled"` where Codex takes it). */
+  webSearch?: boolean;
+  /** Write profiles for models that run in the cloud (Ollama cloud models). */
+  allowCloud?: boolean;
   /** Set `oss_provider` to this. */
   ossProvider?: ProviderId;
   env: NodeJS.ProcessEnv;
@@ -44,6 +50,8 @@ export interface PlannedProfile {
   contextWindowSource?: string;
   /** Discovery's judgement of the model (no tools, small context...), as judgeModel gives it. */
   hints: Hint[];
+  /** Where its prompts go (src/codex/destination.ts). */
+  locality?: { locality: string; reason: string; place?: string };
   /** The profile already existed with these exact settings: nothing to do. */
   unchanged?: boolean;
 }
@@ -96,7 +104,12 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
   for (const w of codex.warnings) plan.warnings.push(w);
   const taken = new Set(state.profiles.map((p) => p.name));
   const out: PlannedProfile[] = [];
+  const localityOf = new Map<string, PlannedProfile['locality']>();
 
+  const locality = (name: string) => {
+    const l = localityOf.get(name);
+    return l ? { locality: l } : { locality: { locality: 'cloud', reason: 'a hosted profile', place: 'api.openai.com' } };
+  };
   for (const req of requests) {
     let spec: ProfileSpec;
     let hints: Hint[] = [];
@@ -135,7 +148,22 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       const target = providerTargetFor(provider, report?.url ?? (provider === 'ollama' ? 'http://127.0.0.1:11434' : 'http://127.0.0.1:1234'), opts.env);
       if (target.table) planMergeTable(plan, state, ['model_providers', target.id], target.table);
       if (target.remote) plan.warnings.push(`${req.model} runs on ${target.url}: prompts sent with this profile leave this machine.`);
+      const where = localityOfModel(provider, target.url, { id: modelId, ...(model?.remoteHost ? { remoteHost: model.remoteHost } : {}), ...(model?.device ? { device: model.device } : {}) });
+      if (where.locality === 'cloud') {
+        if (!opts.allowCloud) {
+          throw new ConfigError(
+            `${modelId} does not run on this machine: ${where.reason}. Prompts sent with this profile would go to ${where.place ?? 'a hosted service'}.`,
+            'Pass --allow-cloud to write it anyway, or pick a local model (`codex-profiles models`).',
+          );
+        }
+        plan.warnings.push(`${modelId}: ${where.reason}; prompts sent with this profile go to ${where.place ?? 'a hosted service'} (${LOCALITY_WORDS.cloud}).`);
+      } else if (where.locality === 'network' && !target.remote) {
+        plan.warnings.push(`${modelId}: ${where.reason}; prompts sent with this profile leave this machine.`);
+      }
       const extra: Record<string, unknown> = {};
+      const ws = webSearchPlan(codex, opts.webSearch === true);
+      if (ws.set !== undefined) extra[WEB_SEARCH_KEY] = ws.set;
+      if (ws.warning) plan.warnings.push(ws.warning);
       const ctx = req.contextWindow === false ? undefined : req.contextWindow ?? contextFor(model, opts.env);
       if (ctx !== undefined) extra.model_context_window = ctx;
       const ctxSource = ctx === undefined ? undefined : req.contextWindow !== undefined ? '--context-window' : contextSourceFor(model, opts.env);
@@ -143,18 +171,19 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       const name = req.name ?? (existingSame && !opts.force ? existingSame.name : suggestProfileName(req.model, taken));
       spec = { name, kind: target.kind, provider: target.id, model: modelId, extra, url: target.url };
       contextWindowSource = ctxSource;
+      localityOf.set(spec.name, where);
     }
 
     const existing = state.profiles.find((p) => p.name === spec.name && p.layout === codex.layout);
     const same = existing && existing.provider === spec.provider && existing.model === spec.model &&
       Object.entries(spec.extra ?? {}).every(([k, v]) => existing.values[k] === v);
     if (same) {
-      out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, unchanged: true, ...(spec.extra as object) });
+      out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, unchanged: true, ...(spec.extra as object), ...locality(spec.name) });
       continue;
     }
     planWriteProfile(plan, state, spec, codex.layout, { force: opts.force });
     taken.add(spec.name);
-    out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, ...(spec.extra as object), ...(contextWindowSource ? { contextWindowSource } : {}) });
+    out.push({ name: spec.name, provider: spec.provider, model: spec.model, kind: spec.kind, layout: codex.layout, hints, ...(spec.extra as object), ...(contextWindowSource ? { contextWindowSource } : {}), ...locality(spec.name) });
   }
 
   refuseErrors(out, opts);

@@ -16,6 +16,8 @@ export interface AddArgs extends DiscoveryArgs, LayoutArgs {
   force: boolean;
   allowMissing: boolean;
   allowNoTools: boolean;
+  allowCloud: boolean;
+  webSearch: boolean;
   url?: string;
   contextWindow?: number;
 }
@@ -45,7 +47,7 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
     codex,
     discovery,
     [{ model: argv.model, provider, hosted: argv.hosted, name: argv.name, contextWindow: argv.contextWindow === 0 ? false : argv.contextWindow }],
-    { force: argv.force, allowMissing: argv.allowMissing, allowNoTools: argv.allowNoTools, ossProvider: argv.default ? provider : undefined, env: ctx.env },
+    { force: argv.force, allowMissing: argv.allowMissing, allowNoTools: argv.allowNoTools, allowCloud: argv.allowCloud, webSearch: argv.webSearch, ossProvider: argv.default ? provider : undefined, env: ctx.env },
   );
   const p = profiles[0]!;
   for (const line of hintSummaryLines(p.hints.map((hint) => ({ subject: p.model, hint })))) ctx.out.note(line);

@@ -5,6 +5,7 @@ import { userCacheDir } from '../codex/detect-cache.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
+import { readAdminPins } from '../codex/admin-pins.js';
 import { buildDoctorReport, probeTargets, providerTargets, renderDoctor, type DoctorProbe } from '../verify/doctor.js';
 import { probeServer } from '../verify/probe.js';
 
@@ -19,7 +20,7 @@ export async function runDoctor(args: DoctorArgs, ctx: CommandContext, deps: { p
   const exists = await fs.stat(ctx.opts.codexHome).then((s) => s.isDirectory(), () => false);
   const probe: DoctorProbe = deps.probe ?? ((url, kind, useCli) => probeServer(url, kind, { env: ctx.env, useCli }));
   const providers = await probeTargets(providerTargets(state, ctx.env), probe);
-  const report = buildDoctorReport({ codex, home: { path: ctx.opts.codexHome, source, exists }, state, providers, env: ctx.env });
+  const report = buildDoctorReport({ codex, home: { path: ctx.opts.codexHome, source, exists }, state, providers, env: ctx.env, adminPins: readAdminPins(ctx.env) });
   if (ctx.opts.json) ctx.out.json(report);
   else ctx.out.line(renderDoctor(report));
   if (state.errors.length > 0) return EXIT_USAGE;

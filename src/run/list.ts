@@ -3,10 +3,15 @@ import type { CommandContext } from '../context.js';
 import { loadHome } from '../config/profiles.js';
 import { EXIT_OK } from '../errors.js';
 import { renderTable } from '../ui/table.js';
+import { LOCALITY_WORDS, profileDestination } from '../codex/destination.js';
 
 export async function runList(ctx: CommandContext): Promise<number> {
   // Reading only: the syntax tree is built only where a line is listed (see LoadOptions).
   const state = await loadHome(ctx.opts.codexHome, { index: 'lazy' });
+  const where = new Map(state.profiles.map((p) => {
+    const d = profileDestination(state, p, ctx.env);
+    return [p, { locality: d.locality, reason: d.reason, ...(d.place !== undefined ? { place: d.place } : {}) }] as const;
+  }));
   const report = {
     codexHome: state.home,
     configPath: state.configPath,
@@ -20,6 +25,7 @@ export async function runList(ctx: CommandContext): Promise<number> {
       model: p.model ?? null,
       path: p.path,
       line: p.line ?? null,
+      locality: where.get(p)!,
     })),
     errors: state.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
   };
@@ -40,12 +46,13 @@ export async function runList(ctx: CommandContext): Promise<number> {
   ctx.out.line('');
   ctx.out.line(
     renderTable(
-      ['NAME', 'LAYOUT', 'PROVIDER', 'MODEL', 'PATH'],
+      ['NAME', 'LAYOUT', 'PROVIDER', 'MODEL', 'PROMPTS GO TO', 'PATH'],
       state.profiles.map((p) => [
         p.name,
         p.layout,
         p.provider ?? chalk.dim('(default)'),
         p.model ?? chalk.dim('(default)'),
+        LOCALITY_WORDS[where.get(p)!.locality],
         p.line ? `${p.path}:${p.line}` : p.path,
       ]),
     ),

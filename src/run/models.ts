@@ -3,7 +3,7 @@ import { parseDiscoveryTimeout } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { discover } from '../discover/discover.js';
 import { renderDiscovery } from '../discover/render.js';
-import type { ProviderId } from '../discover/types.js';
+import type { DiscoveryResult, ProviderId } from '../discover/types.js';
 
 export interface ModelsArgs {
   provider?: ProviderId;
@@ -13,7 +13,12 @@ export interface ModelsArgs {
 }
 
 /** `codex-profiles models`: discovery, then a table (or the result as JSON). Exit 0 once it ran. */
-export async function runModels(args: ModelsArgs, ctx: CommandContext): Promise<number> {
+/**
+ * `annotate` gives each model its locality and returns the lines for models whose prompts leave
+ * this machine (src/codex/destination.ts annotateModels; passed in: providers/ imports nothing
+ * above it).
+ */
+export async function runModels(args: ModelsArgs, ctx: CommandContext, annotate: (reports: DiscoveryResult['providers']) => string[] = () => []): Promise<number> {
   if (Array.isArray(args.provider)) throw new UsageError('give --provider once (ollama or lmstudio), or leave it out for both');
   const timeoutMs = parseDiscoveryTimeout(args.timeout);
   for (const [flag, v] of [['--ollama-url', args.ollamaUrl], ['--lmstudio-url', args.lmstudioUrl]] as const) {
@@ -26,7 +31,11 @@ export async function runModels(args: ModelsArgs, ctx: CommandContext): Promise<
     timeoutMs,
     env: ctx.env,
   });
+  const away = annotate(result.providers);
   if (ctx.opts.json) ctx.out.json(result);
-  else ctx.out.line(renderDiscovery(result).replace(/\n$/, ''));
+  else {
+    ctx.out.line(renderDiscovery(result).replace(/\n$/, ''));
+    if (away.length) ctx.out.line(`\nNot on this machine (prompts leave it):\n${away.map((l) => `  ${l}`).join('\n')}`);
+  }
   return 0;
 }

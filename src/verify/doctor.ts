@@ -11,6 +11,7 @@
  * Invalid TOML is exit 2 (a config error), after the report.
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
+import { pinWarnings, readAdminPins, type AdminPins } from '../codex/admin-pins.js';
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
@@ -78,6 +79,8 @@ export interface DoctorInputs {
   state: HomeState;
   providers: DoctorProvider[];
   env: NodeJS.ProcessEnv;
+  /** What the system config pins (readAdminPins; passed in so that the report stays pure). */
+  adminPins?: AdminPins;
 }
 
 function layoutText(codex: Pick<CodexInfo, 'layout' | 'profileV2'>): string {
@@ -89,6 +92,10 @@ function layoutText(codex: Pick<CodexInfo, 'layout' | 'profileV2'>): string {
 export function buildDoctorReport(input: DoctorInputs): DoctorReport {
   const { codex, home, state, providers, env } = input;
   const problems: DoctorProblem[] = [];
+  // An administrator's managed_config.toml can override every profile's provider (issue 13).
+  for (const w of pinWarnings(input.adminPins ?? { files: [], pins: [], errors: [] })) {
+    problems.push({ severity: 'warn', area: 'config', message: w, fix: 'Profiles for local models cannot take effect while this pin stands; ask whoever manages this machine.' });
+  }
 
   if (!codex.found) {
     problems.push({

@@ -86,7 +86,7 @@ describe('planning a remote profile (no network: discovery is given)', () => {
       model_providers: { 'ollama-gpu-box': { name: 'Ollama on gpu-box:11434', base_url: 'http://gpu-box:11434/v1', wire_api: 'responses' } },
     });
     expect(files['gpt-oss-120b.config.toml']).toContain('on http://gpu-box:11434');
-    expect(parse(files['gpt-oss-120b.config.toml']!)).toEqual({ model_provider: 'ollama-gpu-box', model: 'gpt-oss:120b', model_context_window: 65536 });
+    expect(parse(files['gpt-oss-120b.config.toml']!)).toEqual({ model_provider: 'ollama-gpu-box', model: 'gpt-oss:120b', model_context_window: 65536, web_search: 'disabled' });
   });
 });
 

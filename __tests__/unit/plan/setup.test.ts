@@ -87,7 +87,7 @@ test('the wizard: pick models, name them, choose oss_provider, confirm, write', 
   expect(code).toBe(0);
   expect(p.asked.map((a) => a.kind)).toEqual(['checkbox', 'input', 'input', 'select', 'confirm', 'confirm']);
   expect(p.asked[1]!.default).toBe('gpt-oss-20b');
-  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'fast.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536 });
+  expect(parse(fs.readFileSync(path.join(sb.codexHome, 'fast.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536, web_search: 'disabled' });
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'coder.config.toml'), 'utf8'))).toMatchObject({ model: 'qwen/qwen3-coder-30b' });
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).oss_provider).toBe('lmstudio');
 });
@@ -154,6 +154,7 @@ test('unattended: --yes --models, oss_provider set from the first model when uns
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'qwen3-coder-30b.config.toml'), 'utf8'))).toEqual({
     model_provider: `lmstudio-port-${lmstudio.port}`,
     model: 'qwen/qwen3-coder-30b',
+    web_search: 'disabled',
   });
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8'))).toMatchObject({
     oss_provider: 'lmstudio',
@@ -209,7 +210,7 @@ describe('issue 11: the first run', () => {
 
   test('--models resolves ids as the server does: `qwen2.5-coder` is `qwen2.5-coder:latest` (and the profile names that); `gpt-oss` is not `gpt-oss:20b`', async () => {
     expect(await runSetup(ctx({ yes: true }), args({ models: 'qwen2.5-coder', contextWindow: false }))).toBe(0);
-    expect(parse(fs.readFileSync(path.join(sb.codexHome, 'qwen2-5-coder.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'qwen2.5-coder:latest' });
+    expect(parse(fs.readFileSync(path.join(sb.codexHome, 'qwen2-5-coder.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'qwen2.5-coder:latest', web_search: 'disabled' });
     await expect(runSetup(ctx({ yes: true }), args({ models: 'gpt-oss', provider: ['ollama'] }))).rejects.toThrow(/not installed/);
   });
 

@@ -134,6 +134,7 @@ const judgement = (over: Partial<ProviderJudgement> = {}): ProviderJudgement => 
   model: 'fake-model',
   baseUrl: 'http://127.0.0.1:1/v1',
   hosted: false,
+  locality: 'this-machine',
   reason: 'provider `fake` is on a loopback address',
   ...over,
 });

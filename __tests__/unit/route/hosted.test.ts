@@ -53,6 +53,7 @@ describe('built-in providers', () => {
       model: 'qwen3-coder:30b',
       baseUrl: 'http://localhost:11434/v1',
       hosted: false,
+      locality: 'this-machine',
       reason: 'built-in provider `ollama` runs on this machine (http://localhost:11434/v1)',
     });
     expect(await judge('l')).toMatchObject({ provider: 'lmstudio', hosted: false, baseUrl: 'http://localhost:1234/v1' });
@@ -63,7 +64,8 @@ describe('built-in providers', () => {
     expect(await judge('o', { CODEX_OSS_BASE_URL: 'http://10.0.0.5:11434/v1' })).toMatchObject({
       hosted: true,
       baseUrl: 'http://10.0.0.5:11434/v1',
-      reason: 'built-in provider `ollama` points at http://10.0.0.5:11434/v1 (CODEX_OSS_BASE_URL), which is not a loopback address',
+      locality: 'network',
+      reason: 'built-in provider `ollama` points at http://10.0.0.5:11434/v1 (CODEX_OSS_BASE_URL): the server is on another machine (10.0.0.5): prompts cross the network',
     });
     expect(await judge('o', { CODEX_OSS_BASE_URL: 'http://127.0.0.1:9999/v1' })).toMatchObject({ hosted: false, baseUrl: 'http://127.0.0.1:9999/v1' });
     expect(await judge('o', { CODEX_OSS_BASE_URL: '  ' })).toMatchObject({ hosted: false, baseUrl: 'http://localhost:11434/v1' });
@@ -72,7 +74,7 @@ describe('built-in providers', () => {
   test('a [model_providers.ollama] table with a remote base_url is not trusted to be local', async () => {
     write('config.toml', custom('ollama', 'http://gpu-box.example.com:11434/v1'));
     write('o.config.toml', 'model_provider = "ollama"\n');
-    expect(await judge('o')).toMatchObject({ hosted: true, reason: expect.stringContaining('not a loopback address') });
+    expect(await judge('o')).toMatchObject({ hosted: true, locality: 'cloud', reason: expect.stringContaining('[model_providers.ollama] sets base_url') });
   });
 
   test('openai and amazon-bedrock are hosted', async () => {
@@ -83,6 +85,7 @@ describe('built-in providers', () => {
       providerSource: 'profile',
       model: 'gpt-5',
       hosted: true,
+      locality: 'cloud',
       reason: 'built-in provider `openai` is a hosted service',
     });
     expect(await judge('b')).toMatchObject({ provider: 'amazon-bedrock', hosted: true });
@@ -154,6 +157,7 @@ describe('custom providers: by address', () => {
       provider: 'ghost',
       providerSource: 'profile',
       hosted: true,
+      locality: 'cloud',
       reason: 'provider `ghost` has no [model_providers.ghost] table, so where it sends prompts is unknown',
     });
     expect(await judge('b')).toMatchObject({ hosted: true, reason: '[model_providers.nourl] has no base_url, so where it sends prompts is unknown' });
@@ -198,6 +202,7 @@ describe('helpers', () => {
       provider,
       providerSource: 'profile',
       hosted: false,
+      locality: 'this-machine',
       reason: '',
       ...(baseUrl ? { baseUrl } : {}),
     });
@@ -206,5 +211,19 @@ describe('helpers', () => {
     expect(serverKey(j('http://127.0.0.1:11434/v1'))).not.toBe(serverKey(j('http://127.0.0.1:1234/v1')));
     expect(serverKey(j('http://10.0.0.5:11434/v1'))).toBe('http://10.0.0.5:11434');
     expect(serverKey(j(undefined, 'openai'))).toBe('provider:openai');
+  });
+});
+
+describe('CODEX_OSS_PORT (issue 13)', () => {
+  test('the built-in providers use the port Codex uses: the judgement, its URL and its server key follow CODEX_OSS_PORT', async () => {
+    write('o.config.toml', 'model_provider = "ollama"\nmodel = "qwen3-coder:30b"\n');
+    const j = await judge('o', { CODEX_OSS_PORT: '11500' });
+    expect(j).toMatchObject({ hosted: false, baseUrl: 'http://localhost:11500/v1' });
+    expect(serverKey(j)).toBe('http://loopback:11500');
+  });
+
+  test('an invalid CODEX_OSS_PORT is ignored, as Codex ignores it', async () => {
+    write('o.config.toml', 'model_provider = "ollama"\n');
+    expect(await judge('o', { CODEX_OSS_PORT: 'abc' })).toMatchObject({ baseUrl: 'http://localhost:11434/v1' });
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * Issue 13, end to end: cloud models need --allow-cloud, --web-search keeps the tool, and the
+ * real Codex loads what add writes under --strict-config (0.169). Fake servers on 127.0.0.1 only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { parse } from 'smol-toml';
+import { parseJson, runCli } from '../helpers/cli.js';
+import { CODEX_BINS, decoyBaseConfig } from '../helpers/codex-bins.js';
+import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { startResponsesServer, type ResponsesServer } from '../helpers/responses-sse.js';
+import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
+
+let ollama: FakeOllama;
+let decoy: ResponsesServer;
+let sb: Sandbox;
+
+beforeAll(async () => {
+  ollama = await startFakeOllama({
+    models: [
+      { name: 'gpt-oss:20b', contextLength: 131072 },
+      { name: 'gpt-oss:120b-cloud', remoteHost: 'https://ollama.com:443' },
+      // An older server: the tag alone says it is a cloud model.
+      { name: 'kimi-k2.6:cloud' },
+    ],
+  });
+  decoy = await startResponsesServer({ text: 'DECOY' });
+});
+afterAll(async () => {
+  await Promise.all([ollama.close(), decoy.close()]);
+});
+beforeEach(() => {
+  sb = makeSandbox();
+  fs.mkdirSync(sb.codexHome, { recursive: true });
+  fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), decoyBaseConfig(decoy.baseUrl));
+});
+afterEach(() => sb.cleanup());
+
+const cli = (args: string[]) => runCli(args, { env: sandboxEnv(sb) });
+const profileFile = (name: string) => parse(fs.readFileSync(path.join(sb.codexHome, `${name}.config.toml`), 'utf8'));
+
+test.each(['gpt-oss:120b-cloud', 'kimi-k2.6:cloud'])('add %s is refused without --allow-cloud, and says where prompts would go', async (model) => {
+  const r = await cli(['add', model, '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('ollama.com');
+  expect(r.stderr).toContain('--allow-cloud');
+  expect(fs.readdirSync(sb.codexHome)).toEqual(['config.toml']);
+
+  const ok = await cli(['add', model, '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--allow-cloud', '--name', 'c', '--yes', '--json']);
+  expect(ok.code).toBe(0);
+  expect(parseJson(ok).profile).toMatchObject({ name: 'c', locality: { locality: 'cloud', place: 'ollama.com' } });
+});
+
+test('--web-search keeps the tool: no web_search key is written', async () => {
+  const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--web-search', '--yes']);
+  expect(r.code).toBe(0);
+  expect(profileFile('gpt-oss-20b')).not.toHaveProperty('web_search');
+});
+
+test('the real Codex 0.169 loads the written profile under --strict-config and offers no web_search tool', async () => {
+  const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes', '--json']);
+  expect(r.code).toBe(0);
+  expect(parseJson(r).profile).toMatchObject({ web_search: 'disabled', locality: { locality: 'this-machine' } });
+  const seen = ollama.requests.length;
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, [CODEX_BINS['0.169'], 'exec', '--strict-config', '--skip-git-repo-check', '--ephemeral', '-p', 'gpt-oss-20b', 'Reply with exactly OK'], {
+      env: sandboxEnv(sb),
+      cwd: sb.root,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    child.on('close', resolve);
+  });
+  expect(code).toBe(0);
+  const sent = ollama.requests.slice(seen).filter((q) => q.path === '/v1/responses');
+  expect(sent).toHaveLength(1);
+  const tools = (sent[0]!.json as { tools: Array<{ type: string; name?: string }> }).tools;
+  expect(tools.map((t) => t.name ?? t.type)).toContain('exec_command');
+  expect(tools.map((t) => t.name ?? t.type)).not.toContain('web_search');
+  expect(decoy.requests).toHaveLength(0);
+});
+
+test('models --json: every model carries locality; cloud models (both suffixes, with and without remote_host) are cloud', async () => {
+  const r = await cli(['models', '--provider', 'ollama', '--ollama-url', ollama.url, '--json']);
+  expect(r.code).toBe(0);
+  const models = (parseJson(r).providers as Array<{ models: Array<{ id: string; locality: { locality: string; reason: string } }> }>)[0]!.models;
+  const by = Object.fromEntries(models.map((m) => [m.id, m.locality.locality]));
+  expect(by).toEqual({ 'gpt-oss:20b': 'this-machine', 'gpt-oss:120b-cloud': 'cloud', 'kimi-k2.6:cloud': 'cloud' });
+  for (const m of models) expect(m.locality.reason.length).toBeGreaterThan(0);
+  const text = await cli(['models', '--provider', 'ollama', '--ollama-url', ollama.url]);
+  expect(text.stdout).toContain('Not on this machine');
+});
+
+test('list --json: every profile carries locality (a TEST-NET host and a name that resolves nowhere are only classified)', async () => {
+  const table = (id: string, url: string) => `[model_providers.${id}]\nname = "${id}"\nbase_url = "${url}"\nwire_api = "responses"\n`;
+  fs.writeFileSync(path.join(sb.codexHome, 'here.config.toml'), 'model_provider = "ollama"\nmodel = "gpt-oss:20b"\n');
+  fs.writeFileSync(path.join(sb.codexHome, 'box.config.toml'), `model_provider = "box"\nmodel = "m"\n\n${table('box', 'http://192.0.2.1:11434/v1')}`);
+  fs.writeFileSync(path.join(sb.codexHome, 'lan.config.toml'), `model_provider = "lan"\nmodel = "m"\n\n${table('lan', 'http://gpu-box.invalid.lan:11434/v1')}`);
+  fs.writeFileSync(path.join(sb.codexHome, 'cl.config.toml'), 'model_provider = "ollama"\nmodel = "kimi-k2.6:cloud"\n');
+  const r = await cli(['list', '--json']);
+  expect(r.code).toBe(0);
+  const got = Object.fromEntries((parseJson(r).profiles as Array<{ name: string; locality: { locality: string } }>).map((p) => [p.name, p.locality.locality]));
+  expect(got).toEqual({ here: 'this-machine', box: 'network', lan: 'network', cl: 'cloud' });
+});
+
