@@ -10,7 +10,7 @@
 import type { HomeState } from './config/profiles.js';
 import { CliError, EXIT_USAGE } from './errors.js';
 import type { ProviderId } from './discover/types.js';
-import { PROVIDER_NAMES } from './discover/types.js';
+import { displayNameOf, serverKind } from './discover/registry.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -49,10 +49,6 @@ export function codexMissing(detail?: string): Diagnostic {
   return { code: 'CODEX_MISSING', severity: FACT_SEVERITY.CODEX_MISSING, message: detail ?? 'codex was not found.', fix: CODEX_INSTALL_FIX };
 }
 
-const START: Record<ProviderId, string> = {
-  ollama: 'Start it: `ollama serve` (or open the Ollama app)',
-  lmstudio: 'Start it: `lms server start` (or Developer > Start Server in LM Studio)',
-};
 
 /**
  * How to get a provider answering. `urlSource` says where the URL came from when it is not the
@@ -60,12 +56,13 @@ const START: Record<ProviderId, string> = {
  */
 export function startFix(kind: ProviderId | 'unknown', urlSource?: string): string {
   if (kind === 'unknown') return 'Start the server, or fix base_url.';
-  return `${START[kind]}${urlSource ? `, or fix the URL (${urlSource})` : ''}.`;
+  const start = serverKind(kind).fixes.start;
+  return `${start.charAt(0).toUpperCase()}${start.slice(1)}${urlSource ? `, or fix the URL (${urlSource})` : ''}.`;
 }
 
 /** Nothing answers where a provider should be. */
 export function providerDown(kind: ProviderId | 'unknown', url: string, why: string | undefined, urlSource?: string): Diagnostic {
-  const name = kind === 'unknown' ? 'the server' : PROVIDER_NAMES[kind];
+  const name = kind === 'unknown' ? 'the server' : displayNameOf(kind);
   return {
     code: 'PROVIDER_DOWN',
     severity: FACT_SEVERITY.PROVIDER_DOWN,

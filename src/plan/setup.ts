@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../discover/discover.js';
 import { formatBytes, hintSummaryLines, safeText } from '../discover/render.js';
 import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../discover/types.js';
-import { PROVIDER_IDS, PROVIDER_NAMES } from '../discover/types.js';
+import { SERVER_KIND_IDS, displayNameOf } from '../discover/registry.js';
 import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
 import type { Choice, Prompter } from '../ui/prompter.js';
 import { contextFor, planProfiles, type PlannedProfile, type ProfileRequest } from './add.js';
@@ -52,7 +52,7 @@ function describeProvider(r: ProviderReport): string {
   const exposed = r.exposed ? chalk.yellow(' exposed: other hosts can send it prompts') : '';
   const version = r.version ? ` ${r.version}` : '';
   const why = r.status !== 'up' && r.reason ? chalk.dim(` (${r.reason})`) : '';
-  return `${PROVIDER_NAMES[r.provider]}${version} at ${r.url}: ${state}${why}${exposed}`;
+  return `${displayNameOf(r.provider)}${version} at ${r.url}: ${state}${why}${exposed}`;
 }
 
 /** Step 1: what was found. */
@@ -88,7 +88,7 @@ function upProviders(d: DiscoveryResult | undefined): ProviderReport[] {
 function picksFromFlags(models: string, discovery: DiscoveryResult | undefined, providers: ProviderId[] | undefined): Pick[] {
   const ids = models.split(',').map((s) => s.trim()).filter(Boolean);
   return ids.map((model) => {
-    const candidates = (providers?.length ? providers : [...PROVIDER_IDS]).filter((p) => findModel(discovery?.providers ?? [], p, model));
+    const candidates = (providers?.length ? providers : [...SERVER_KIND_IDS]).filter((p) => findModel(discovery?.providers ?? [], p, model));
     if (candidates.length === 1) return { provider: candidates[0]!, model };
     if (candidates.length > 1) {
       throw new UsageError(`${model} is installed in both Ollama and LM Studio.`, 'Pass --provider ollama or --provider lmstudio.');
@@ -114,7 +114,7 @@ async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessE
       const existing = existingProfileFor(pre, pick, env);
       if (existing !== undefined) ticked.set(pick, existing);
       choices.push({
-        name: `${PROVIDER_NAMES[r.provider]}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
+        name: `${displayNameOf(r.provider)}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
         value: pick,
         checked: existing !== undefined,
       });
@@ -198,7 +198,7 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
   const up = upProviders(pre.discovery).map((r) => r.provider);
   if (!oss && prompter && up.length > 0) {
     const keep = pre.state.ossProvider;
-    const choices: Choice<ProviderId | undefined>[] = up.map((p) => ({ name: PROVIDER_NAMES[p], value: p }));
+    const choices: Choice<ProviderId | undefined>[] = up.map((p) => ({ name: displayNameOf(p), value: p }));
     if (keep) choices.unshift({ name: `keep ${keep}`, value: undefined });
     oss = await prompter.select({ message: 'Which backend should `codex --oss` use (oss_provider)?', choices, default: keep ? undefined : picks[0]?.provider ?? up[0] });
   } else if (!oss && !pre.state.ossProvider && picks.length > 0) {
