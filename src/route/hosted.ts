@@ -24,6 +24,7 @@
  */
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import type { HomeState, Profile } from '../config/profiles.js';
+import { codexOssUrls, localBuiltInUrl } from '../codex/builtins.js';
 
 /** The environment variable that adds provider ids to the hosted list (comma-separated). */
 export const HOSTED_PROVIDERS_ENV = 'CODEX_PROFILES_HOSTED_PROVIDERS';
@@ -31,11 +32,8 @@ export const HOSTED_PROVIDERS_ENV = 'CODEX_PROFILES_HOSTED_PROVIDERS';
 /** Codex's provider when neither the profile nor config.toml names one. */
 export const DEFAULT_PROVIDER = 'openai';
 
-/** Built-in local providers and their default base URLs (domain.md). */
-export const BUILTIN_LOCAL_PROVIDERS: Readonly<Record<string, string>> = {
-  ollama: 'http://localhost:11434/v1',
-  lmstudio: 'http://localhost:1234/v1',
-};
+/** Built-in local providers and their default base URLs, with no CODEX_OSS_* set (src/codex/builtins.ts). */
+export const BUILTIN_LOCAL_PROVIDERS: Readonly<Record<string, string>> = codexOssUrls({}).effective;
 
 /** Built-in providers that are hosted services. */
 export const BUILTIN_HOSTED_PROVIDERS: readonly string[] = ['openai', 'amazon-bedrock'];
@@ -130,10 +128,10 @@ export function judgeProfile(state: HomeState, profile: Profile, env: NodeJS.Pro
     return out(true, `provider \`${provider}\` is listed in ${HOSTED_PROVIDERS_ENV}`, tableUrl ?? BUILTIN_LOCAL_PROVIDERS[provider]);
   }
 
-  const builtinUrl = BUILTIN_LOCAL_PROVIDERS[provider];
+  // Where Codex points the built-in id in this environment (CODEX_OSS_BASE_URL, else CODEX_OSS_PORT).
+  const builtinUrl = localBuiltInUrl(provider, env);
   if (builtinUrl !== undefined) {
-    const oss = env.CODEX_OSS_BASE_URL?.trim();
-    const url = oss ? oss : builtinUrl;
+    const url = builtinUrl.trim();
     if (!isLoopbackUrl(url)) {
       return out(true, `built-in provider \`${provider}\` points at ${url} (CODEX_OSS_BASE_URL), which is not a loopback address`, url);
     }
