@@ -9,8 +9,6 @@
  */
 import type { HomeState } from './config/profiles.js';
 import { CliError, EXIT_USAGE } from './errors.js';
-import type { ProviderId } from './discover/types.js';
-import { displayNameOf, serverKind } from './discover/registry.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -49,28 +47,6 @@ export function codexMissing(detail?: string): Diagnostic {
   return { code: 'CODEX_MISSING', severity: FACT_SEVERITY.CODEX_MISSING, message: detail ?? 'codex was not found.', fix: CODEX_INSTALL_FIX };
 }
 
-
-/**
- * How to get a provider answering. `urlSource` says where the URL came from when it is not the
- * default, so the fix can name what to change.
- */
-export function startFix(kind: ProviderId | 'unknown', urlSource?: string): string {
-  if (kind === 'unknown') return 'Start the server, or fix base_url.';
-  const start = serverKind(kind).fixes.start;
-  return `${start.charAt(0).toUpperCase()}${start.slice(1)}${urlSource ? `, or fix the URL (${urlSource})` : ''}.`;
-}
-
-/** Nothing answers where a provider should be. */
-export function providerDown(kind: ProviderId | 'unknown', url: string, why: string | undefined, urlSource?: string): Diagnostic {
-  const name = kind === 'unknown' ? 'the server' : displayNameOf(kind);
-  return {
-    code: 'PROVIDER_DOWN',
-    severity: FACT_SEVERITY.PROVIDER_DOWN,
-    message: `${name}: nothing answers at ${url}${why ? ` (${why})` : ''}.`,
-    fix: startFix(kind, urlSource),
-    place: url,
-  };
-}
 
 /** `down`, `not responding`, `error`: a provider status for people (the JSON keeps the id). */
 export function statusWords(status: string): string {

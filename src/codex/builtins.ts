@@ -23,6 +23,8 @@ export const CODEX_RESERVED_PROVIDER_IDS: readonly string[] = [...CODEX_BUILT_IN
 /** The built-ins that run on this machine, and their default ports (DEFAULT_OLLAMA_PORT, DEFAULT_LMSTUDIO_PORT). */
 export const CODEX_LOCAL_BUILT_IN_PORTS = { ollama: 11434, lmstudio: 1234 } as const;
 export type CodexLocalBuiltInId = keyof typeof CODEX_LOCAL_BUILT_IN_PORTS;
+/** The servers those ids are for, by name (Codex's own names for them). */
+const LOCAL_BUILT_IN_SERVER_NAMES: Record<CodexLocalBuiltInId, string> = { ollama: 'Ollama', lmstudio: 'LM Studio' };
 
 /** The built-ins that are hosted services. */
 export const CODEX_HOSTED_BUILT_IN_IDS: readonly string[] = ['openai', 'amazon-bedrock'];
@@ -80,7 +82,7 @@ export interface CodexOssReport {
  * The CODEX_OSS_* notes of a discovery run: bad values, and servers that answered somewhere the
  * built-in id of their kind does not point (only kinds Codex has a built-in id for).
  */
-export function codexOssReport(env: NodeJS.ProcessEnv, reports: ProviderReport[], names: (kind: string) => string = (k) => k): CodexOssReport {
+export function codexOssReport(env: NodeJS.ProcessEnv, reports: ProviderReport[], names: (kind: string) => string = (k) => (isLocalBuiltInId(k) ? LOCAL_BUILT_IN_SERVER_NAMES[k] : k)): CodexOssReport {
   const { effective, baseUrl, port, portValid } = codexOssUrls(env);
   const notes: Hint[] = [];
   if (port !== undefined && !portValid) {

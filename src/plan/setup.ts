@@ -1,7 +1,8 @@
 import chalk from 'chalk';
 import type { CommandContext } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
-import { codexMissing, providerDown, statusWords, type Diagnostic } from '../diagnostics.js';
+import { codexMissing, statusWords, type Diagnostic } from '../diagnostics.js';
+import { providerDown } from '../discover/fixes.js';
 import { UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../discover/discover.js';
 import { formatBytes, hintSummaryLines, safeText } from '../discover/render.js';

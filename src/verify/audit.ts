@@ -14,7 +14,8 @@
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import { isValidProfileName, type HomeState, type Profile } from '../config/profiles.js';
-import { FACT_SEVERITY, startFix } from '../diagnostics.js';
+import { FACT_SEVERITY } from '../diagnostics.js';
+import { startFix } from '../discover/fixes.js';
 import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
 import { codexOssUrls } from '../codex/builtins.js';

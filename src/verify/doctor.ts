@@ -13,7 +13,8 @@
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
-import { CODEX_INSTALL_FIX, FACT_SEVERITY, startFix, statusWords } from '../diagnostics.js';
+import { CODEX_INSTALL_FIX, FACT_SEVERITY, statusWords } from '../diagnostics.js';
+import { startFix } from '../discover/fixes.js';
 import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import { codexOssReport, codexOssUrls } from '../codex/builtins.js';

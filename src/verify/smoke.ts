@@ -26,7 +26,8 @@ import { runCodexExec, type ExecOptions, type ExecResult } from '../codex/exec.j
 import { judgeAnswer } from './answer.js';
 import { isValidProfileName, profileFilePath, type HomeState, type Profile } from '../config/profiles.js';
 import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
-import { SMOKE_CODE, startFix } from '../diagnostics.js';
+import { SMOKE_CODE } from '../diagnostics.js';
+import { startFix } from '../discover/fixes.js';
 import { formatTokens } from '../discover/hints.js';
 import { displayNameOf, isServerKindId, serverKind } from '../discover/registry.js';
 import { effectiveProvider, type EffectiveProvider, type ServerKind } from './provider-of.js';
