@@ -12,7 +12,8 @@ import { startFakeLlamaCpp } from '../helpers/fake-llamacpp.js';
 import { startFakeVllm } from '../helpers/fake-vllm.js';
 import { responsesHandler, startResponsesServer, type ResponsesServer } from '../helpers/responses-sse.js';
 
-jest.setTimeout(240_000);
+/** add + a real codex run on a loaded 2-core machine. */
+const SLOW = 180_000;
 
 const VLLM_MODEL = 'Qwen/Qwen3-Coder-30B-A3B-Instruct';
 const LLAMA_MODEL = 'qwen3-coder-30b-q4_k_m.gguf';
@@ -124,7 +125,7 @@ describe.each(CASES)('$kind with codex $v: add, then test passes against the fak
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ model, stream: true });
     expect(decoy.requests).toEqual([]);
-  });
+  }, SLOW);
 });
 
 describe('a server without /v1/responses', () => {
@@ -143,7 +144,7 @@ describe('a server without /v1/responses', () => {
     expect((await cli('0.171', h, [...args, '--allow-missing'])).code).toBe(0);
     expect(fs.existsSync(h.path('old.config.toml'))).toBe(true);
     expect(prompts(server)).toEqual([]);
-  });
+  }, SLOW);
 });
 
 describe('models --json', () => {
@@ -164,5 +165,5 @@ describe('models --json', () => {
     expect(by['openai-compatible']).toMatchObject({ status: 'up', responses: { state: 'yes' }, models: [expect.objectContaining({ id: COMPAT_MODEL })] });
     // Discovery sends no prompt.
     expect([...prompts(vllm), ...prompts(llama), ...prompts(compat)]).toEqual([]);
-  });
+  }, SLOW);
 });
