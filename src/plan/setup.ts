@@ -7,7 +7,8 @@ import { UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../discover/discover.js';
 import { formatBytes, hintSummaryLines, safeText } from '../discover/render.js';
 import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../discover/types.js';
-import { SERVER_KIND_IDS, displayNameOf } from '../discover/registry.js';
+import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
+import { urlsOf } from '../context.js';
 import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
 import type { Choice, Prompter } from '../ui/prompter.js';
 import { contextFor, planProfiles, type PlannedProfile, type ProfileRequest } from './add.js';
@@ -25,6 +26,11 @@ export interface SetupArgs {
   layout?: 'file' | 'table';
   ollamaUrl?: string;
   lmstudioUrl?: string;
+  vllmUrl?: string;
+  llamacppUrl?: string;
+  /** An OpenAI-compatible server to look at too. */
+  url?: string;
+  apiKeyEnv?: string;
   timeout?: string;
   allowNoTools?: boolean;
 }
@@ -155,7 +161,8 @@ export interface SetupResult {
  * write. `prompter` is absent when no person can answer (then flags must say everything).
  */
 export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: Prompter | undefined): Promise<SetupResult> {
-  const pre = await preflight(ctx, { discover: true, providers: args.provider, ollamaUrl: args.ollamaUrl, lmstudioUrl: args.lmstudioUrl, timeoutMs: parseDiscoveryTimeout(args.timeout), layout: args.layout, force: args.force });
+  const urls = urlsOf({ ...args, provider: undefined });
+  const pre = await preflight(ctx, { discover: true, providers: args.provider, urls, apiKeyEnv: args.apiKeyEnv, timeoutMs: parseDiscoveryTimeout(args.timeout), layout: args.layout, force: args.force });
   for (const line of describeFindings(pre)) ctx.out.line(line);
   ctx.out.line('');
   const missing = missingPieces(pre);
@@ -196,21 +203,23 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
   }
 
   let oss = args.ossProvider;
-  const up = upProviders(pre.discovery).map((r) => r.provider);
+  // oss_provider takes only the kinds Codex has a built-in id for (ollama, lmstudio).
+  const ossCapable = (p: ProviderId) => serverKind(p).codexBuiltIn !== undefined;
+  const up = upProviders(pre.discovery).map((r) => r.provider).filter(ossCapable);
   if (!oss && prompter && up.length > 0) {
     const keep = pre.state.ossProvider;
     const choices: Choice<ProviderId | undefined>[] = up.map((p) => ({ name: displayNameOf(p), value: p }));
     if (keep) choices.unshift({ name: `keep ${keep}`, value: undefined });
-    oss = await prompter.select({ message: 'Which backend should `codex --oss` use (oss_provider)?', choices, default: keep ? undefined : picks[0]?.provider ?? up[0] });
-  } else if (!oss && !pre.state.ossProvider && picks.length > 0) {
-    oss = picks[0]!.provider; // nothing set yet: the provider of the first model chosen
+    oss = await prompter.select({ message: 'Which backend should `codex --oss` use (oss_provider)?', choices, default: keep ? undefined : picks.find((p) => ossCapable(p.provider))?.provider ?? up[0] });
+  } else if (!oss && !pre.state.ossProvider && picks.some((p) => ossCapable(p.provider))) {
+    oss = picks.find((p) => ossCapable(p.provider))!.provider; // nothing set yet: the provider of the first model chosen
   }
 
   if (requests.length === 0 && (!oss || oss === pre.state.ossProvider)) {
     ctx.out.line(picks.length ? 'Every chosen model already has a profile; nothing to change.' : 'No models chosen; nothing to change.');
     return { profiles: [], ossProvider: oss };
   }
-  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, allowNoTools: args.allowNoTools, env: ctx.env, ossProvider: oss });
+  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, allowNoTools: args.allowNoTools, env: ctx.env, ossProvider: oss, urls, apiKeyEnv: args.apiKeyEnv });
   for (const line of hintSummaryLines(profiles.flatMap((p) => p.hints.map((hint) => ({ subject: p.model, hint }))))) ctx.out.note(line);
   const outcome = await showAndApply(ctx, plan, prompter ? { confirm: (message) => prompter.confirm({ message, default: true }) } : {});
   return { outcome, profiles, ossProvider: oss };
