@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Output } from './ui/output.js';
+import type { ServerKindId } from './discover/types.js';
 
 /** Options every command accepts (see cli.ts). */
 export interface GlobalOptions {
@@ -74,8 +75,23 @@ export function takeExitCode(): number {
 export interface DiscoveryArgs {
   ollamaUrl?: string;
   lmstudioUrl?: string;
+  vllmUrl?: string;
+  llamacppUrl?: string;
+  /** The name of the variable holding a bearer token (openai-compatible), never the token. */
+  apiKeyEnv?: string;
   /** As typed (`500ms`, `2s`, `3`); parsed by parseDuration. */
   timeout?: string;
+}
+
+/** The URL flags per server kind, as discovery takes them (`--url` belongs to the chosen --provider). */
+export function urlsOf(argv: DiscoveryArgs & { url?: string; provider?: string }): Partial<Record<ServerKindId, string>> {
+  const urls: Partial<Record<ServerKindId, string>> = {};
+  if (argv.ollamaUrl !== undefined) urls.ollama = argv.ollamaUrl;
+  if (argv.lmstudioUrl !== undefined) urls.lmstudio = argv.lmstudioUrl;
+  if (argv.vllmUrl !== undefined) urls.vllm = argv.vllmUrl;
+  if (argv.llamacppUrl !== undefined) urls.llamacpp = argv.llamacppUrl;
+  if (argv.url !== undefined) urls[(argv.provider as ServerKindId | undefined) ?? 'openai-compatible'] = argv.url;
+  return urls;
 }
 
 /** For commands that write profiles: `--layout` (commands/discovery-options.ts). */

@@ -10,8 +10,6 @@
 import type { Diagnostic, Severity } from './diagnostic.js';
 import type { HomeState } from './config/profiles.js';
 import { CliError, EXIT_USAGE } from './errors.js';
-import type { ProviderId } from './discover/types.js';
-import { PROVIDER_NAMES } from './discover/types.js';
 
 export type { Diagnostic, Place, Severity } from './diagnostic.js';
 /**
@@ -42,31 +40,6 @@ export function codexMissing(detail?: string): Diagnostic {
   return { code: 'CODEX_MISSING', severity: FACT_SEVERITY.CODEX_MISSING, message: message || 'codex was not found.', fix: CODEX_INSTALL_FIX };
 }
 
-const START: Record<ProviderId, string> = {
-  ollama: 'Start it: `ollama serve` (or open the Ollama app)',
-  lmstudio: 'Start it: `lms server start` (or Developer > Start Server in LM Studio)',
-};
-
-/**
- * How to get a provider answering. `urlSource` says where the URL came from when it is not the
- * default, so the fix can name what to change.
- */
-export function startFix(kind: ProviderId | 'unknown', urlSource?: string): string {
-  if (kind === 'unknown') return 'Start the server, or fix base_url.';
-  return `${START[kind]}${urlSource ? `, or fix the URL (${urlSource})` : ''}.`;
-}
-
-/** Nothing answers where a provider should be. */
-export function providerDown(kind: ProviderId | 'unknown', url: string, why: string | undefined, urlSource?: string): Diagnostic {
-  const name = kind === 'unknown' ? 'the server' : PROVIDER_NAMES[kind];
-  return {
-    code: 'PROVIDER_DOWN',
-    severity: FACT_SEVERITY.PROVIDER_DOWN,
-    message: `${name}: nothing answers at ${url}${why ? ` (${why})` : ''}.`,
-    fix: startFix(kind, urlSource),
-    place: { url },
-  };
-}
 
 /** `down`, `not responding`, `error`: a provider status for people (the JSON keeps the id). */
 export function statusWords(status: string): string {

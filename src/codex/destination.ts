@@ -25,7 +25,7 @@
  *    cloud (we cannot show that the prompt stays here); then the model, as in 3.
  */
 import { cleanBaseUrl, endpointOf, isLoopbackHost, isIPv6Text } from '../discover/address.js';
-import { codexOssUrls } from '../discover/discover.js';
+import { codexOssUrls } from './builtins.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 
 export type Locality = 'this-machine' | 'network' | 'cloud';

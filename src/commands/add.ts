@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../context.js';
+import { SERVER_KIND_CHOICES } from '../discover/types.js';
 import type { AddArgs } from '../run/add.js';
 import { withDiscoveryOptions, withLayoutOption, withWriteOptions } from './discovery-options.js';
 import { handle } from './shared.js';
@@ -11,7 +12,7 @@ export const addCommand: CommandModule<GlobalArgs, GlobalArgs & AddArgs> = {
     withDiscoveryOptions<GlobalArgs>(
       withWriteOptions(withLayoutOption(y))
         .positional('model', { type: 'string', demandOption: true, describe: 'Model id exactly as the provider names it (gpt-oss:20b, qwen/qwen3-coder-30b)' })
-        .option('provider', { choices: ['ollama', 'lmstudio'] as const, describe: 'Local provider that serves the model' })
+        .option('provider', { choices: SERVER_KIND_CHOICES, describe: 'The server that serves the model (openai-compatible: any server at --url)' })
         .option('hosted', { type: 'boolean', default: false, describe: 'A hosted-model profile (provider openai), for routing work between local and hosted' })
         .option('name', { type: 'string', requiresArg: true, describe: 'Profile name (default: derived from the model id, e.g. gpt-oss-20b)' })
         .option('default', { type: 'boolean', default: false, describe: 'Also make this provider the default for `codex --oss` (oss_provider)' })
@@ -25,6 +26,8 @@ export const addCommand: CommandModule<GlobalArgs, GlobalArgs & AddArgs> = {
         .example('$0 add gpt-oss:20b --provider ollama', 'Profile gpt-oss-20b for an Ollama model')
         .example('$0 add qwen/qwen3-coder-30b --provider lmstudio --name coder --default', 'LM Studio model, also the --oss default')
         .example('$0 add gpt-oss:120b --provider ollama --url http://gpu-box:11434', 'A model on another machine')
+        .example('$0 add Qwen/Qwen3-Coder-30B-A3B-Instruct --provider vllm', 'A model vLLM serves (http://127.0.0.1:8000)')
+        .example('$0 add my-model --provider openai-compatible --url http://127.0.0.1:4000 --api-key-env PROXY_KEY', 'Any server with /v1/responses; the token stays in $PROXY_KEY')
         .example('$0 add gpt-5 --hosted --name hosted', 'A hosted profile, to compare local and hosted answers')
         .example('$0 add gpt-oss:20b --provider ollama --dry-run', 'Show the diff, write nothing')
         .epilogue(

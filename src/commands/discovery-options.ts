@@ -6,6 +6,9 @@ export function withDiscoveryOptions<T>(y: Argv<T>): Argv<T & DiscoveryArgs> {
   return y
     .option('ollama-url', { type: 'string', requiresArg: true, describe: 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)' })
     .option('lmstudio-url', { type: 'string', requiresArg: true, describe: 'LM Studio server (default: `lms server status`, else http://127.0.0.1:1234)' })
+    .option('vllm-url', { type: 'string', requiresArg: true, describe: 'vLLM server (default: http://127.0.0.1:8000)' })
+    .option('llamacpp-url', { type: 'string', requiresArg: true, describe: 'llama.cpp llama-server (default: LLAMA_ARG_HOST/LLAMA_ARG_PORT, else http://127.0.0.1:8080)' })
+    .option('api-key-env', { type: 'string', requiresArg: true, describe: 'Name of the environment variable holding the server\'s bearer token (the name is written as env_key; never the token)' })
     .option('timeout', { type: 'string', requiresArg: true, describe: `Give up on a provider that does not answer within this (${DURATION_HELP}; default 1s)` }) as Argv<T & DiscoveryArgs>;
 }
 

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { withDiscoveryOptions, withLayoutOption, withWriteOptions } from './discovery-options.js';
 import type { GlobalArgs } from '../context.js';
+import { SERVER_KIND_CHOICES } from '../discover/types.js';
 import { handle } from './shared.js';
 import type { SetupArgs } from '../run/setup.js';
 
@@ -10,7 +11,8 @@ export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {
   builder: (y) =>
     withDiscoveryOptions<GlobalArgs>(
       withWriteOptions(withLayoutOption(y))
-        .option('provider', { choices: ['ollama', 'lmstudio'] as const, array: true, describe: 'Only look at these providers' })
+        .option('provider', { choices: SERVER_KIND_CHOICES, array: true, describe: 'Only look at these server kinds' })
+        .option('url', { type: 'string', requiresArg: true, describe: 'An OpenAI-compatible server to look at too (any server with /v1/responses)' })
         .option('models', { type: 'string', requiresArg: true, describe: 'Comma-separated model ids to set up without asking' })
         .option('oss-provider', { choices: ['ollama', 'lmstudio'] as const, describe: 'Backend for `codex --oss` (default: ask; unattended, the first model’s provider when unset)' })
         .option('context-window', { type: 'boolean', default: true, describe: 'Write model_context_window where the provider reports the context (--no-context-window to skip)' })

@@ -9,7 +9,7 @@ import { isValidProfileName, profileFilePath, type HomeState, type ProfileLayout
 import { formatKey, formatValue, parseToml, sameData, type TomlTable } from './toml.js';
 
 /** Which template a new profile's text comes from (templates/KIND.toml). */
-export type ProfileKind = 'ollama' | 'lmstudio' | 'remote' | 'hosted';
+export type ProfileKind = 'ollama' | 'lmstudio' | 'local-server' | 'remote' | 'hosted';
 
 export interface ProfileSpec {
   name: string;
@@ -22,6 +22,14 @@ export interface ProfileSpec {
   extra?: TomlTable;
   /** For the comment of remote profiles. */
   url?: string;
+  /** The server's name, for the comment of `local-server` profiles (vLLM, llama-server, ...). */
+  server?: string;
+  /**
+   * A `[model_providers.ID]` table written inside the profile file (file layout, Codex >= 0.134
+   * reads it there); table-era Codex ignores tables nested in a profile, so the caller puts it
+   * at the top level of config.toml instead.
+   */
+  providerTable?: TomlTable;
 }
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -47,6 +55,13 @@ export function profileData(spec: ProfileSpec): TomlTable {
   return { model_provider: spec.provider, model: spec.model, ...(spec.extra ?? {}) };
 }
 
+/** The provider table as text, after the profile's keys (a table header ends the top-level keys). */
+function providerTableText(spec: ProfileSpec): string {
+  if (!spec.providerTable) return '';
+  const lines = Object.entries(spec.providerTable).map(([k, v]) => `${formatKey(k)} = ${formatValue(v)}`);
+  return `\n[model_providers.${formatKey(spec.provider)}]\n${lines.join('\n')}\n`;
+}
+
 /**
  * The profile's text from its template: leading comment lines and key lines. Values are written
  * by the TOML library; the result is parsed back and must mean exactly `profileData(spec)`.
@@ -61,6 +76,7 @@ export function renderProfile(spec: ProfileSpec): { comments: string; body: stri
     name: commentSafe(spec.name),
     model_comment: commentSafe(spec.model),
     url_comment: commentSafe(spec.url ?? ''),
+    server_comment: commentSafe(spec.server ?? 'model server'),
   };
   const lines = loadTemplate(spec.kind).split('\n');
   const commentLines: string[] = [];
@@ -79,9 +95,10 @@ export function renderProfile(spec: ProfileSpec): { comments: string; body: stri
     }
   }
   for (const [k, v] of Object.entries(spec.extra ?? {})) bodyLines.push(`${formatKey(k)} = ${formatValue(v)}`);
-  const body = bodyLines.join('\n') + '\n';
+  const body = bodyLines.join('\n') + '\n' + providerTableText(spec);
   const comment = commentLines.length ? commentLines.join('\n') + '\n' : '';
-  if (!sameData(parseToml(comment + body, `templates/${spec.kind}.toml`), data)) {
+  const intended = spec.providerTable ? { ...data, model_providers: { [spec.provider]: spec.providerTable } } : data;
+  if (!sameData(parseToml(comment + body, `templates/${spec.kind}.toml`), intended)) {
     throw new Error(`template ${spec.kind}.toml does not produce the intended profile`);
   }
   return { comments: comment, body, data };
@@ -157,9 +174,15 @@ export function planWriteProfile(plan: Plan, state: HomeState, spec: ProfileSpec
     } else {
       let doc = docFor(plan, file, current);
       for (const [k, v] of Object.entries(data)) if (!sameData(doc.get([k]), v)) doc = doc.setValue([k], v);
+      if (spec.providerTable) {
+        const at = ['model_providers', spec.provider];
+        if (doc.get(at) === undefined) doc = doc.addTable(at, spec.providerTable);
+        else for (const [k, v] of Object.entries(spec.providerTable)) if (!sameData(doc.get([...at, k]), v)) doc = doc.setValue([...at, k], v);
+      }
       putChange(plan, { path: file, before: current, after: remember(plan, doc).text });
     }
   } else {
+    if (spec.providerTable) throw new Error('a provider table nested in a [profiles.NAME] table is ignored by Codex; write it to config.toml');
     let doc = configDoc(plan, state);
     if (doc.get(['profiles', spec.name]) === undefined) {
       const header = `[profiles.${formatKey(spec.name)}]\n`;

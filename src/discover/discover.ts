@@ -1,14 +1,14 @@
 /**
- * Model discovery: what Ollama and LM Studio have, queried in parallel, each bounded by a short
- * timeout. Read-only: it never pulls, downloads or loads a model (see docs/discovery.md).
+ * Model discovery: what the model servers have (every kind in the registry, src/discover/
+ * registry.ts), queried in parallel, each bounded by a short timeout. Read-only: it never pulls,
+ * downloads or loads a model, and never sends a prompt (see docs/discovery.md).
  */
 import { UsageError } from '../errors.js';
-import { sameEndpoint } from './address.js';
 import { isEmbeddingOnly } from './hints.js';
-import { discoverLmStudio, LMSTUDIO_DEFAULT_PORT, normalizeLmStudioUrl } from './lmstudio.js';
-import { discoverOllama, resolveOllamaTarget, type ProbeOptions } from './ollama.js';
-import type { CodexOssReport, DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } from './types.js';
-import { PROVIDER_IDS, PROVIDER_NAMES } from './types.js';
+import type { ProbeOptions } from './ollama.js';
+import { SERVER_KINDS, kindsToProbe } from './registry.js';
+import type { ServerReport } from './server-kind.js';
+import type { ModelRecord, ProviderId, ProviderReport } from './types.js';
 
 export type { CodexOssReport, DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } from './types.js';
 export { resolveOllamaUrl, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from './ollama.js';
@@ -21,13 +21,15 @@ export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_CLI_TIMEOUT_MS = 3000;
 export const MAX_TIMEOUT_MS = 60_000;
 
-/** Codex's built-in defaults (codex-rs/model-provider-info: DEFAULT_OLLAMA_PORT, DEFAULT_LMSTUDIO_PORT). */
-export const CODEX_DEFAULT_PORTS: Record<ProviderId, number> = { ollama: 11434, lmstudio: LMSTUDIO_DEFAULT_PORT };
-
 export interface DiscoverOptions {
   providers?: ProviderId[];
+  /** The URL flag per kind (`--ollama-url`, `--vllm-url`, `--url` for openai-compatible, ...). */
+  urls?: Partial<Record<ProviderId, string>>;
+  /** Shorthands for urls.ollama / urls.lmstudio. */
   ollamaUrl?: string;
   lmstudioUrl?: string;
+  /** Name of the variable holding a bearer token for an openai-compatible server (never the token). */
+  apiKeyEnv?: string;
   /** Per HTTP request, in ms (default 1000). */
   timeoutMs?: number;
   /** Per CLI run, in ms (default 3000, or 3x timeoutMs when that is longer). */
@@ -48,12 +50,36 @@ function checkTimeout(name: string, v: number | undefined, fallback: number): nu
   return Math.round(v);
 }
 
-export async function discover(opts: DiscoverOptions = {}): Promise<DiscoveryResult> {
+/** A registry report in the shape `models --json` has always had (`provider`), with `kind` beside it. */
+export function toProviderReport(r: ServerReport): ProviderReport {
+  const { kind, source: _source, responses, models, ...rest } = r;
+  const out: ProviderReport = {
+    provider: kind,
+    ...rest,
+    models: models.map(({ kind: k, ...m }) => ({ provider: k, ...m, kind: k })),
+    kind,
+  };
+  // Ollama and LM Studio judge Responses support from their version (their notes say it); the
+  // field is written for the kinds that probe the route itself.
+  if (!SERVER_KINDS[kind].codexBuiltIn) out.responses = responses;
+  return out;
+}
+
+/** The URL flags per kind, with the ollamaUrl / lmstudioUrl shorthands folded in. */
+function urlsOf(opts: DiscoverOptions): Partial<Record<ProviderId, string>> {
+  const urls: Partial<Record<ProviderId, string>> = { ...(opts.urls ?? {}) };
+  if (opts.ollamaUrl !== undefined) urls.ollama ??= opts.ollamaUrl;
+  if (opts.lmstudioUrl !== undefined) urls.lmstudio ??= opts.lmstudioUrl;
+  return urls;
+}
+
+/** The reports of every kind asked (registry order). */
+export async function discoverProviders(opts: DiscoverOptions = {}): Promise<ProviderReport[]> {
   const env = opts.env ?? process.env;
-  const wanted = opts.providers && opts.providers.length > 0 ? opts.providers : [...PROVIDER_IDS];
-  for (const p of wanted) {
-    if (!PROVIDER_IDS.includes(p)) throw new UsageError(`unknown provider "${String(p)}"; use ollama or lmstudio`);
-  }
+  const urls = urlsOf(opts);
+  const asked = opts.providers && opts.providers.length > 0 ? opts.providers : undefined;
+  // A URL flag of a kind that is not asked (`--provider lmstudio --ollama-url X`) is not probed.
+  const wanted = kindsToProbe({ kinds: asked, urls: asked ? undefined : urls });
   const timeoutMs = checkTimeout('--timeout', opts.timeoutMs, DEFAULT_TIMEOUT_MS);
   const probe: ProbeOptions = {
     timeoutMs,
@@ -64,83 +90,15 @@ export async function discover(opts: DiscoverOptions = {}): Promise<DiscoveryRes
     platform: opts.platform,
     signal: opts.signal,
   };
-  // Resolve (and validate) both targets before any request goes out: bad flags fail fast.
-  const ollamaTarget = wanted.includes('ollama') ? resolveOllamaTarget(opts.ollamaUrl, env) : undefined;
-  if (wanted.includes('lmstudio') && opts.lmstudioUrl !== undefined) normalizeLmStudioUrl(opts.lmstudioUrl);
-
-  const jobs: Array<Promise<ProviderReport>> = [];
-  for (const p of PROVIDER_IDS) {
-    if (!wanted.includes(p)) continue;
-    jobs.push(p === 'ollama' ? discoverOllama(ollamaTarget!, probe) : discoverLmStudio(opts.lmstudioUrl, probe));
-  }
-  const providers = await Promise.all(jobs);
-  return { providers, codexOss: codexOssReport(env, providers) };
-}
-
-/**
- * Where Codex's built-in `ollama` / `lmstudio` providers point with this environment
- * (create_oss_provider in codex-rs/model-provider-info): CODEX_OSS_BASE_URL (not blank) for
- * both; else `http://localhost:PORT/v1` with CODEX_OSS_PORT when it parses as a port, else the
- * provider's default port.
- */
-export function codexOssUrls(env: NodeJS.ProcessEnv): { effective: Record<ProviderId, string>; baseUrl?: string; port?: string; portValid: boolean } {
-  const baseRaw = env.CODEX_OSS_BASE_URL;
-  const baseUrl = baseRaw !== undefined && baseRaw.trim() !== '' ? baseRaw : undefined;
-  const portRaw = env.CODEX_OSS_PORT;
-  const port = portRaw !== undefined && portRaw.trim() !== '' ? portRaw : undefined;
-  // Rust's u16::from_str: optional '+', digits, no spaces, at most 65535.
-  const portValid = port !== undefined && /^\+?\d+$/.test(port) && Number(port) <= 65535;
-  const urlFor = (p: ProviderId) => baseUrl ?? `http://localhost:${portValid ? Number(port) : CODEX_DEFAULT_PORTS[p]}/v1`;
-  return { effective: { ollama: urlFor('ollama'), lmstudio: urlFor('lmstudio') }, baseUrl, port, portValid };
-}
-
-export function codexOssReport(env: NodeJS.ProcessEnv, reports: ProviderReport[]): CodexOssReport {
-  const { effective, baseUrl, port, portValid } = codexOssUrls(env);
-  const notes: Hint[] = [];
-  if (port !== undefined && !portValid) {
-    notes.push({
-      level: 'warn',
-      code: 'CODEX_OSS_PORT_INVALID',
-      message: `CODEX_OSS_PORT=${JSON.stringify(port)} is not a port number; Codex ignores it and uses each provider's default port`,
-      fix: 'unset it, or set a number such as 11434',
-    });
-  }
-  if (baseUrl !== undefined && port !== undefined) {
-    notes.push({ level: 'info', code: 'CODEX_OSS_PORT_IGNORED', message: 'CODEX_OSS_BASE_URL is set, so Codex ignores CODEX_OSS_PORT' });
-  }
-  const setBy = baseUrl !== undefined ? 'CODEX_OSS_BASE_URL' : port !== undefined && portValid ? 'CODEX_OSS_PORT' : undefined;
-  if (setBy) {
-    notes.push({
-      level: 'info',
-      code: 'CODEX_OSS_SET',
-      message: `${setBy} is set: Codex's built-in \`ollama\` and \`lmstudio\` providers both use ${effective.ollama}`,
-    });
-  }
-  for (const r of reports) {
-    if (r.status !== 'up') continue;
-    const codexUrl = effective[r.provider];
-    if (sameEndpoint(codexUrl, r.url)) continue;
-    const name = PROVIDER_NAMES[r.provider];
-    notes.push(
-      setBy
-        ? {
-            level: 'warn',
-            code: 'CODEX_OSS_MISMATCH',
-            message: `${setBy} sends Codex's built-in \`${r.provider}\` provider to ${codexUrl}, but ${name} answered at ${r.url}`,
-            fix: `unset ${setBy}, point it at ${r.url}/v1, or give profiles their own provider id with base_url = "${r.url}/v1"`,
-          }
-        : {
-            level: 'warn',
-            code: 'CODEX_DEFAULT_MISMATCH',
-            message: `Codex's built-in \`${r.provider}\` provider uses ${codexUrl}, but ${name} answered at ${r.url}${r.provider === 'ollama' && env.OLLAMA_HOST?.trim() ? ' (Codex does not read OLLAMA_HOST)' : ''}`,
-            fix: `give profiles their own provider id (not \`${r.provider}\`, which cannot be redefined) with base_url = "${r.url}/v1"`,
-          },
-    );
-  }
-  const out: CodexOssReport = { effective, notes };
-  if (baseUrl !== undefined) out.baseUrl = baseUrl;
-  if (port !== undefined) out.port = port;
-  return out;
+  // Resolve (and validate) every target before any request goes out: bad flags fail fast.
+  for (const k of wanted) SERVER_KINDS[k].resolveTarget(urls[k], env);
+  const reports = await Promise.all(
+    wanted.map((k) => SERVER_KINDS[k].discover({ ...probe, flagUrl: urls[k], apiKeyEnv: opts.apiKeyEnv })),
+  );
+  // A kind probed only because it has a default port (nobody named it) is reported when it
+  // answers: most people run none of these servers, and "vLLM: down" on every run is noise.
+  const named = (k: ProviderId) => asked !== undefined || urls[k] !== undefined || SERVER_KINDS[k].reportWhenDown;
+  return reports.filter((r) => named(r.kind) || r.status === 'up').map(toProviderReport);
 }
 
 /**
@@ -151,21 +109,12 @@ export function codexOssReport(env: NodeJS.ProcessEnv, reports: ProviderReport[]
  * the one listed key `publisher/qwen3-coder-30b` (not when two publishers have it).
  */
 export function resolveModel(models: readonly ModelRecord[], provider: ProviderId, id: string): ModelRecord | undefined {
-  const exact = models.find((m) => m.id === id);
-  if (exact) return exact;
-  if (provider === 'ollama') {
-    return id.includes(':') ? undefined : models.find((m) => m.id === `${id}:latest`);
-  }
-  const want = id.toLowerCase();
-  const same = models.filter((m) => m.id.toLowerCase() === want);
-  if (same.length === 1) return same[0];
-  if (want.includes('/')) return undefined;
-  const unprefixed = models.filter((m) => m.id.toLowerCase().split('/').pop() === want);
-  return unprefixed.length === 1 ? unprefixed[0] : undefined;
+  const found = SERVER_KINDS[provider].resolveModelId(models.map((m) => m.id), id);
+  return found === undefined ? undefined : models.find((m) => m.id === found);
 }
 
 /** The record for `id` at `provider`, resolved as that server resolves model ids (resolveModel). */
-export function findModel(reports: ProviderReport[] | DiscoveryResult, provider: ProviderId, id: string): ModelRecord | undefined {
+export function findModel(reports: ProviderReport[] | { providers: ProviderReport[] }, provider: ProviderId, id: string): ModelRecord | undefined {
   const list = Array.isArray(reports) ? reports : reports.providers;
   const report = list.find((r) => r.provider === provider);
   return report ? resolveModel(report.models, provider, id) : undefined;

@@ -277,3 +277,8 @@ export function builtInOrCustom(
 export function findIn(report: ServerReport, id: string): ServerModel | undefined {
   return report.models.find((m) => m.id === id);
 }
+
+/** Servers that match model ids exactly. */
+export function exactModelId(listed: readonly string[], id: string): string | undefined {
+  return listed.includes(id) ? id : undefined;
+}

@@ -13,7 +13,6 @@ import type { ProbeOptions } from './ollama.js';
 import type { ServerKind, ServerKindId, ServerReport } from './server-kind.js';
 
 export type { ServerKind, ServerKindId, ServerReport, ServerModel, CodexRoute, CustomProviderTable, ResponsesSupport, ServerTarget } from './server-kind.js';
-export { CODEX_BUILT_IN_IDS } from './server-kind.js';
 
 /** In the order reports are shown. */
 export const SERVER_KINDS: Readonly<Record<ServerKindId, ServerKind>> = {

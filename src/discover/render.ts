@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { renderTable } from '../ui/table.js';
 import { formatTokens, isEmbeddingOnly } from './hints.js';
 import type { DiscoveryResult, Hint, ModelRecord, ProviderReport } from './types.js';
-import { PROVIDER_NAMES } from './types.js';
+import { displayNameOf } from './registry.js';
 import { safeText } from '../ui/terminal-text.js';
 
 export { safeText };
@@ -118,7 +118,7 @@ export interface RenderOptions {
 export function renderDiscovery(result: DiscoveryResult, opts: RenderOptions = {}): string {
   const out: string[] = [];
   for (const r of result.providers) {
-    const name = chalk.bold(PROVIDER_NAMES[r.provider]);
+    const name = chalk.bold(displayNameOf(r.provider));
     const version = r.version ? ` (version ${safeText(r.version, 20)})` : '';
     const exposed = r.exposed ? ` ${chalk.yellow('[exposed]')}` : '';
     const reason = r.reason ? `: ${safeText(r.reason, 240)}` : '';

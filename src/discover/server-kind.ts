@@ -11,17 +11,19 @@
  * src/codex, src/checks, src/plan, src/route or src/commands; rendering TOML stays outside.
  */
 import type { ProbeOptions } from './ollama.js';
-import type { Hint, ModelRecord, ProviderReport } from './types.js';
+import type { Hint, ModelRecord, ProviderReport, ServerKindId } from './types.js';
 
-export type ServerKindId = 'ollama' | 'lmstudio' | 'vllm' | 'llamacpp' | 'openai-compatible';
+export type { ServerKindId } from './types.js';
 
-/** Codex's built-in provider ids (codex-rs model-provider-info); they cannot be redefined. */
-export type CodexBuiltInId = 'openai' | 'ollama' | 'lmstudio' | 'amazon-bedrock';
-export const CODEX_BUILT_IN_IDS: readonly CodexBuiltInId[] = ['openai', 'ollama', 'lmstudio', 'amazon-bedrock'];
+/**
+ * The built-in Codex ids a server kind can be reached through (names only; the list of ids and
+ * their rules are src/codex/builtins.ts, which this folder may not import).
+ */
+export type CodexBuiltInId = 'ollama' | 'lmstudio';
 
 /** A `[model_providers.<id>]` table, as data (`wire_api = "responses"` is the only value left). */
 export interface CustomProviderTable {
-  /** The table key and the profile's `model_provider`; never one of CODEX_BUILT_IN_IDS. */
+  /** The table key and the profile's `model_provider`; never a reserved id (src/codex/builtins.ts). */
   id: string;
   name: string;
   /** With `/v1`. */
@@ -114,6 +116,11 @@ export interface ServerKind {
   env: readonly EnvVar[];
   /** Probed when the user names no server kind (false: only with an explicit URL). */
   probeByDefault: boolean;
+  /**
+   * Listed by `models` even when nothing answers (Ollama, LM Studio: most users have one). A kind
+   * without it is listed when it answers, or when the user names it or its URL.
+   */
+  reportWhenDown: boolean;
   /** Context a coding agent needs on this server (hints warn below it). */
   minContext: number;
   /** Codex's built-in provider id for this server's default address, when Codex has one. */
@@ -127,6 +134,13 @@ export interface ServerKind {
   discover(opts: KindDiscoverOptions): Promise<ServerReport>;
   /** The record for `id` exactly as the server names it (what `model = "..."` must say). */
   findModel(report: ServerReport, id: string): ServerModel | undefined;
+  /**
+   * Which listed id the server would run for `id`, resolved as the server resolves names (an
+   * exact match wins; Ollama adds `:latest`, LM Studio ignores case). Undefined: not listed.
+   */
+  resolveModelId(listed: readonly string[], id: string): string | undefined;
+  /** The command that gets a missing model onto this server (shown, never run). */
+  getModel(model: string): string;
   /**
    * What a profile needs to reach the server at `serverUrl` (no /v1). `builtInUrls` are where
    * Codex's built-in ids point in this environment (with /v1; computed by the caller, who knows

@@ -4,11 +4,19 @@
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
 
-export type ProviderId = 'ollama' | 'lmstudio';
+/**
+ * The kinds of model server we can discover, in the order reports are shown; each has its entry
+ * in src/discover/registry.ts (the compiler holds the two together). Plain data, so command
+ * modules can offer `--provider` choices without loading discovery.
+ */
+export const SERVER_KIND_CHOICES = ['ollama', 'lmstudio', 'vllm', 'llamacpp', 'openai-compatible'] as const;
+export type ServerKindId = (typeof SERVER_KIND_CHOICES)[number];
 
-export const PROVIDER_IDS: readonly ProviderId[] = ['ollama', 'lmstudio'];
-
-export const PROVIDER_NAMES: Record<ProviderId, string> = { ollama: 'Ollama', lmstudio: 'LM Studio' };
+/**
+ * The server kind a report or model is about. The JSON field stays `provider` (and `kind` is
+ * written beside it); it is not a Codex provider id: those live in src/codex/builtins.ts.
+ */
+export type ProviderId = ServerKindId;
 
 /**
  * A fact about a model or server: the one diagnostic shape (src/diagnostic.ts), with its
@@ -28,6 +36,8 @@ export interface ModelCapabilities {
 
 export interface ModelRecord {
   provider: ProviderId;
+  /** Same as `provider` (the server kind), for JSON readers that key by kind. */
+  kind?: ServerKindId;
   /** Exactly what Codex needs in `model = "..."` (Ollama name, LM Studio model key). */
   id: string;
   displayName: string;
@@ -64,6 +74,10 @@ export type ProviderStatus = 'up' | 'down' | 'not-responding' | 'error';
 
 export interface ProviderReport {
   provider: ProviderId;
+  /** Same as `provider` (the server kind). */
+  kind?: ServerKindId;
+  /** Whether the server has POST /v1/responses, found out without a prompt (new server kinds). */
+  responses?: { state: 'yes' | 'no' | 'unknown'; evidence: string };
   /** Base URL without `/v1` (a profile's `base_url` is this plus `/v1`). */
   url: string;
   status: ProviderStatus;
@@ -84,7 +98,7 @@ export interface CodexOssReport {
   /** `CODEX_OSS_PORT` as set (undefined when unset or blank). */
   port?: string;
   /** Base URL (with `/v1`) each built-in provider id uses in Codex with this environment. */
-  effective: Record<ProviderId, string>;
+  effective: Record<'ollama' | 'lmstudio', string>;
   notes: Hint[];
 }
 

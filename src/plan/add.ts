@@ -6,7 +6,7 @@ import { CliError, ConfigError, EXIT_CHECK_FAILED, UsageError } from '../errors.
 import { findModel, isUsableForProfiles } from '../discover/discover.js';
 import { ollamaContextFromEnv } from '../discover/hints.js';
 import type { DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } from '../discover/types.js';
-import { PROVIDER_NAMES } from '../discover/types.js';
+import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
 import { suggestProfileName } from '../config/naming.js';
 import { providerTargetFor } from './provider-target.js';
 import { localityOfModel, LOCALITY_WORDS } from '../codex/destination.js';
@@ -36,6 +36,10 @@ export interface PlanOptions {
   allowCloud?: boolean;
   /** Set `oss_provider` to this. */
   ossProvider?: ProviderId;
+  /** URL flags per kind (for a kind that was not discovered: --allow-missing). */
+  urls?: Partial<Record<ProviderId, string>>;
+  /** `--api-key-env`: the variable Codex reads the bearer token from (`env_key`). */
+  apiKeyEnv?: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -61,9 +65,6 @@ export interface ProfilesPlan {
   profiles: PlannedProfile[];
 }
 
-function installHint(provider: ProviderId, model: string): string {
-  return provider === 'ollama' ? `ollama pull ${model}` : `lms get ${model}`;
-}
 
 /**
  * The context Codex should assume (`model_context_window`): what the server really runs the
@@ -119,9 +120,9 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       spec = { name: req.name, kind: 'hosted', provider: 'openai', model: req.model };
     } else {
       const provider = req.provider;
-      if (!provider) throw new UsageError(`say which provider serves ${req.model}.`, 'Pass --provider ollama or --provider lmstudio (or --hosted).');
+      if (!provider) throw new UsageError(`say which provider serves ${req.model}.`, `Pass --provider (${SERVER_KIND_IDS.join(', ')}), or --hosted.`);
       const report = req.report ?? reportFor(discovery, provider);
-      const label = PROVIDER_NAMES[provider];
+      const label = displayNameOf(provider);
       if (!report || report.status !== 'up') {
         if (!opts.allowMissing) {
           throw new ConfigError(
@@ -135,7 +136,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       if (!model && report?.status === 'up' && !opts.allowMissing) {
         throw new ConfigError(
           `${req.model} is not installed in ${label} (${report.url}).`,
-          `Get it first: \`${installHint(provider, req.model)}\` (codex-profiles never downloads models), or pass --allow-missing.`,
+          `Get it first: \`${serverKind(provider).getModel(req.model)}\` (codex-profiles never downloads models), or pass --allow-missing.`,
           'MODEL_NOT_FOUND',
         );
       }
@@ -145,8 +146,19 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       hints = (model?.hints ?? []).filter((h) => h.level !== 'info');
       // The id the server lists: `qwen2.5-coder` becomes `qwen2.5-coder:latest` on Ollama.
       const modelId = model?.id ?? req.model;
-      const target = providerTargetFor(provider, report?.url ?? (provider === 'ollama' ? 'http://127.0.0.1:11434' : 'http://127.0.0.1:1234'), opts.env);
-      if (target.table) planMergeTable(plan, state, ['model_providers', target.id], target.table);
+      const defaultUrl = serverKind(provider).defaultUrl;
+      const serverUrl = report?.url ?? opts.urls?.[provider] ?? defaultUrl;
+      if (serverUrl === undefined) throw new UsageError(`${label} has no default address.`, `Pass ${serverKind(provider).urlFlag} with the server's URL.`);
+      const target = providerTargetFor(provider, serverUrl, opts.env, opts.apiKeyEnv);
+      if (report?.responses?.state === 'no' && !opts.allowMissing) {
+        throw new ConfigError(
+          `${label} at ${report.url} has no /v1/responses (${report.responses.evidence}); Codex only speaks the Responses API, so this profile could not work.`,
+          `Fix: ${serverKind(provider).fixes.noResponses}. Or pass --allow-missing to write it anyway.`,
+        );
+      }
+      // Table-era Codex ignores a provider table nested in a profile: config.toml's top level then.
+      const tableInProfile = target.table !== undefined && target.tableHome === 'profile' && codex.layout === 'file';
+      if (target.table && !tableInProfile) planMergeTable(plan, state, ['model_providers', target.id], target.table);
       if (target.remote) plan.warnings.push(`${req.model} runs on ${target.url}: prompts sent with this profile leave this machine.`);
       const where = localityOfModel(provider, target.url, { id: modelId, ...(model?.remoteHost ? { remoteHost: model.remoteHost } : {}), ...(model?.device ? { device: model.device } : {}) });
       if (where.locality === 'cloud') {
@@ -169,7 +181,16 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
       const ctxSource = ctx === undefined ? undefined : req.contextWindow !== undefined ? '--context-window' : contextSourceFor(model, opts.env);
       const existingSame = state.profiles.find((p) => p.provider === target.id && (p.model === modelId || p.model === req.model));
       const name = req.name ?? (existingSame && !opts.force ? existingSame.name : suggestProfileName(req.model, taken));
-      spec = { name, kind: target.kind, provider: target.id, model: modelId, extra, url: target.url };
+      spec = {
+        name,
+        kind: target.kind,
+        provider: target.id,
+        model: modelId,
+        extra,
+        url: target.url,
+        server: label,
+        ...(tableInProfile ? { providerTable: target.table } : {}),
+      };
       contextWindowSource = ctxSource;
       localityOf.set(spec.name, where);
     }

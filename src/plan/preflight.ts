@@ -2,7 +2,7 @@ import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../context.js';
 import { loadHome, type HomeState } from '../config/profiles.js';
-import { discover } from '../discover/discover.js';
+import { discover } from '../codex/discovery.js';
 import { refuseInvalidConfig } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { DiscoveryResult, ProviderId } from '../discover/types.js';
@@ -11,6 +11,9 @@ export interface DiscoveryFlags {
   providers?: ProviderId[];
   ollamaUrl?: string;
   lmstudioUrl?: string;
+  /** URL flags per kind (`--vllm-url`, `--url` for the chosen kind, ...). */
+  urls?: Partial<Record<ProviderId, string>>;
+  apiKeyEnv?: string;
   timeoutMs?: number;
 }
 
@@ -37,7 +40,7 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
     loadHome(ctx.opts.codexHome),
     detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) }),
     flags.discover
-      ? discover({ providers: flags.providers, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, timeoutMs: flags.timeoutMs, env: ctx.env })
+      ? discover({ providers: flags.providers, urls: flags.urls, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, apiKeyEnv: flags.apiKeyEnv, timeoutMs: flags.timeoutMs, env: ctx.env })
       : Promise.resolve(undefined),
   ]);
   refuseInvalidConfig(state);

@@ -1,11 +1,8 @@
-import { endpointOf, isLoopbackHost, sameEndpoint, stripV1 } from '../discover/address.js';
-import { codexOssUrls } from '../discover/discover.js';
+import { endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
+import { serverKind } from '../discover/registry.js';
 import type { ProviderId } from '../discover/types.js';
-import { PROVIDER_NAMES } from '../discover/types.js';
+import { codexOssUrls } from '../codex/builtins.js';
 import type { ProfileKind } from '../config/profile-writer.js';
-
-/** Provider ids built into Codex; they cannot be redefined in [model_providers.*]. */
-export const BUILT_IN_PROVIDER_IDS = ['openai', 'amazon-bedrock', 'ollama', 'lmstudio', 'oss'] as const;
 
 /** What a profile's `model_provider` will be, and the provider table it needs (if any). */
 export interface ProviderTarget {
@@ -17,37 +14,42 @@ export interface ProviderTarget {
   /** Prompts leave this machine (non-loopback host). */
   remote: boolean;
   /** `[model_providers.ID]` to write when not built in. */
-  table?: { name: string; base_url: string; wire_api: 'responses' };
-}
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'host';
+  table?: { name: string; base_url: string; wire_api: 'responses'; env_key?: string };
+  /**
+   * Where the table goes with the file layout: `profile` (inside NAME.config.toml, which Codex
+   * >= 0.134 reads) for kinds Codex has no built-in id for; `config` (top level of config.toml)
+   * for Ollama / LM Studio on another address, where profiles have always put it. Table-era
+   * Codex ignores providers nested in a profile, so the table layout always uses config.toml.
+   */
+  tableHome: 'profile' | 'config';
 }
 
 /**
- * Codex's built-in `ollama` / `lmstudio` provider is used when it already points where the
- * server answered (default port, or CODEX_OSS_* set to it). Anything else gets a provider id of
- * our own (`ollama-gpu-box`, `lmstudio-port-1235`) with `wire_api = "responses"`: the built-in
- * ids cannot be redefined, and `wire_api = "chat"` no longer exists.
+ * The route comes from the registry (`kind.codexRoute`): Codex's built-in `ollama` / `lmstudio`
+ * when it already points where the server answered (default port, or CODEX_OSS_* set to it),
+ * else a provider id of our own (`ollama-gpu-box`, `vllm`, `llamacpp-port-8081`) with
+ * `wire_api = "responses"`: built-in ids cannot be redefined, and `wire_api = "chat"` is gone.
  */
-export function providerTargetFor(provider: ProviderId, serverUrl: string, env: NodeJS.ProcessEnv): ProviderTarget {
+export function providerTargetFor(provider: ProviderId, serverUrl: string, env: NodeJS.ProcessEnv, apiKeyEnv?: string): ProviderTarget {
+  const kind = serverKind(provider);
   const url = stripV1(serverUrl);
-  const builtInUrl = codexOssUrls(env).effective[provider];
-  if (sameEndpoint(builtInUrl, url)) {
-    return { id: provider, builtIn: true, kind: provider, url, remote: false };
+  const route = kind.codexRoute(url, codexOssUrls(env).effective);
+  if (route.kind === 'built-in') {
+    return { id: route.id, builtIn: true, kind: route.id, url, remote: false, tableHome: 'config' };
   }
   const ep = endpointOf(url);
   const loopback = ep ? isLoopbackHost(ep.host) : false;
-  const defaultPort = provider === 'ollama' ? 11434 : 1234;
-  const portPart = ep && ep.port !== defaultPort ? `-${ep.port}` : '';
-  const id = loopback ? `${provider}-port-${ep?.port ?? defaultPort}` : `${provider}-${slug(ep?.host ?? url)}${portPart}`;
-  const where = ep ? `${ep.host}:${ep.port}` : url;
+  const { table } = route;
+  // The token's variable, never its value: --api-key-env, else the kind's own variable when set
+  // (VLLM_API_KEY, LLAMA_API_KEY). Ollama / LM Studio tables stay as they always were.
+  const envKey = apiKeyEnv ?? (kind.codexBuiltIn ? undefined : kind.env.find((e) => e.use === 'auth' && env[e.name])?.name);
   return {
-    id,
+    id: table.id,
     builtIn: false,
-    kind: loopback ? provider : 'remote',
+    kind: !loopback ? 'remote' : kind.codexBuiltIn ?? 'local-server',
     url,
     remote: !loopback,
-    table: { name: `${PROVIDER_NAMES[provider]} on ${where}`, base_url: `${url}/v1`, wire_api: 'responses' },
+    table: { name: table.name, base_url: table.baseUrl, wire_api: table.wireApi, ...(envKey ? { env_key: envKey } : {}) },
+    tableHome: kind.codexBuiltIn ? 'config' : 'profile',
   };
 }

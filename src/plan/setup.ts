@@ -1,12 +1,14 @@
 import chalk from 'chalk';
 import type { CommandContext } from '../context.js';
 import { parseDiscoveryTimeout } from '../duration.js';
-import { codexMissing, providerDown, statusWords, type Diagnostic } from '../diagnostics.js';
+import { codexMissing, statusWords, type Diagnostic } from '../diagnostics.js';
+import { providerDown } from '../discover/fixes.js';
 import { UsageError } from '../errors.js';
 import { findModel, isUsableForProfiles } from '../discover/discover.js';
 import { formatBytes, hintSummaryLines, safeText } from '../discover/render.js';
 import type { DiscoveryResult, ModelRecord, ProviderId, ProviderReport } from '../discover/types.js';
-import { PROVIDER_IDS, PROVIDER_NAMES } from '../discover/types.js';
+import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
+import { urlsOf } from '../context.js';
 import { showAndApply, type PlanOutcome } from '../ui/confirm.js';
 import type { Choice, Prompter } from '../ui/prompter.js';
 import { contextFor, planProfiles, type PlannedProfile, type ProfileRequest } from './add.js';
@@ -24,6 +26,11 @@ export interface SetupArgs {
   layout?: 'file' | 'table';
   ollamaUrl?: string;
   lmstudioUrl?: string;
+  vllmUrl?: string;
+  llamacppUrl?: string;
+  /** An OpenAI-compatible server to look at too. */
+  url?: string;
+  apiKeyEnv?: string;
   timeout?: string;
   allowNoTools?: boolean;
 }
@@ -52,7 +59,7 @@ function describeProvider(r: ProviderReport): string {
   const exposed = r.exposed ? chalk.yellow(' exposed: other hosts can send it prompts') : '';
   const version = r.version ? ` ${r.version}` : '';
   const why = r.status !== 'up' && r.reason ? chalk.dim(` (${r.reason})`) : '';
-  return `${PROVIDER_NAMES[r.provider]}${version} at ${r.url}: ${state}${why}${exposed}`;
+  return `${displayNameOf(r.provider)}${version} at ${r.url}: ${state}${why}${exposed}`;
 }
 
 /** Step 1: what was found. */
@@ -88,7 +95,7 @@ function upProviders(d: DiscoveryResult | undefined): ProviderReport[] {
 function picksFromFlags(models: string, discovery: DiscoveryResult | undefined, providers: ProviderId[] | undefined): Pick[] {
   const ids = models.split(',').map((s) => s.trim()).filter(Boolean);
   return ids.map((model) => {
-    const candidates = (providers?.length ? providers : [...PROVIDER_IDS]).filter((p) => findModel(discovery?.providers ?? [], p, model));
+    const candidates = (providers?.length ? providers : [...SERVER_KIND_IDS]).filter((p) => findModel(discovery?.providers ?? [], p, model));
     if (candidates.length === 1) return { provider: candidates[0]!, model };
     if (candidates.length > 1) {
       throw new UsageError(`${model} is installed in both Ollama and LM Studio.`, 'Pass --provider ollama or --provider lmstudio.');
@@ -117,7 +124,7 @@ async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessE
       // were asked for. --allow-no-tools offers it.
       const noTools = m.capabilities.tools === false && !allowNoTools;
       choices.push({
-        name: `${PROVIDER_NAMES[r.provider]}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
+        name: `${displayNameOf(r.provider)}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
         value: pick,
         checked: existing !== undefined && !noTools,
         ...(noTools ? { disabled: 'no tool calling: cannot drive Codex (--allow-no-tools offers it)' } : {}),
@@ -158,7 +165,8 @@ export interface SetupResult {
  * write. `prompter` is absent when no person can answer (then flags must say everything).
  */
 export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: Prompter | undefined): Promise<SetupResult> {
-  const pre = await preflight(ctx, { discover: true, providers: args.provider, ollamaUrl: args.ollamaUrl, lmstudioUrl: args.lmstudioUrl, timeoutMs: parseDiscoveryTimeout(args.timeout), layout: args.layout, force: args.force });
+  const urls = urlsOf({ ...args, provider: undefined });
+  const pre = await preflight(ctx, { discover: true, providers: args.provider, urls, apiKeyEnv: args.apiKeyEnv, timeoutMs: parseDiscoveryTimeout(args.timeout), layout: args.layout, force: args.force });
   for (const line of describeFindings(pre)) ctx.out.line(line);
   ctx.out.line('');
   const missing = missingPieces(pre);
@@ -199,21 +207,23 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
   }
 
   let oss = args.ossProvider;
-  const up = upProviders(pre.discovery).map((r) => r.provider);
+  // oss_provider takes only the kinds Codex has a built-in id for (ollama, lmstudio).
+  const ossCapable = (p: ProviderId) => serverKind(p).codexBuiltIn !== undefined;
+  const up = upProviders(pre.discovery).map((r) => r.provider).filter(ossCapable);
   if (!oss && prompter && up.length > 0) {
     const keep = pre.state.ossProvider;
-    const choices: Choice<ProviderId | undefined>[] = up.map((p) => ({ name: PROVIDER_NAMES[p], value: p }));
+    const choices: Choice<ProviderId | undefined>[] = up.map((p) => ({ name: displayNameOf(p), value: p }));
     if (keep) choices.unshift({ name: `keep ${keep}`, value: undefined });
-    oss = await prompter.select({ message: 'Which backend should `codex --oss` use (oss_provider)?', choices, default: keep ? undefined : picks[0]?.provider ?? up[0] });
-  } else if (!oss && !pre.state.ossProvider && picks.length > 0) {
-    oss = picks[0]!.provider; // nothing set yet: the provider of the first model chosen
+    oss = await prompter.select({ message: 'Which backend should `codex --oss` use (oss_provider)?', choices, default: keep ? undefined : picks.find((p) => ossCapable(p.provider))?.provider ?? up[0] });
+  } else if (!oss && !pre.state.ossProvider && picks.some((p) => ossCapable(p.provider))) {
+    oss = picks.find((p) => ossCapable(p.provider))!.provider; // nothing set yet: the provider of the first model chosen
   }
 
   if (requests.length === 0 && (!oss || oss === pre.state.ossProvider)) {
     ctx.out.line(picks.length ? 'Every chosen model already has a profile; nothing to change.' : 'No models chosen; nothing to change.');
     return { profiles: [], ossProvider: oss };
   }
-  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, allowNoTools: args.allowNoTools, env: ctx.env, ossProvider: oss });
+  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, allowNoTools: args.allowNoTools, env: ctx.env, ossProvider: oss, urls, apiKeyEnv: args.apiKeyEnv });
   for (const line of hintSummaryLines(profiles.flatMap((p) => p.hints.map((hint) => ({ subject: p.model, hint }))))) ctx.out.note(line);
   const outcome = await showAndApply(ctx, plan, prompter ? { confirm: (message) => prompter.confirm({ message, default: true }) } : {});
   return { outcome, profiles, ossProvider: oss };

@@ -1,4 +1,6 @@
-import type { CommandContext, DiscoveryArgs, LayoutArgs } from '../context.js';
+import { urlsOf, type CommandContext, type DiscoveryArgs, type LayoutArgs } from '../context.js';
+import type { ProviderId } from '../discover/types.js';
+import { serverKind } from '../discover/registry.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { hintSummaryLines } from '../discover/render.js';
@@ -9,7 +11,7 @@ import { preflight } from '../plan/preflight.js';
 /** `add`'s flags as yargs parses them (commands/add.ts). */
 export interface AddArgs extends DiscoveryArgs, LayoutArgs {
   model: string;
-  provider?: 'ollama' | 'lmstudio';
+  provider?: ProviderId;
   hosted: boolean;
   name?: string;
   default: boolean;
@@ -27,17 +29,23 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
     throw new UsageError('--hosted cannot be combined with --provider, --url or --default.');
   }
   if (!argv.hosted && !argv.provider) {
-    throw new UsageError(`say where ${argv.model} runs.`, 'Pass --provider ollama or --provider lmstudio, or --hosted for a hosted model.');
+    throw new UsageError(`say where ${argv.model} runs.`, 'Pass --provider (ollama, lmstudio, vllm, llamacpp, or openai-compatible with --url), or --hosted for a hosted model.');
   }
   if (argv.contextWindow !== undefined && (!Number.isInteger(argv.contextWindow) || argv.contextWindow < 0)) {
     throw new UsageError('--context-window takes a whole number of tokens (0 for none).');
   }
+  if (argv.hosted && argv.apiKeyEnv) throw new UsageError('--api-key-env is for a local server; a hosted profile uses Codex\'s own login.');
   const provider = argv.provider;
+  if (argv.default && provider && !serverKind(provider).codexBuiltIn) {
+    throw new UsageError(`--default sets oss_provider, which Codex accepts only for a server it has a built-in id for (ollama, lmstudio), not ${provider}.`);
+  }
+  // --url is the chosen kind's server (it wins over that kind's own URL flag).
+  const urls = urlsOf({ ...argv, provider });
   const { state, codex, discovery } = await preflight(ctx, {
     discover: !argv.hosted,
     providers: provider ? [provider] : [],
-    ollamaUrl: provider === 'ollama' ? argv.url ?? argv.ollamaUrl : argv.ollamaUrl,
-    lmstudioUrl: provider === 'lmstudio' ? argv.url ?? argv.lmstudioUrl : argv.lmstudioUrl,
+    urls,
+    apiKeyEnv: argv.apiKeyEnv,
     timeoutMs: parseDiscoveryTimeout(argv.timeout),
     layout: argv.layout,
     force: argv.force,
@@ -47,7 +55,7 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
     codex,
     discovery,
     [{ model: argv.model, provider, hosted: argv.hosted, name: argv.name, contextWindow: argv.contextWindow === 0 ? false : argv.contextWindow }],
-    { force: argv.force, allowMissing: argv.allowMissing, allowNoTools: argv.allowNoTools, allowCloud: argv.allowCloud, webSearch: argv.webSearch, ossProvider: argv.default ? provider : undefined, env: ctx.env },
+    { force: argv.force, allowMissing: argv.allowMissing, allowNoTools: argv.allowNoTools, allowCloud: argv.allowCloud, webSearch: argv.webSearch, ossProvider: argv.default ? provider : undefined, urls, apiKeyEnv: argv.apiKeyEnv, env: ctx.env },
   );
   const p = profiles[0]!;
   for (const line of hintSummaryLines(p.hints.map((hint) => ({ subject: p.model, hint })))) ctx.out.note(line);

@@ -20,7 +20,8 @@ import { expandUrl, parseFleet, type FleetProfile } from '../plan/fleet-file.js'
 import { readManaged, writeManaged } from '../write/fleet-state.js';
 import { planProfiles, type ProfileRequest } from '../plan/add.js';
 import { preflight } from '../plan/preflight.js';
-import { discover, findModel } from '../discover/discover.js';
+import { findModel } from '../discover/discover.js';
+import { discover } from '../codex/discovery.js';
 import type { ProviderReport } from '../discover/types.js';
 import { showAndApply } from '../ui/confirm.js';
 import { unifiedDiff } from '../ui/diff.js';

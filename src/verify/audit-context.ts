@@ -5,7 +5,7 @@
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
-import { codexOssUrls } from '../discover/discover.js';
+import { codexOssUrls } from '../codex/builtins.js';
 import { probeServer, type ProbeFn } from './probe.js';
 import { effectiveProvider } from './provider-of.js';
 import type { AuditContext, AuditedProfile } from './audit-types.js';

@@ -3,17 +3,19 @@
  * with file, line and fix (docs/checks.md lists them).
  */
 import { isValidProfileName, type HomeState, type Profile } from '../config/profiles.js';
-import { FACT_SEVERITY, startFix } from '../diagnostics.js';
-import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
+import { FACT_SEVERITY } from '../diagnostics.js';
+import { startFix } from '../discover/fixes.js';
+import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
-import { codexOssUrls } from '../discover/discover.js';
+import { codexOssUrls } from '../codex/builtins.js';
 import { formatTokens } from '../discover/hints.js';
-import { PROVIDER_NAMES } from '../discover/types.js';
+import { displayNameOf, serverKind } from '../discover/registry.js';
+import type { ServerKindId } from '../discover/types.js';
 import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from './probe.js';
 import { urlSourceOf } from './smoke-preflight.js';
 import type { AuditRule, Draft } from './audit-types.js';
 
-const BUILT_IN = new Set<string>(BUILT_IN_PROVIDER_IDS);
+const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 const MIGRATE_FIX = 'Run `codex-profiles migrate` (it moves [profiles.NAME] tables into NAME.config.toml files and removes the legacy selector).';
 
 function isTable(v: unknown): v is Record<string, unknown> {
@@ -58,7 +60,7 @@ function allProviderTables(state: HomeState): ProviderTableRef[] {
 }
 
 function kindName(probe: ServerProbe | undefined): string {
-  return probe && probe.kind !== 'unknown' ? PROVIDER_NAMES[probe.kind] : 'the server';
+  return probe && probe.kind !== 'unknown' ? displayNameOf(probe.kind) : 'the server';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,10 +265,7 @@ export const AUDIT_RULES: AuditRule[] = [
           ...settingAt(state, profile, 'model'),
           profile: profile.name,
           message: `${kindName(probe)} at ${probe!.url} does not have \`${provider.model}\`${probe!.models.length > 0 ? ` (it has ${probe!.models.slice(0, 5).map((m) => `\`${m.id}\``).join(', ')}${probe!.models.length > 5 ? ', ...' : ''})` : ' (it has no models)'}.`,
-          fix:
-            probe!.kind === 'ollama'
-              ? `Download it yourself: \`ollama pull ${provider.model}\` (codex-profiles never downloads), or set model to an installed one.`
-              : `Download it in LM Studio or with \`lms get ${provider.model}\` (codex-profiles never downloads), or set model to an installed one.`,
+          fix: `Get it yourself: \`${serverKind(probe!.kind as ServerKindId).getModel(provider.model!)}\` (codex-profiles never downloads), or set model to an installed one.`,
         })),
   },
   {
@@ -402,8 +401,8 @@ export const AUDIT_RULES: AuditRule[] = [
       return [
         {
           ...at,
-          message: `oss_provider = "${value}", but ${PROVIDER_NAMES[value]} is not installed (no server at ${ossProbe.url} and no ${value === 'ollama' ? '`ollama`' : '`lms`'} command).`,
-          fix: `Install ${PROVIDER_NAMES[value]}, or set oss_provider to the one you use (or remove the line).`,
+          message: `oss_provider = "${value}", but ${displayNameOf(value)} is not installed (no server at ${ossProbe.url} and no ${value === 'ollama' ? '`ollama`' : '`lms`'} command).`,
+          fix: `Install ${displayNameOf(value)}, or set oss_provider to the one you use (or remove the line).`,
         },
       ];
     },

@@ -15,11 +15,12 @@ import { pinWarnings, readAdminPins, type AdminPins } from '../codex/admin-pins.
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
-import { CODEX_INSTALL_FIX, FACT_SEVERITY, startFix, statusWords } from '../diagnostics.js';
-import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
+import { CODEX_INSTALL_FIX, FACT_SEVERITY, statusWords } from '../diagnostics.js';
+import { startFix } from '../discover/fixes.js';
+import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
-import { codexOssReport, codexOssUrls } from '../discover/discover.js';
-import { PROVIDER_NAMES } from '../discover/types.js';
+import { codexOssReport, codexOssUrls } from '../codex/builtins.js';
+import { displayNameOf } from '../discover/registry.js';
 import type { ProviderStatus } from '../discover/types.js';
 import { renderTable } from '../ui/table.js';
 import { OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from './probe.js';
@@ -147,7 +148,7 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
   for (const p of providers) {
     const used = p.usedBy.length > 0;
     const usedText = used ? `used by ${p.usedBy.join(', ')}` : 'no profile uses it';
-    const name = p.kind === 'unknown' ? `provider \`${p.id}\`` : `${PROVIDER_NAMES[p.kind]} (provider \`${p.id}\`)`;
+    const name = p.kind === 'unknown' ? `provider \`${p.id}\`` : `${displayNameOf(p.kind)} (provider \`${p.id}\`)`;
     if (p.status === 'down' || p.status === 'not-responding') {
       if (!used && p.notInstalled) {
         problems.push({ severity: 'info', area: 'provider', message: `${name} is not installed (${usedText}).`, fix: 'Nothing to do unless you want to use it.' });
@@ -177,7 +178,7 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
       problems.push({
         severity: used ? 'error' : 'warn',
         area: 'provider',
-        message: `the built-in \`${p.id}\` provider points at ${p.url} (${p.source}), where ${PROVIDER_NAMES[p.kind]} answers, not ${PROVIDER_NAMES[p.id]}; ${usedText}.`,
+        message: `the built-in \`${p.id}\` provider points at ${p.url} (${p.source}), where ${displayNameOf(p.kind)} answers, not ${displayNameOf(p.id)}; ${usedText}.`,
         fix: 'CODEX_OSS_BASE_URL / CODEX_OSS_PORT move both built-in ids at once: give the other server its own provider id with base_url instead.',
       });
     }
@@ -242,7 +243,7 @@ export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Array
   for (const id of ['ollama', 'lmstudio'] as const) {
     out.push({ id, kind: id, url: oss.effective[id], source: ossSource, usedBy: usedBy.get(id) ?? [] });
   }
-  const builtIn = new Set<string>(BUILT_IN_PROVIDER_IDS);
+  const builtIn = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
   const docs = [{ file: state.configPath, doc: state.config }, ...[...state.profileFiles.values()].map((e) => ({ file: e.path, doc: e.doc }))];
   const listed = new Set<string>();
   for (const { file, doc } of docs) {
@@ -307,7 +308,7 @@ export function renderDoctor(r: DoctorReport): string {
       ['ID', 'KIND', 'URL', 'STATUS', 'VERSION', 'EXPOSED', 'MODELS', 'USED BY'],
       r.providers.map((p) => [
         p.id,
-        p.kind === 'unknown' ? '?' : PROVIDER_NAMES[p.kind],
+        p.kind === 'unknown' ? '?' : displayNameOf(p.kind),
         p.url,
         p.status === 'up' ? chalk.green('up') : p.status === 'not-probed' ? chalk.dim('not probed') : chalk.red(p.status),
         p.version ?? '-',

@@ -4,9 +4,10 @@
  * audit and doctor. Probes are shared per URL within one command (`ProbeCache`).
  */
 import { statusWords } from '../diagnostics.js';
-import { discover, resolveModel } from '../discover/discover.js';
+import { discoverProviders, resolveModel } from '../discover/discover.js';
+import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import { compareVersions } from '../discover/util.js';
-import type { Hint, ModelRecord, ProviderReport, ProviderStatus } from '../discover/types.js';
+import type { Hint, ModelRecord, ProviderReport, ProviderStatus, ServerKindId } from '../discover/types.js';
 import type { ServerKind } from './provider-of.js';
 
 /**
@@ -28,6 +29,8 @@ export interface ServerProbe {
   exposed: boolean;
   models: ModelRecord[];
   notes: Hint[];
+  /** POST /v1/responses support, for kinds that probe the route (ProviderReport.responses). */
+  responses?: ProviderReport['responses'];
 }
 
 export interface ProbeOptions {
@@ -46,6 +49,7 @@ function fromReport(r: ProviderReport): ServerProbe {
   const p: ServerProbe = { url: r.url, kind: r.provider, status: r.status, exposed: r.exposed, models: r.models, notes: r.notes };
   if (r.reason !== undefined) p.reason = r.reason;
   if (r.version !== undefined) p.version = r.version;
+  if (r.responses !== undefined) p.responses = r.responses;
   return p;
 }
 
@@ -54,19 +58,33 @@ function fromReport(r: ProviderReport): ServerProbe {
  * an answer that does not look like that server tries the other kind. Neither: status 'error',
  * kind 'unknown' (something answers, but we cannot list its models).
  */
+/**
+ * The kinds to try at a URL, through the registry: the expected kind first. Kinds Codex has a
+ * built-in id for (Ollama, LM Studio) are tried after each other, as any server answers the
+ * OpenAI-compatible /v1/models; any other kind falls back to the generic OpenAI-compatible
+ * reading. Unknown: the built-in kinds.
+ */
+function probeOrder(kind: ServerKind): ServerKindId[] {
+  const builtInKinds = SERVER_KIND_IDS.filter((k) => serverKind(k).codexBuiltIn);
+  if (kind === 'unknown') return builtInKinds;
+  if (serverKind(kind).codexBuiltIn) return [kind, ...builtInKinds.filter((k) => k !== kind)];
+  const generic = SERVER_KIND_IDS.filter((k) => !serverKind(k).probeByDefault && k !== kind);
+  return [kind, ...generic];
+}
+
 export async function probeServer(url: string, kind: ServerKind, opts: ProbeOptions): Promise<ServerProbe> {
-  const order: Array<'ollama' | 'lmstudio'> = kind === 'lmstudio' ? ['lmstudio', 'ollama'] : ['ollama', 'lmstudio'];
+  const order = probeOrder(kind);
   let first: ServerProbe | undefined;
   for (const k of order) {
-    const result = await discover({
+    const providers = await discoverProviders({
       providers: [k],
-      ...(k === 'ollama' ? { ollamaUrl: url } : { lmstudioUrl: url }),
+      urls: { [k]: url },
       timeoutMs: opts.timeoutMs ?? 2000,
       useCli: opts.useCli ?? false,
       env: opts.env,
       signal: opts.signal,
     });
-    const report = result.providers[0];
+    const report = providers[0];
     if (!report) continue;
     const probe = fromReport(report);
     // Our own "looked for X at URL (from --ollama-url)" is noise here.

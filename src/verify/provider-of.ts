@@ -12,13 +12,14 @@
  *   (judgeProfile in src/route/hosted.ts decides, so every command agrees).
  */
 import type { HomeState, Profile } from '../config/profiles.js';
-import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
+import { CODEX_RESERVED_PROVIDER_IDS, codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
+import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
+import type { ServerKindId } from '../discover/types.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
-import { codexOssUrls } from '../discover/discover.js';
 import { judgeProfile, providerTable, resolveProfile } from '../route/hosted.js';
 
 /** What kind of server answers at a provider's URL (as far as the configuration says). */
-export type ServerKind = 'ollama' | 'lmstudio' | 'unknown';
+export type ServerKind = ServerKindId | 'unknown';
 
 export interface EffectiveProvider {
   /** The provider id Codex will use (what its `provider:` line should say). */
@@ -47,21 +48,29 @@ export interface EffectiveProvider {
   queueKey: string;
 }
 
-const BUILT_IN = new Set<string>(BUILT_IN_PROVIDER_IDS);
+const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 
 function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** A guess from the id, the table's `name` and the port: 11434 is Ollama's, 1234 LM Studio's. */
+/** Letters and digits only, lower case: `LM Studio`, `lm-studio` and `lmstudio` all read `lmstudio`. */
+function squash(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+}
+
+/**
+ * A guess from the id, the table's `name` and the port, through the registry: a kind's id or
+ * display name in the id or name (ours are `vllm-port-8001`, "vLLM on 127.0.0.1:8001"), else the
+ * kind whose default port it is (11434 Ollama, 1234 LM Studio, 8000 vLLM, 8080 llama-server).
+ */
 export function guessKind(id: string, name: string | undefined, url: string | undefined): ServerKind {
-  const text = `${id} ${name ?? ''}`.toLowerCase();
-  if (/lm[\s_-]?studio/.test(text)) return 'lmstudio';
-  if (/ollama/.test(text)) return 'ollama';
+  const text = squash(`${id} ${name ?? ''}`);
+  for (const k of SERVER_KIND_IDS) {
+    if (text.includes(squash(k)) || text.includes(squash(displayNameOf(k)))) return k;
+  }
   const ep = url ? endpointOf(url) : undefined;
-  if (ep?.port === 1234) return 'lmstudio';
-  if (ep?.port === 11434) return 'ollama';
-  return 'unknown';
+  return SERVER_KIND_IDS.find((k) => ep !== undefined && serverKind(k).defaultPort === ep.port) ?? 'unknown';
 }
 
 /** Same server, same key: loopback names count as one host; `/v1` and trailing slashes ignored. */
@@ -104,9 +113,9 @@ export function effectiveProvider(state: HomeState, profile: Profile, env: NodeJ
   if (definedAt) out.definedAt = definedAt;
 
   let baseUrl: string | undefined;
-  if (id === 'ollama' || id === 'lmstudio') {
+  if (isLocalBuiltInId(id)) {
     baseUrl = codexOssUrls(env).effective[id];
-    out.kind = id;
+    out.kind = SERVER_KIND_IDS.find((k) => serverKind(k).codexBuiltIn === id) ?? 'unknown';
   } else if (!builtIn && table) {
     baseUrl = typeof table.base_url === 'string' ? cleanBaseUrl(table.base_url) : undefined;
     out.kind = guessKind(id, typeof table.name === 'string' ? table.name : undefined, baseUrl);

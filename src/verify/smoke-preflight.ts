@@ -6,10 +6,11 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { CodexInfo } from '../codex/detect.js';
 import { isValidProfileName, profileFilePath, type HomeState, type Profile } from '../config/profiles.js';
-import { BUILT_IN_PROVIDER_IDS } from '../plan/provider-target.js';
-import { SMOKE_CODE, startFix } from '../diagnostics.js';
+import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
+import { SMOKE_CODE } from '../diagnostics.js';
+import { startFix } from '../discover/fixes.js';
 import { formatTokens } from '../discover/hints.js';
-import { PROVIDER_NAMES } from '../discover/types.js';
+import { displayNameOf, isServerKindId, serverKind } from '../discover/registry.js';
 import { effectiveProvider, type EffectiveProvider } from './provider-of.js';
 import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, type ProbeCache } from './probe.js';
 import type { SmokeOptions, SmokeResult } from './smoke-types.js';
@@ -17,7 +18,7 @@ import type { SmokeOptions, SmokeResult } from './smoke-types.js';
 // ---------------------------------------------------------------------------------------------
 // Selection and pre-checks
 
-const BUILT_IN = new Set<string>(BUILT_IN_PROVIDER_IDS);
+const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 const PLAIN_ID = /^[A-Za-z0-9_-]+$/;
 
 function isTable(v: unknown): v is Record<string, unknown> {
@@ -138,9 +139,8 @@ export function configRejection(state: HomeState, profile: Profile): Skip | unde
 }
 
 function modelFix(kind: string, model: string): string {
-  if (kind === 'ollama') return `Download it yourself: \`ollama pull ${model}\` (codex-profiles never downloads), or fix \`model\` in the profile.`;
-  if (kind === 'lmstudio') return `Download it in LM Studio or with \`lms get ${model}\` (codex-profiles never downloads), or fix \`model\` in the profile.`;
-  return 'Install the model on that server, or fix `model` in the profile.';
+  if (!isServerKindId(kind)) return 'Install the model on that server, or fix `model` in the profile.';
+  return `Get it yourself: \`${serverKind(kind).getModel(model)}\` (codex-profiles never downloads), or fix \`model\` in the profile.`;
 }
 
 export interface Prepared {
@@ -235,12 +235,20 @@ export async function prepare(opts: SmokeOptions, probes: ProbeCache, name: stri
   }
 
   const probe = await probes.get(provider.serverUrl, provider.kind);
-  const kindName = probe.kind === 'unknown' ? 'the server' : PROVIDER_NAMES[probe.kind];
+  const kindName = probe.kind === 'unknown' ? 'the server' : displayNameOf(probe.kind);
   if (probe.status === 'down' || probe.status === 'not-responding') {
     return skip(result, {
       code: 'provider_down',
       message: `Nothing answers at ${provider.serverUrl} (${describeStatus(probe)}), where codex would send the prompt for provider \`${provider.id}\`.`,
       fix: startFix(provider.kind, urlSourceOf(provider)),
+    });
+  }
+  if (probe.kind !== 'unknown' && probe.responses?.state === 'no') {
+    // Codex speaks only the Responses API: the run would fail on its first request.
+    return skip(result, {
+      code: 'no_responses_api',
+      message: `${kindName} at ${provider.serverUrl} has no /v1/responses (${probe.responses.evidence}); codex only speaks the Responses API.`,
+      fix: `${serverKind(probe.kind).fixes.noResponses.replace(/^./, (c) => c.toUpperCase())}.`,
     });
   }
   if (probe.kind === 'unknown') {

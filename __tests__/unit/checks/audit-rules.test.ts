@@ -3,7 +3,7 @@ import { AUDIT_RULES, buildAuditContext, runRules, smokeFindings, type Finding }
 import type { ServerProbe } from '../../../src/verify/probe.js';
 import type { SmokeReport, SmokeResult } from '../../../src/verify/smoke.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
-import { startFix } from '../../../src/diagnostics.js';
+import { startFix } from '../../../src/discover/fixes.js';
 import { FILE_CODEX, homeWith, model, OLD_CODEX, probeOf, V2_CODEX } from './fixtures.js';
 
 const DECOY = 'model = "decoy-model"\nmodel_provider = "decoy"\n[model_providers.decoy]\nname = "decoy"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n';

@@ -81,7 +81,11 @@ describe('guessKind and serverQueueKey', () => {
     ['ollama-gpu', undefined, 'http://10.0.0.2:8080/v1', 'ollama'],
     ['x', undefined, 'http://127.0.0.1:1234/v1', 'lmstudio'],
     ['x', undefined, 'http://127.0.0.1:11434/v1', 'ollama'],
-    ['vllm', 'vLLM', 'http://127.0.0.1:8000/v1', 'unknown'],
+    // vLLM became a server kind of the registry (issue 14): it was 'unknown' before.
+    ['vllm', 'vLLM', 'http://127.0.0.1:8000/v1', 'vllm'],
+    ['my-box', 'llama-server on 127.0.0.1:8081', 'http://127.0.0.1:8081/v1', 'llamacpp'],
+    ['x', undefined, 'http://127.0.0.1:8080/v1', 'llamacpp'],
+    ['x', undefined, 'http://127.0.0.1:9999/v1', 'unknown'],
   ])('%s / %s / %s -> %s', (id, name, url, kind) => {
     expect(guessKind(id, name, url)).toBe(kind);
   });

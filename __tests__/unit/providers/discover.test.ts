@@ -1,9 +1,8 @@
+import { discover } from '../../../src/codex/discovery.js';
+import { codexOssUrls, codexOssReport } from '../../../src/codex/builtins.js';
 import {
-  discover,
   findModel,
   isUsableForProfiles,
-  codexOssUrls,
-  codexOssReport,
   resolveOllamaUrl,
   resolveLmStudioUrl,
   DEFAULT_TIMEOUT_MS,

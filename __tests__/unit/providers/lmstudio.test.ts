@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { discover, findModel, resolveLmStudioUrl, normalizeLmStudioUrl } from '../../../src/discover/discover.js';
+import { discover } from '../../../src/codex/discovery.js';
+import { findModel, resolveLmStudioUrl, normalizeLmStudioUrl } from '../../../src/discover/discover.js';
 import { parseLmsServerStatus, recordsFromLmsLs, recordsFromOpenAi } from '../../../src/discover/lmstudio.js';
 import type { ProviderReport } from '../../../src/discover/types.js';
 import { UsageError } from '../../../src/errors.js';

@@ -1,4 +1,5 @@
-import { discover, findModel } from '../../../src/discover/discover.js';
+import { discover } from '../../../src/codex/discovery.js';
+import { findModel } from '../../../src/discover/discover.js';
 import { parseOllamaList, parseHumanBytes, OLLAMA_SHOW_CONCURRENCY } from '../../../src/discover/ollama.js';
 import type { ProviderReport } from '../../../src/discover/types.js';
 import { refusedPort, SIDE_EFFECT_PATHS } from '../../helpers/fake-http.js';

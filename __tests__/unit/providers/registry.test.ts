@@ -1,4 +1,5 @@
-import { SERVER_KINDS, SERVER_KIND_IDS, CODEX_BUILT_IN_IDS, discoverServers, findServerModel, kindsToProbe, parseServerKind } from '../../../src/discover/registry.js';
+import { CODEX_RESERVED_PROVIDER_IDS as CODEX_BUILT_IN_IDS } from '../../../src/codex/builtins.js';
+import { SERVER_KINDS, SERVER_KIND_IDS, discoverServers, findServerModel, kindsToProbe, parseServerKind } from '../../../src/discover/registry.js';
 import { refusedPort, type FakeServer } from '../../helpers/fake-http.js';
 import { startFakeVllm } from '../../helpers/fake-vllm.js';
 import { startFakeLlamaCpp } from '../../helpers/fake-llamacpp.js';

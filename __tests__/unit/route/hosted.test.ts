@@ -71,6 +71,15 @@ describe('built-in providers', () => {
     expect(await judge('o', { CODEX_OSS_BASE_URL: '  ' })).toMatchObject({ hosted: false, baseUrl: 'http://localhost:11434/v1' });
   });
 
+  test('CODEX_OSS_PORT moves both built-in local providers, as Codex does (and a bad port is ignored)', async () => {
+    write('o.config.toml', 'model_provider = "ollama"\n');
+    write('l.config.toml', 'model_provider = "lmstudio"\n');
+    expect(await judge('o', { CODEX_OSS_PORT: '11500' })).toMatchObject({ hosted: false, baseUrl: 'http://localhost:11500/v1', reason: expect.stringContaining('built-in provider `ollama` runs on this machine (http://localhost:11500/v1)') });
+    expect(await judge('l', { CODEX_OSS_PORT: '11500' })).toMatchObject({ hosted: false, baseUrl: 'http://localhost:11500/v1' });
+    expect(await judge('l', { CODEX_OSS_PORT: 'abc' })).toMatchObject({ baseUrl: 'http://localhost:1234/v1' });
+    expect(await judge('o', { CODEX_OSS_PORT: '11500', CODEX_OSS_BASE_URL: 'http://127.0.0.1:9999/v1' })).toMatchObject({ baseUrl: 'http://127.0.0.1:9999/v1' });
+  });
+
   test('a [model_providers.ollama] table with a remote base_url is not trusted to be local', async () => {
     write('config.toml', custom('ollama', 'http://gpu-box.example.com:11434/v1'));
     write('o.config.toml', 'model_provider = "ollama"\n');

@@ -24,6 +24,7 @@ import {
   commonNotes,
   customRoute,
   entriesFromOpenAiModels,
+  exactModelId,
   findIn,
   judgeEmptyPost,
   judgeServerModel,
@@ -96,6 +97,7 @@ export const llamacpp: ServerKind = {
     { name: LLAMACPP_API_KEY_ENV, use: 'auth', description: 'the key `llama-server --api-key` expects; sent as a bearer token when set' },
   ],
   probeByDefault: true,
+  reportWhenDown: false,
   minContext: 32768,
   fixes: {
     install: 'install llama.cpp (https://github.com/ggml-org/llama.cpp: a release build, `brew install llama.cpp`, ...)',
@@ -203,6 +205,9 @@ export const llamacpp: ServerKind = {
     return report;
   },
   findModel: findIn,
+  resolveModelId: exactModelId,
+  // llama-server serves the GGUF it was started with (`-hf` downloads from Hugging Face).
+  getModel: (model) => `llama-server -hf ${model}`,
   codexRoute(serverUrl) {
     return customRoute(llamacpp, serverUrl);
   },

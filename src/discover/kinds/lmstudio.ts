@@ -29,12 +29,13 @@ export const lmstudio: ServerKind = {
   urlFlag: '--lmstudio-url',
   env: [{ name: 'LM_API_TOKEN', use: 'auth', description: 'sent as a bearer token when LM Studio requires authentication' }],
   probeByDefault: true,
+  reportWhenDown: true,
   minContext: LMSTUDIO_MIN_CONTEXT,
   codexBuiltIn: 'lmstudio',
   cli: { command: 'lms', listArgs: ['ls', '--json'], sideEffects: 'recent `lms` versions wake the LM Studio service; listing loads no model' },
   fixes: {
     install: 'install LM Studio from https://lmstudio.ai',
-    start: 'start the server: `lms server start`, or Developer > Start Server in LM Studio',
+    start: 'start it: `lms server start` (or Developer > Start Server in LM Studio)',
     noResponses: 'update LM Studio: /v1/responses exists from 0.3.29',
     moreContext: 'reload the model with a larger context: `lms load KEY --context-length 32768`',
     tools: 'prefer a model LM Studio marks as trained for tool use (the hammer badge)',
@@ -49,7 +50,22 @@ export const lmstudio: ServerKind = {
     const source = opts.flagUrl !== undefined ? '--lmstudio-url' : r.notes.some((n) => n.code === 'URL_SOURCE') ? 'lms server status' : 'default';
     return fromProviderReport(r, 'lmstudio', source, lmStudioResponses(r));
   },
-  findModel: findIn,
+  findModel(report, id) {
+    const found = lmstudio.resolveModelId(report.models.map((m) => m.id), id);
+    return found === undefined ? undefined : findIn(report, found);
+  },
+  // Keys match without regard to case; a key without its publisher (`qwen3-coder-30b`) matches
+  // the one listed `publisher/qwen3-coder-30b` (not when two publishers have it).
+  resolveModelId(listed, id) {
+    if (listed.includes(id)) return id;
+    const want = id.toLowerCase();
+    const same = listed.filter((m) => m.toLowerCase() === want);
+    if (same.length === 1) return same[0];
+    if (want.includes('/')) return undefined;
+    const unprefixed = listed.filter((m) => m.toLowerCase().split('/').pop() === want);
+    return unprefixed.length === 1 ? unprefixed[0] : undefined;
+  },
+  getModel: (model) => `lms get ${model}`,
   codexRoute(serverUrl, builtInUrls) {
     return builtInOrCustom(lmstudio, 'lmstudio', serverUrl, builtInUrls);
   },

@@ -27,12 +27,13 @@ export const ollama: ServerKind = {
     { name: 'OLLAMA_CONTEXT_LENGTH', use: 'context', description: "the server's default context; read here only to explain hints" },
   ],
   probeByDefault: true,
+  reportWhenDown: true,
   minContext: 65536,
   codexBuiltIn: 'ollama',
   cli: { command: 'ollama', listArgs: ['list'], sideEffects: 'on macOS and Windows, `ollama list` starts the Ollama app when the server is down; it never pulls' },
   fixes: {
     install: 'install Ollama from https://ollama.com/download',
-    start: 'start it: `ollama serve`, or open the Ollama app',
+    start: 'start it: `ollama serve` (or open the Ollama app)',
     noResponses: 'update Ollama (https://ollama.com/download): /v1/responses exists from 0.13.3',
     moreContext: 'restart the server with OLLAMA_CONTEXT_LENGTH=65536 (e.g. `OLLAMA_CONTEXT_LENGTH=65536 ollama serve`)',
     tools: 'choose a model whose `ollama show` lists "tools" under Capabilities (e.g. gpt-oss, qwen3-coder)',
@@ -53,7 +54,16 @@ export const ollama: ServerKind = {
     const r = await discoverOllama(t, opts);
     return fromProviderReport(r, 'ollama', t.source, r.status === 'up' ? ollamaResponses(r.version) : { state: 'unknown', evidence: r.reason ?? 'not up' });
   },
-  findModel: findIn,
+  findModel(report, id) {
+    const found = ollama.resolveModelId(report.models.map((m) => m.id), id);
+    return found === undefined ? undefined : findIn(report, found);
+  },
+  // A name without a tag means `:latest` (`qwen2.5-coder` is `qwen2.5-coder:latest`).
+  resolveModelId(listed, id) {
+    if (listed.includes(id)) return id;
+    return !id.includes(':') && listed.includes(`${id}:latest`) ? `${id}:latest` : undefined;
+  },
+  getModel: (model) => `ollama pull ${model}`,
   codexRoute(serverUrl, builtInUrls) {
     return builtInOrCustom(ollama, 'ollama', serverUrl, builtInUrls);
   },

@@ -13,6 +13,7 @@ import {
   commonNotes,
   customRoute,
   entriesFromOpenAiModels,
+  exactModelId,
   findIn,
   firstInt,
   judgeEmptyPost,
@@ -35,6 +36,7 @@ export const openaiCompatible: ServerKind = {
   urlFlag: '--url',
   env: [],
   probeByDefault: false,
+  reportWhenDown: false,
   minContext: 32768,
   fixes: {
     install: 'any server with /v1/models and /v1/responses works; name it with --url',
@@ -100,6 +102,8 @@ export const openaiCompatible: ServerKind = {
     return report;
   },
   findModel: findIn,
+  resolveModelId: exactModelId,
+  getModel: (model) => `load ${model} on the server (it must appear in GET /v1/models)`,
   codexRoute(serverUrl) {
     return customRoute(openaiCompatible, serverUrl);
   },

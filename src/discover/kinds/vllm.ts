@@ -19,6 +19,7 @@ import {
   customRoute,
   entriesFromOpenAiModels,
   errorMessageOf,
+  exactModelId,
   findIn,
   isHandlerError,
   jsonOf,
@@ -59,6 +60,7 @@ export const vllm: ServerKind = {
   urlFlag: '--vllm-url',
   env: [{ name: VLLM_API_KEY_ENV, use: 'auth', description: 'the key `vllm serve --api-key` expects; sent as a bearer token when set' }],
   probeByDefault: true,
+  reportWhenDown: false,
   minContext: 32768,
   fixes: {
     install: 'install vLLM (`pip install vllm`, see https://docs.vllm.ai)',
@@ -147,6 +149,9 @@ export const vllm: ServerKind = {
     return report;
   },
   findModel: findIn,
+  resolveModelId: exactModelId,
+  // vLLM serves the model it was started with: another model means another server.
+  getModel: (model) => `vllm serve ${model}`,
   codexRoute(serverUrl) {
     return customRoute(vllm, serverUrl);
   },
