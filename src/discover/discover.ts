@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { isEmbeddingOnly } from './hints.js';
-import type { ProbeOptions } from './ollama.js';
+import type { ProbeOptions } from './types.js';
 import { SERVER_KINDS, kindsToProbe } from './registry.js';
 import type { ServerReport } from './server-kind.js';
 import type { ModelRecord, ProviderId, ProviderReport } from './types.js';

@@ -3,14 +3,16 @@ import { hostOf, isLoopbackHost, stripV1 } from './address.js';
 import { findLmsCli, runCli } from './exec.js';
 import { judgeModel } from './hints.js';
 import { oneLine, requestJson, type JsonResult } from './http.js';
-import type { ProbeOptions } from './ollama.js';
-import type { Hint, ModelCapabilities, ModelRecord, ProviderReport, ProviderStatus } from './types.js';
-import { fact, isRecord, num, positiveInt, str } from './util.js';
+import type { ProbeOptions } from './types.js';
+import type { Hint, ModelRecord, ProviderReport, ProviderStatus } from './types.js';
+import { isRecord, num } from './util.js';
+import { PARSERS, recordsFromLmsLs, type LmStudioShape } from './lmstudio-lists.js';
+export { recordsFromLmsLs, recordsFromOpenAi, recordsFromV0, recordsFromV1 } from './lmstudio-lists.js';
 
 export const LMSTUDIO_DEFAULT_PORT = 1234;
 export const DEFAULT_LMSTUDIO_URL = `http://127.0.0.1:${LMSTUDIO_DEFAULT_PORT}`;
 
-export type LmStudioShape = 'v1' | 'v0' | 'openai';
+export type { LmStudioShape } from './lmstudio-lists.js';
 
 /** The model-list endpoints, newest first: LM Studio 0.4+ (native v1), 0.3.6+ (v0), any (OpenAI). */
 export const LMSTUDIO_ENDPOINTS: Array<{ shape: LmStudioShape; path: string }> = [
@@ -101,160 +103,6 @@ function statusFor(r: Extract<JsonResult, { ok: false }>): ProviderStatus {
   if (r.kind === 'timeout') return 'not-responding';
   return 'error';
 }
-
-function newRecord(id: string): ModelRecord {
-  return { provider: 'lmstudio', id, displayName: id, capabilities: {}, sources: {}, hints: [] };
-}
-
-function quantName(q: unknown): string | undefined {
-  if (isRecord(q)) return str(q.name);
-  return str(q);
-}
-
-type ParsedList = { models: ModelRecord[]; skipped: number };
-
-/**
- * One record per entry of a model list: entries without an id are counted as skipped, and
- * `fill` adds what else the entry says (with `fact`, which records where each fact came from).
- */
-function collect(list: unknown[], src: string, idOf: (m: Record<string, unknown>) => [string | undefined, string], fill: (m: Record<string, unknown>, rec: ModelRecord) => void): ParsedList {
-  const models: ModelRecord[] = [];
-  let skipped = 0;
-  for (const m of list) {
-    const [id, idField] = isRecord(m) ? idOf(m) : [undefined, ''];
-    if (!isRecord(m) || id === undefined) {
-      skipped++;
-      continue;
-    }
-    const rec = newRecord(id);
-    rec.sources.id = `${src} ${idField}`;
-    fill(m, rec);
-    models.push(rec);
-  }
-  return { models, skipped };
-}
-
-/** `type` strings (`llm`, `vlm`, `embedding`, `embeddings`): an embedding model cannot answer prompts. */
-function capsFromType(type: string | undefined, rec: ModelRecord, src: string): ModelCapabilities {
-  const caps: ModelCapabilities = {};
-  if (type) {
-    caps.embedding = /^embedding/.test(type);
-    caps.completion = !caps.embedding;
-    rec.sources.type = `${src} type "${oneLine(type, 20)}"`;
-  }
-  return caps;
-}
-
-function positiveSize(n: number | undefined): number | undefined {
-  return n !== undefined && n > 0 ? n : undefined;
-}
-
-/** GET /api/v1/models (LM Studio 0.4+). */
-export function recordsFromV1(json: unknown): ParsedList | undefined {
-  if (!isRecord(json) || !Array.isArray(json.models)) return undefined;
-  const src = '/api/v1/models';
-  return collect(json.models, src, (m) => [str(m.key), 'key'], (m, rec) => {
-    fact(rec, 'displayName', str(m.display_name), `${src} display_name`);
-    fact(rec, 'sizeBytes', positiveSize(num(m.size_bytes)), `${src} size_bytes`);
-    fact(rec, 'parameters', str(m.params_string), `${src} params_string`);
-    fact(rec, 'quantization', quantName(m.quantization), `${src} quantization.name`);
-    fact(rec, 'contextLength', positiveInt(m.max_context_length), `${src} max_context_length`);
-    const caps = capsFromType(str(m.type), rec, src);
-    if (isRecord(m.capabilities)) {
-      if (typeof m.capabilities.trained_for_tool_use === 'boolean') caps.tools = m.capabilities.trained_for_tool_use;
-      if (typeof m.capabilities.vision === 'boolean') caps.vision = m.capabilities.vision;
-      if (typeof m.capabilities.reasoning === 'boolean') caps.thinking = m.capabilities.reasoning;
-      rec.sources.capabilities = `${src} capabilities`;
-    }
-    rec.capabilities = caps;
-    if (Array.isArray(m.loaded_instances)) {
-      const instances = m.loaded_instances.filter(isRecord);
-      rec.loaded = instances.length > 0;
-      rec.sources.loaded = `${src} loaded_instances`;
-      const ctxs = instances
-        .map((i) => (isRecord(i.config) ? positiveInt(i.config.context_length) : undefined))
-        .filter((n): n is number => n !== undefined);
-      if (ctxs.length > 0) {
-        rec.runtimeContextLength = Math.min(...ctxs);
-        rec.sources.runtimeContextLength =
-          ctxs.length > 1
-            ? `${src} loaded_instances[].config.context_length (smallest of ${ctxs.length} instances)`
-            : `${src} loaded_instances[0].config.context_length (loaded now)`;
-      }
-    }
-  });
-}
-
-/** GET /api/v0/models (LM Studio 0.3.6+; `capabilities: ["tool_use"]` since 0.3.16). */
-export function recordsFromV0(json: unknown): ParsedList | undefined {
-  if (!isRecord(json) || !Array.isArray(json.data)) return undefined;
-  const src = '/api/v0/models';
-  return collect(json.data, src, (m) => [str(m.id), 'id'], (m, rec) => {
-    fact(rec, 'quantization', quantName(m.quantization), `${src} quantization`);
-    fact(rec, 'contextLength', positiveInt(m.max_context_length), `${src} max_context_length`);
-    const type = str(m.type);
-    const caps = capsFromType(type, rec, src);
-    if (type) caps.vision = type === 'vlm';
-    if (Array.isArray(m.capabilities)) {
-      caps.tools = m.capabilities.includes('tool_use');
-      rec.sources.capabilities = `${src} capabilities`;
-    }
-    rec.capabilities = caps;
-    const state = str(m.state);
-    if (state) {
-      rec.loaded = state === 'loaded';
-      rec.sources.loaded = `${src} state`;
-    }
-  });
-}
-
-/** GET /v1/models (OpenAI-compatible; ids only). Embedding models are guessed from the id. */
-export function recordsFromOpenAi(json: unknown): ParsedList | undefined {
-  if (!isRecord(json) || !Array.isArray(json.data)) return undefined;
-  return collect(json.data, '/v1/models', (m) => [str(m.id), 'id'], (_m, rec) => {
-    if (/(^|[-_/.])embed(ding)?s?([-_/.]|$)|^text-embedding/i.test(rec.id)) {
-      rec.capabilities = { embedding: true, completion: false };
-      rec.sources.capabilities = 'guessed from the id (/v1/models has no type)';
-    }
-  });
-}
-
-/** `lms ls --json`: an array of downloaded models (LM Studio SDK ModelInfo). */
-export function recordsFromLmsLs(stdout: string): ParsedList | undefined {
-  let json: unknown;
-  const start = stdout.indexOf('[');
-  if (start < 0) return undefined;
-  try {
-    json = JSON.parse(stdout.slice(start));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(json)) return undefined;
-  const src = '`lms ls --json`';
-  return collect(json, src, (m) => [str(m.modelKey) ?? str(m.path), 'modelKey'], (m, rec) => {
-    fact(rec, 'displayName', str(m.displayName), `${src} displayName`);
-    fact(rec, 'sizeBytes', positiveSize(num(m.sizeBytes)), `${src} sizeBytes`);
-    fact(rec, 'parameters', str(m.paramsString), `${src} paramsString`);
-    fact(rec, 'quantization', quantName(m.quantization), `${src} quantization`);
-    fact(rec, 'contextLength', positiveInt(m.maxContextLength), `${src} maxContextLength`);
-    const caps: ModelCapabilities = {};
-    const type = str(m.type);
-    if (type) {
-      caps.embedding = /^embedding/.test(type);
-      caps.completion = !caps.embedding;
-    }
-    if (typeof m.trainedForToolUse === 'boolean') caps.tools = m.trainedForToolUse;
-    if (typeof m.vision === 'boolean') caps.vision = m.vision;
-    if (typeof m.trainedForToolUse === 'boolean' || typeof m.vision === 'boolean') rec.sources.capabilities = `${src} trainedForToolUse/vision`;
-    rec.capabilities = caps;
-  });
-}
-
-const PARSERS: Record<LmStudioShape, (json: unknown) => ParsedList | undefined> = {
-  v1: recordsFromV1,
-  v0: recordsFromV0,
-  openai: recordsFromOpenAi,
-};
 
 interface HttpOutcome {
   status: ProviderStatus;

@@ -1,10 +1,11 @@
 import { UsageError } from '../errors.js';
 import { hostOf, isLoopbackHost, stripV1 } from './address.js';
-import { findOllamaCli, runCli } from './exec.js';
 import { judgeModel } from './hints.js';
+import { newRecord, ollamaCliFallback } from './ollama-cli.js';
+export { parseHumanBytes, parseOllamaList } from './ollama-cli.js';
 import { oneLine, requestJson, type JsonResult } from './http.js';
 import { parseOllamaHost, cleanEnvValue, type OllamaHost } from './ollama-host.js';
-import type { Hint, ModelCapabilities, ModelRecord, ProviderReport, ProviderStatus } from './types.js';
+import type { Hint, ModelCapabilities, ModelRecord, ProbeOptions, ProviderReport, ProviderStatus } from './types.js';
 import { compareVersions, fact, isRecord, mapLimit, num, positiveInt, str } from './util.js';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
@@ -13,16 +14,7 @@ export const OLLAMA_SHOW_CONCURRENCY = 4;
 /** First Ollama with POST /v1/responses, the only wire API Codex speaks. */
 export const OLLAMA_MIN_RESPONSES_VERSION = '0.13.3';
 
-export interface ProbeOptions {
-  timeoutMs: number;
-  cliTimeoutMs: number;
-  env: NodeJS.ProcessEnv;
-  /** Allow the `ollama` / `lms` fallbacks (default true). */
-  useCli: boolean;
-  platform?: NodeJS.Platform;
-  /** Cancels the HTTP requests (they end as timeouts); the CLI fallbacks are not affected. */
-  signal?: AbortSignal;
-}
+export type { ProbeOptions } from './types.js';
 
 /** Where we will look for Ollama, and why there. */
 export interface OllamaTarget {
@@ -88,9 +80,6 @@ interface Draft {
   family?: string;
 }
 
-function newRecord(id: string): ModelRecord {
-  return { provider: 'ollama', id, displayName: id, capabilities: {}, sources: {}, hints: [] };
-}
 
 function draftFromTag(entry: Record<string, unknown>): Draft | undefined {
   const id = str(entry.name) ?? str(entry.model);
@@ -162,51 +151,6 @@ function guessEmbedding(d: Draft): void {
     d.record.capabilities = { ...d.record.capabilities, embedding: true, completion: false };
     d.record.sources.capabilities = `guessed from family "${oneLine(d.family, 40)}" (server reports no capabilities)`;
   }
-}
-
-/** Human sizes as `ollama list` prints them (powers of 1000): `13 GB`, `868 MB`, `512 B`. */
-export function parseHumanBytes(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)$/i.exec(text.trim());
-  if (!m) return undefined;
-  const mult: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
-  return Math.round(Number(m[1]) * mult[m[2]!.toUpperCase()]!);
-}
-
-/**
- * `ollama list` text: a header `NAME  ID  SIZE  MODIFIED`, then padded columns separated by two
- * or more spaces. SIZE is `-` for cloud models. Lines that do not split into columns are skipped.
- */
-export function parseOllamaList(stdout: string): { models: ModelRecord[]; skipped: number } {
-  const lines = stdout.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const headerAt = lines.findIndex((l) => /^NAME\s+ID\s+SIZE\b/i.test(l.trim()));
-  if (headerAt < 0) return { models: [], skipped: lines.length };
-  const models: ModelRecord[] = [];
-  const seen = new Set<string>();
-  let skipped = 0;
-  for (const line of lines.slice(headerAt + 1)) {
-    const cols = line.trim().split(/\s{2,}/);
-    const name = cols[0];
-    if (cols.length < 3 || !name || seen.has(name)) {
-      skipped++;
-      continue;
-    }
-    seen.add(name);
-    const rec = newRecord(name);
-    rec.sources.id = '`ollama list` NAME';
-    const sizeText = cols[2]!.trim();
-    if (sizeText === '-') {
-      rec.remoteHost = 'ollama.com';
-      rec.sources.remoteHost = '`ollama list` SIZE "-" (cloud model)';
-    } else {
-      const size = parseHumanBytes(sizeText);
-      if (size !== undefined) {
-        rec.sizeBytes = size;
-        rec.sources.sizeBytes = '`ollama list` SIZE (rounded)';
-      }
-    }
-    models.push(rec);
-  }
-  return { models, skipped };
 }
 
 function exposureNotes(target: OllamaTarget, reachable: boolean): { exposed: boolean; notes: Hint[] } {
@@ -378,41 +322,4 @@ export async function discoverOllama(target: OllamaTarget, opts: ProbeOptions): 
     });
   }
   return report;
-}
-
-async function ollamaCliFallback(report: ProviderReport, opts: ProbeOptions): Promise<void> {
-  if (!opts.useCli) return;
-  const cli = findOllamaCli(opts.env, opts.platform);
-  if (!cli) {
-    report.notes.push({
-      level: 'info',
-      code: 'NOT_INSTALLED',
-      message: 'no Ollama server answered and no `ollama` command is on PATH',
-      fix: 'install Ollama from https://ollama.com/download if you want to use it',
-    });
-    return;
-  }
-  const r = await runCli(cli, ['list'], { env: { ...opts.env, OLLAMA_HOST: report.url }, timeoutMs: opts.cliTimeoutMs });
-  if (r.ok) {
-    const { models, skipped } = parseOllamaList(r.stdout);
-    for (const m of models) m.hints = judgeModel(m, opts.env);
-    report.models = models;
-    report.via = 'cli';
-    report.notes.push({
-      level: 'info',
-      code: 'CLI_LISTING',
-      message: `models listed by \`ollama list\` (${cli}); size is rounded and capabilities and context are unknown until the server answers over HTTP`,
-    });
-    if (skipped > 0) {
-      report.notes.push({ level: 'warn', code: 'ENTRIES_SKIPPED', message: `${skipped} line${skipped === 1 ? '' : 's'} of \`ollama list\` could not be read` });
-    }
-  } else {
-    report.notes.push({ level: 'info', code: 'CLI_FAILED', message: r.reason });
-  }
-  report.notes.push({
-    level: 'info',
-    code: 'START_SERVER',
-    message: `Ollama is installed (${cli}) but its server does not answer at ${report.url}`,
-    fix: 'start it: `ollama serve`, or open the Ollama app',
-  });
 }

@@ -9,7 +9,7 @@ import { lmstudio } from './kinds/lmstudio.js';
 import { ollama } from './kinds/ollama.js';
 import { openaiCompatible } from './kinds/openai-compatible.js';
 import { vllm } from './kinds/vllm.js';
-import type { ProbeOptions } from './ollama.js';
+import type { ProbeOptions } from './types.js';
 import type { ServerKind, ServerKindId, ServerReport } from './server-kind.js';
 
 export type { ServerKind, ServerKindId, ServerReport, ServerModel, CodexRoute, CustomProviderTable, ResponsesSupport, ServerTarget } from './server-kind.js';

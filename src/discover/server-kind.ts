@@ -10,7 +10,7 @@
  * Layering: this folder knows the *names* Codex uses (plain data below) but imports nothing from
  * src/codex, src/checks, src/plan, src/route or src/commands; rendering TOML stays outside.
  */
-import type { ProbeOptions } from './ollama.js';
+import type { ProbeOptions } from './types.js';
 import type { Hint, ModelRecord, ProviderReport, ServerKindId } from './types.js';
 
 export type { ServerKindId } from './types.js';

@@ -106,3 +106,15 @@ export interface DiscoveryResult {
   providers: ProviderReport[];
   codexOss: CodexOssReport;
 }
+
+/** How discovery may probe a server (every kind takes these). */
+export interface ProbeOptions {
+  timeoutMs: number;
+  cliTimeoutMs: number;
+  env: NodeJS.ProcessEnv;
+  /** Allow the `ollama` / `lms` fallbacks (default true). */
+  useCli: boolean;
+  platform?: NodeJS.Platform;
+  /** Cancels the HTTP requests (they end as timeouts); the CLI fallbacks are not affected. */
+  signal?: AbortSignal;
+}

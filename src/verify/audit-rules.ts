@@ -2,66 +2,13 @@
  * The audit rules, as data: an id, a severity, what it checks, and a function returning findings
  * with file, line and fix (docs/checks.md lists them).
  */
-import { isValidProfileName, type HomeState, type Profile } from '../config/profiles.js';
-import { FACT_SEVERITY } from '../diagnostics.js';
-import { startFix } from '../discover/fixes.js';
-import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
+import { isValidProfileName, type Profile } from '../config/profiles.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
 import { codexOssUrls } from '../codex/builtins.js';
-import { formatTokens } from '../discover/hints.js';
-import { displayNameOf, serverKind } from '../discover/registry.js';
-import type { ServerKindId } from '../discover/types.js';
-import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from './probe.js';
-import { urlSourceOf } from './smoke-preflight.js';
+import { displayNameOf } from '../discover/registry.js';
 import type { AuditRule, Draft } from './audit-types.js';
-
-const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
-const MIGRATE_FIX = 'Run `codex-profiles migrate` (it moves [profiles.NAME] tables into NAME.config.toml files and removes the legacy selector).';
-
-function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
-
-/** The line of `key` in a profile (its file, or its `[profiles.NAME]` table), else of the profile. */
-function keyLine(state: HomeState, profile: Profile, key: string): number | undefined {
-  if (profile.layout === 'file') return state.profileFiles.get(profile.name)?.doc?.lineOf([key]);
-  return state.config?.lineOf(['profiles', profile.name, key]) ?? profile.line;
-}
-
-/** Where a profile's setting comes from: the profile's own key, else config.toml's top-level key. */
-function settingAt(state: HomeState, profile: Profile, key: string): { file: string; line?: number } {
-  if (profile.values[key] !== undefined) return { file: profile.path, line: keyLine(state, profile, key) };
-  if (state.config?.data[key] !== undefined) return { file: state.configPath, line: state.config.lineOf([key]) };
-  return { file: profile.path, line: profile.line };
-}
-
-interface ProviderTableRef {
-  id: string;
-  table: Record<string, unknown>;
-  file: string;
-  line?: number;
-  key(k: string): number | undefined;
-}
-
-/** Every `[model_providers.ID]` in config.toml and in the profile files. */
-function allProviderTables(state: HomeState): ProviderTableRef[] {
-  const out: ProviderTableRef[] = [];
-  const docs: Array<{ file: string; doc: HomeState['config'] }> = [{ file: state.configPath, doc: state.config }];
-  for (const [, entry] of state.profileFiles) docs.push({ file: entry.path, doc: entry.doc });
-  for (const { file, doc } of docs) {
-    const mp = doc?.data.model_providers;
-    if (!doc || !isTable(mp)) continue;
-    for (const [id, table] of Object.entries(mp)) {
-      if (!isTable(table)) continue;
-      out.push({ id, table, file, line: doc.lineOf(['model_providers', id]), key: (k) => doc.lineOf(['model_providers', id, k]) });
-    }
-  }
-  return out;
-}
-
-function kindName(probe: ServerProbe | undefined): string {
-  return probe && probe.kind !== 'unknown' ? displayNameOf(probe.kind) : 'the server';
-}
+import { allProviderTables, BUILT_IN, isTable, MIGRATE_FIX, settingAt } from './audit-rule-helpers.js';
+import { SERVER_RULES } from './audit-rules-server.js';
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -224,120 +171,8 @@ export const AUDIT_RULES: AuditRule[] = [
           fix: 'Set model = "..." in the profile (`codex-profiles models` lists what is installed).',
         })),
   },
-  {
-    id: 'provider-unreachable',
-    severity: FACT_SEVERITY.PROVIDER_DOWN,
-    summary: 'The server of a local profile does not answer: the profile cannot run, and its model could not be checked',
-    check: ({ profiles }) =>
-      profiles
-        .filter((a) => a.probe && (a.probe.status === 'down' || a.probe.status === 'not-responding'))
-        .map(({ profile, provider, probe }) => ({
-          file: profile.path,
-          line: profile.line,
-          profile: profile.name,
-          message: `nothing answers at ${provider.serverUrl} (${describeStatus(probe!)}); the profile cannot run until it does, and its model was not checked.`,
-          fix: startFix(provider.kind, urlSourceOf(provider)),
-        })),
-  },
-  {
-    id: 'ollama-too-old',
-    severity: 'error',
-    summary: `Ollama older than ${OLLAMA_MIN_VERSION} (no usable Responses API for codex)`,
-    check: ({ profiles }) =>
-      profiles
-        .filter((a) => a.probe?.status === 'up' && a.probe.kind === 'ollama' && ollamaTooOld(a.probe.version))
-        .map(({ profile, probe }) => ({
-          file: profile.path,
-          line: profile.line,
-          profile: profile.name,
-          message: `Ollama ${probe!.version} at ${probe!.url} is too old: codex needs the Responses API, supported from Ollama ${OLLAMA_MIN_VERSION}.`,
-          fix: 'Update Ollama (https://ollama.com/download).',
-        })),
-  },
-  {
-    id: 'model-not-installed',
-    severity: 'error',
-    summary: "The profile's model is not on its provider's server",
-    check: ({ state, profiles }) =>
-      profiles
-        .filter((a) => a.probe?.status === 'up' && a.probe.kind !== 'unknown' && a.provider.model !== undefined && !findInstalled(a.probe, a.provider.model))
-        .map(({ profile, provider, probe }) => ({
-          ...settingAt(state, profile, 'model'),
-          profile: profile.name,
-          message: `${kindName(probe)} at ${probe!.url} does not have \`${provider.model}\`${probe!.models.length > 0 ? ` (it has ${probe!.models.slice(0, 5).map((m) => `\`${m.id}\``).join(', ')}${probe!.models.length > 5 ? ', ...' : ''})` : ' (it has no models)'}.`,
-          fix: `Get it yourself: \`${serverKind(probe!.kind as ServerKindId).getModel(provider.model!)}\` (codex-profiles never downloads), or set model to an installed one.`,
-        })),
-  },
-  {
-    id: 'model-no-tools',
-    severity: FACT_SEVERITY.NO_TOOLS,
-    summary: 'The model cannot call tools, so it cannot drive codex (Ollama refuses the request; LM Studio stalls or answers without acting)',
-    check: ({ profiles }) =>
-      profiles.flatMap(({ profile, provider, probe }) => {
-        const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
-        const h = m?.hints.find((x) => x.code === 'NO_TOOLS');
-        if (!m || !h) return [];
-        return [{ severity: h.level, file: profile.path, line: profile.line, profile: profile.name, message: `\`${m.id}\`: ${h.message}.`, fix: `${h.fix ?? 'Pick a model with tool support'}.` }];
-      }),
-  },
-  {
-    id: 'model-context-small',
-    severity: 'warn',
-    summary: 'The model runs with (or supports) less context than codex needs',
-    check: ({ profiles }) =>
-      profiles.flatMap(({ profile, provider, probe }) => {
-        const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
-        // CONTEXT_DEFAULT: not loaded and no server setting seen, so Ollama's 4k default applies.
-        const h = m?.hints.find((x) => ['MODEL_CONTEXT_SMALL', 'CONTEXT_SMALL', 'CONTEXT_DEFAULT'].includes(x.code) && x.level !== 'info');
-        if (!m || !h) return [];
-        return [{ severity: h.level, file: profile.path, line: profile.line, profile: profile.name, message: `\`${m.id}\`: ${h.message}.`, fix: h.fix ?? 'Give the model a larger context.' }];
-      }),
-  },
-  {
-    id: 'context-window-too-large',
-    severity: 'warn',
-    summary: "model_context_window is larger than the model's own maximum",
-    check: ({ state, profiles }) =>
-      profiles.flatMap(({ profile, provider, probe }) => {
-        const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
-        const w = profile.values.model_context_window;
-        if (!m || typeof w !== 'number' || m.contextLength === undefined || w <= m.contextLength) return [];
-        return [
-          {
-            file: profile.path,
-            line: keyLine(state, profile, 'model_context_window'),
-            profile: profile.name,
-            message: `model_context_window = ${w}, but \`${m.id}\` supports at most ${formatTokens(m.contextLength)} tokens; codex will plan for room that is not there.`,
-            fix: `Set model_context_window = ${m.contextLength} or less.`,
-          },
-        ];
-      }),
-  },
-  {
-    // Codex plans its prompts for model_context_window; a server running the model with less cuts
-    // the prompt silently (Ollama keeps the end, dropping Codex's instructions first).
-    id: 'context-window-above-runtime',
-    severity: 'warn',
-    summary: 'model_context_window is larger than the context the server runs the model with',
-    check: ({ state, profiles }) =>
-      profiles.flatMap(({ profile, provider, probe }) => {
-        const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
-        const w = profile.values.model_context_window;
-        const run = m?.runtimeContextLength;
-        if (!m || typeof w !== 'number' || run === undefined || w <= run) return [];
-        if (m.contextLength !== undefined && w > m.contextLength) return []; // context-window-too-large says it
-        const where = m.sources.runtimeContextLength ?? 'the server';
-        return [
-          {
-            file: profile.path,
-            line: keyLine(state, profile, 'model_context_window'),
-            profile: profile.name,
-            message: `model_context_window = ${w}, but the server runs \`${m.id}\` with ${formatTokens(run)} tokens (${where}); prompts longer than that are cut.`,
-            fix: `Set model_context_window = ${run}, or give the model a larger context on the server (Ollama: OLLAMA_CONTEXT_LENGTH=65536 or num_ctx; LM Studio: reload it with a larger context length).`,
-          },
-        ];
-      }),
-  },
+  // What the server says about each profile's provider and model (audit-rules-server.ts).
+  ...SERVER_RULES,
   {
     id: 'non-loopback-provider',
     severity: 'warn',
