@@ -207,6 +207,23 @@ export function judgeServerModel(model: ServerModel, kind: Pick<ServerKind, 'dis
   return hints;
 }
 
+/**
+ * The /v1/models list of an answering server: the report marked up, or, when the JSON holds no
+ * list, marked as an error with the shared notes (the caller then returns it).
+ */
+export function acceptModelList(report: ServerReport, json: unknown, kind: Pick<ServerKind, 'id' | 'displayName' | 'fixes'>): ReturnType<typeof entriesFromOpenAiModels> {
+  const parsed = entriesFromOpenAiModels(json, kind.id);
+  if (!parsed) {
+    report.status = 'error';
+    report.reason = '/v1/models answered JSON without a "data" list';
+    commonNotes(report, kind);
+    return undefined;
+  }
+  report.status = 'up';
+  report.via = 'http';
+  return parsed;
+}
+
 /** Notes every kind shares: exposure, Responses support, no models. */
 export function commonNotes(report: ServerReport, kind: Pick<ServerKind, 'displayName' | 'fixes'>): void {
   const host = hostOf(report.url);

@@ -23,7 +23,7 @@ import {
   bearerFrom,
   commonNotes,
   customRoute,
-  entriesFromOpenAiModels,
+  acceptModelList,
   exactModelId,
   findIn,
   judgeEmptyPost,
@@ -139,15 +139,8 @@ export const llamacpp: ServerKind = {
       commonNotes(report, llamacpp);
       return report;
     }
-    const parsed = entriesFromOpenAiModels(models.json, 'llamacpp');
-    if (!parsed) {
-      report.status = 'error';
-      report.reason = '/v1/models answered JSON without a "data" list';
-      commonNotes(report, llamacpp);
-      return report;
-    }
-    report.status = 'up';
-    report.via = 'http';
+    const parsed = acceptModelList(report, models.json, llamacpp);
+    if (!parsed) return report;
     report.responses = judgeEmptyPost(probe);
     if (!health.ok && !(health.kind === 'http' && health.status === 503)) {
       // Not fatal: /v1/models answered. Older builds had no /health.

@@ -12,7 +12,7 @@ import {
   bearerFrom,
   commonNotes,
   customRoute,
-  entriesFromOpenAiModels,
+  acceptModelList,
   exactModelId,
   findIn,
   firstInt,
@@ -70,15 +70,8 @@ export const openaiCompatible: ServerKind = {
       commonNotes(report, openaiCompatible);
       return report;
     }
-    const parsed = entriesFromOpenAiModels(models.json, 'openai-compatible');
-    if (!parsed) {
-      report.status = 'error';
-      report.reason = '/v1/models answered JSON without a "data" list';
-      commonNotes(report, openaiCompatible);
-      return report;
-    }
-    report.status = 'up';
-    report.via = 'http';
+    const parsed = acceptModelList(report, models.json, openaiCompatible);
+    if (!parsed) return report;
     report.responses = judgeEmptyPost(probe);
     const owners = new Set<string>();
     for (const { model, raw } of parsed.entries) {

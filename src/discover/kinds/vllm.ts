@@ -17,7 +17,7 @@ import {
   bearerFrom,
   commonNotes,
   customRoute,
-  entriesFromOpenAiModels,
+  acceptModelList,
   errorMessageOf,
   exactModelId,
   findIn,
@@ -100,15 +100,8 @@ export const vllm: ServerKind = {
       commonNotes(report, vllm);
       return report;
     }
-    const parsed = entriesFromOpenAiModels(models.json, 'vllm');
-    if (!parsed) {
-      report.status = 'error';
-      report.reason = '/v1/models answered JSON without a "data" list';
-      commonNotes(report, vllm);
-      return report;
-    }
-    report.status = 'up';
-    report.via = 'http';
+    const parsed = acceptModelList(report, models.json, vllm);
+    if (!parsed) return report;
     report.responses = judgeVllmProbe(probe);
     if (report.responses.state === 'unknown' && report.version) {
       const cmp = compareVersions(report.version, VLLM_MIN_RESPONSES_VERSION);
