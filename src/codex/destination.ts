@@ -27,6 +27,7 @@
 import { cleanBaseUrl, endpointOf, isLoopbackHost, isIPv6Text } from '../discover/address.js';
 import { codexOssUrls } from './builtins.js';
 import type { HomeState, Profile } from '../config/profiles.js';
+import { isTable } from '../config/toml.js';
 
 export type Locality = 'this-machine' | 'network' | 'cloud';
 
@@ -180,9 +181,6 @@ export interface ProfileDestination extends LocalityVerdict {
   hosted: boolean;
 }
 
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

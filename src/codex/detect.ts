@@ -17,6 +17,7 @@ import { detectionKey, readCachedFacts, writeCachedFacts, type CachedFacts } fro
 import { launchCommand, runTree } from './process.js';
 import { envValue, findOnPath } from '../system/which.js';
 import { CODEX_INSTALL_FIX } from '../diagnostics.js';
+import { compareVersions, isVersion } from '../version-order.js';
 
 import type { ProfileLayout } from '../config/profiles.js';
 
@@ -67,28 +68,15 @@ export interface DetectOptions {
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** 0.134.0: `-p` reads `NAME.config.toml`. */
-const FILE_ERA = [0, 134, 0] as const;
+const FILE_ERA = '0.134.0';
 /** 0.131.0: first version with `--profile-v2`. */
-const V2_FROM = [0, 131, 0] as const;
+const V2_FROM = '0.131.0';
 /** `--ephemeral` exists from 0.121 at the latest (domain.md). */
-const EPHEMERAL_FROM = [0, 121, 0] as const;
+const EPHEMERAL_FROM = '0.121.0';
 
-function versionParts(version: string): [number, number, number] | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
-  if (!m) return undefined;
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
-
-/** Compares two versions numerically on major.minor.patch (pre-release tags ignored). */
-export function compareVersions(a: string | readonly number[], b: string | readonly number[]): number {
-  const pa = typeof a === 'string' ? versionParts(a) : a;
-  const pb = typeof b === 'string' ? versionParts(b) : b;
-  if (!pa || !pb) return 0;
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+/** How messages name the installed Codex: `codex 0.169.0`, or `this codex` when its version is unknown. */
+export function codexLabel(codex: Pick<CodexInfo, 'version'>): string {
+  return codex.version ? `codex ${codex.version}` : 'this codex';
 }
 
 /** `codex-cli 0.169.0` -> `0.169.0`. */
@@ -112,8 +100,8 @@ export interface HelpFacts {
  */
 export function parseExecHelp(help: string | undefined, version?: string): HelpFacts {
   const warnings: string[] = [];
-  const known = version !== undefined && versionParts(version) !== undefined;
-  const byVersion = (): ProfileLayout => (known && compareVersions(version, FILE_ERA) < 0 ? 'table' : 'file');
+  const known = version !== undefined && isVersion(version);
+  const byVersion = (): ProfileLayout => (known && compareVersions(version, FILE_ERA)! < 0 ? 'table' : 'file');
 
   const m = help === undefined ? null : /^\s*(?:(-[A-Za-z]),\s*)?--profile\s+<([A-Za-z0-9_]+)>/m.exec(help);
   let layout: ProfileLayout;
@@ -146,11 +134,11 @@ export function parseExecHelp(help: string | undefined, version?: string): HelpF
     // 0.131-0.133 accept --profile-v2 (0.131 lists it in the help we captured; domain.md says
     // it may be unlisted). From 0.134 it is an unknown argument.
     profileV2 =
-      layout === 'table' && known && compareVersions(version, V2_FROM) >= 0 && compareVersions(version, FILE_ERA) < 0;
+      layout === 'table' && known && compareVersions(version, V2_FROM)! >= 0 && compareVersions(version, FILE_ERA)! < 0;
   }
 
   const ephemeral =
-    help !== undefined ? /(^|\s)--ephemeral\b/m.test(help) : known && compareVersions(version, EPHEMERAL_FROM) >= 0;
+    help !== undefined ? /(^|\s)--ephemeral\b/m.test(help) : known && compareVersions(version, EPHEMERAL_FROM)! >= 0;
 
   return { layout, profileFlag, profilePlaceholder, profileV2, ephemeral, warnings };
 }

@@ -24,7 +24,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { CodexInfo } from './detect.js';
+import { codexLabel, type CodexInfo } from './detect.js';
 import { classifyFailure, parseHeader, type ExecFailure } from './failures.js';
 import { launchCommand, runTree } from './process.js';
 
@@ -133,9 +133,6 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-function codexLabel(codex: CodexInfo): string {
-  return codex.version ? `codex ${codex.version}` : 'codex';
-}
 
 function skipped(args: string[], failure: ExecFailure): ExecResult {
   return { ok: false, exitCode: null, timedOut: false, stderr: '', stdout: '', durationMs: 0, args, failure, skipped: true };

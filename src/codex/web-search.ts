@@ -10,7 +10,8 @@
  * (`unknown variant`, expected `disabled`, `cached`, `live`), so the key is typed, not ignored.
  * Older than 0.131 was not checked: there we do not write it and say so instead.
  */
-import { compareVersions, type CodexInfo } from './detect.js';
+import type { CodexInfo } from './detect.js';
+import { compareVersions } from '../version-order.js';
 
 export const WEB_SEARCH_KEY = 'web_search';
 export const WEB_SEARCH_OFF = 'disabled';
@@ -22,7 +23,7 @@ export const WEB_SEARCH_SEEN_FROM = '0.131.0';
  * (no codex found, `--version` unreadable) counts as the newest, as the profile layout does.
  */
 export function acceptsWebSearchKey(codex: Pick<CodexInfo, 'version'>): boolean {
-  return codex.version === undefined || !/^\d+\.\d+\.\d+/.test(codex.version) || compareVersions(codex.version, WEB_SEARCH_SEEN_FROM) >= 0;
+  return (codex.version === undefined ? 1 : (compareVersions(codex.version, WEB_SEARCH_SEEN_FROM) ?? 1)) >= 0;
 }
 
 /** What to do for a new local profile: write the key, or warn (older Codex), or leave it (opt-in). */

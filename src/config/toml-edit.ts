@@ -7,7 +7,7 @@ import {
   formatValue,
   getIn,
   copyAlong,
-  isPlainTable,
+  isTable,
   parseToml,
   sameData,
   setIn,
@@ -174,13 +174,13 @@ export class TomlEditor extends TomlReadDocument {
     const current = doc.get(path) as TomlTable;
     for (const key of Object.keys(current)) {
       if (Object.prototype.hasOwnProperty.call(data, key)) continue;
-      doc = isPlainTable(current[key]) && doc.hasTableHeader([...path, key])
+      doc = isTable(current[key]) && doc.hasTableHeader([...path, key])
         ? doc.removeTable([...path, key])
         : doc.removeValue([...path, key]);
     }
     for (const [key, value] of Object.entries(data)) {
       const sub = [...path, key];
-      if (isPlainTable(value) && (doc.get(sub) === undefined || doc.hasTableHeader(sub))) {
+      if (isTable(value) && (doc.get(sub) === undefined || doc.hasTableHeader(sub))) {
         doc = doc.replaceTable(sub, value);
       } else if (!sameData(doc.get(sub), value)) {
         doc = doc.setValue(sub, value);
@@ -210,7 +210,7 @@ export class TomlEditor extends TomlReadDocument {
     for (let n = path.length - 1; n >= 1; n--) {
       const prefix = path.slice(0, n);
       const value = getIn(data, prefix);
-      if (!isPlainTable(value) || Object.keys(value).length > 0 || this.definedExplicitly(prefix)) break;
+      if (!isTable(value) || Object.keys(value).length > 0 || this.definedExplicitly(prefix)) break;
       deleteIn(data, prefix);
     }
   }
@@ -329,9 +329,9 @@ export class TomlEditor extends TomlReadDocument {
       const prefix = path.slice(0, n);
       const value = this.get(prefix);
       if (value === undefined) continue;
-      const inlineOrValue = !isPlainTable(value) || this.idx().topKvs.some((kv) => samePath(kv.key, prefix) && kv.inline) ||
+      const inlineOrValue = !isTable(value) || this.idx().topKvs.some((kv) => samePath(kv.key, prefix) && kv.inline) ||
         this.idx().tables.some((t) => t.kvs.some((kv) => kv.inline && writtenAt(t.path, kv, prefix)));
-      if (inlineOrValue) this.refuseShape(prefix, undefined, isPlainTable(value) ? 'an inline table' : 'a plain value');
+      if (inlineOrValue) this.refuseShape(prefix, undefined, isTable(value) ? 'an inline table' : 'a plain value');
     }
   }
 

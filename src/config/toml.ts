@@ -80,13 +80,14 @@ export function formatKeyPath(path: KeyPath): string {
   return path.map(formatKey).join('.');
 }
 
-function isPlainTable(value: unknown): value is TomlTable {
+/** A TOML table as smol-toml returns it (dates are objects too, arrays are not tables). */
+export function isTable(value: unknown): value is TomlTable {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
 /** A value as TOML text for the right side of `key = ...`; tables become inline tables. */
 export function formatValue(value: unknown): string {
-  if (isPlainTable(value)) {
+  if (isTable(value)) {
     const parts = Object.entries(value).map(([k, v]) => `${formatKey(k)} = ${formatValue(v)}`);
     return parts.length ? `{ ${parts.join(', ')} }` : '{}';
   }
@@ -101,7 +102,7 @@ export function formatTable(path: KeyPath, data: TomlTable): string {
   const scalars: TomlTable = {};
   const tables: [string, TomlTable][] = [];
   for (const [k, v] of Object.entries(data)) {
-    if (isPlainTable(v)) tables.push([k, v]);
+    if (isTable(v)) tables.push([k, v]);
     else scalars[k] = v;
   }
   let text = header + (Object.keys(scalars).length ? stringify(scalars) : '');
@@ -156,7 +157,7 @@ export function sameData(a: unknown, b: unknown): boolean {
 export function getIn(data: TomlTable, path: KeyPath): unknown {
   let cur: unknown = data;
   for (const key of path) {
-    if (!isPlainTable(cur) || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
+    if (!isTable(cur) || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
     cur = cur[key];
   }
   return cur;
@@ -165,7 +166,7 @@ export function getIn(data: TomlTable, path: KeyPath): unknown {
 export function setIn(data: TomlTable, path: KeyPath, value: unknown): void {
   let cur: TomlTable = data;
   for (const key of path.slice(0, -1)) {
-    if (!isPlainTable(cur[key])) cur[key] = {};
+    if (!isTable(cur[key])) cur[key] = {};
     cur = cur[key] as TomlTable;
   }
   cur[path[path.length - 1]!] = value;
@@ -173,7 +174,7 @@ export function setIn(data: TomlTable, path: KeyPath, value: unknown): void {
 
 export function deleteIn(data: TomlTable, path: KeyPath): void {
   const parent = getIn(data, path.slice(0, -1));
-  if (isPlainTable(parent)) delete parent[path[path.length - 1]!];
+  if (isTable(parent)) delete parent[path[path.length - 1]!];
 }
 
 /**
@@ -187,7 +188,7 @@ export function copyAlong(data: TomlTable, path: KeyPath): TomlTable {
   let cur = root;
   for (const key of path.slice(0, -1)) {
     const next = Object.prototype.hasOwnProperty.call(cur, key) ? cur[key] : undefined;
-    if (!isPlainTable(next)) break;
+    if (!isTable(next)) break;
     cur = cur[key] = copy(next);
   }
   return root;
@@ -195,8 +196,7 @@ export function copyAlong(data: TomlTable, path: KeyPath): TomlTable {
 
 export function structuredCloneTable(data: TomlTable): TomlTable {
   const out: TomlTable = {};
-  for (const [k, v] of Object.entries(data)) out[k] = isPlainTable(v) ? structuredCloneTable(v) : v;
+  for (const [k, v] of Object.entries(data)) out[k] = isTable(v) ? structuredCloneTable(v) : v;
   return out;
 }
 
-export { isPlainTable };

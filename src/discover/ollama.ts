@@ -6,7 +6,8 @@ export { parseHumanBytes, parseOllamaList } from './ollama-cli.js';
 import { oneLine, requestJson, type JsonResult } from './http.js';
 import { parseOllamaHost, cleanEnvValue, type OllamaHost } from './ollama-host.js';
 import type { Hint, ModelCapabilities, ModelRecord, ProbeOptions, ProviderReport, ProviderStatus } from './types.js';
-import { compareVersions, fact, isRecord, mapLimit, num, positiveInt, str } from './util.js';
+import { fact, isRecord, mapLimit, num, positiveInt, str } from './util.js';
+import { compareVersions } from '../version-order.js';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 /** /api/show requests in flight at once (older servers only). */

@@ -44,17 +44,3 @@ export function positiveInt(v: unknown): number | undefined {
   return n !== undefined && n > 0 ? n : undefined;
 }
 
-/** Compare dotted versions numerically: -1, 0, 1; undefined when either does not parse. */
-export function compareVersions(a: string, b: string): number | undefined {
-  const parse = (v: string) => {
-    const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(v.trim());
-    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-  };
-  const x = parse(a);
-  const y = parse(b);
-  if (!x || !y) return undefined;
-  for (let i = 0; i < 3; i++) {
-    if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
-  }
-  return 0;
-}

@@ -16,7 +16,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { isValidProfileName } from '../config/profiles.js';
-import { formatKey, formatValue, parseToml, type TomlTable } from '../config/toml.js';
+import { formatKey, formatValue, isTable, parseToml, type TomlTable } from '../config/toml.js';
 
 export const FLEET_VERSION = 1;
 export type FleetServer = 'ollama' | 'lmstudio' | 'hosted';
@@ -38,9 +38,6 @@ export interface FleetFile {
   profiles: FleetProfile[];
 }
 
-function isTable(v: unknown): v is TomlTable {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 /**
  * Parses and validates a fleet file. Every mistake is an error naming the file and the profile:

@@ -1,7 +1,7 @@
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { ConfigError } from '../errors.js';
-import { formatKey, formatValue, isPlainTable, parseToml, sameData, type TomlTable } from '../config/toml.js';
+import { formatKey, formatValue, isTable, parseToml, sameData, type TomlTable } from '../config/toml.js';
 
 /** The text transforms of a migration: a `[profiles.NAME]` table's text as a profile file's and back, carried byte for byte and checked to mean the same data. */
 
@@ -112,7 +112,7 @@ export function dataToFileText(data: TomlTable): string {
   const lines: string[] = [];
   const tables: [string, TomlTable][] = [];
   for (const [k, v] of Object.entries(data)) {
-    if (isPlainTable(v)) tables.push([k, v]);
+    if (isTable(v)) tables.push([k, v]);
     else lines.push(`${formatKey(k)} = ${formatValue(v)}`);
   }
   let text = lines.length ? lines.join('\n') + '\n' : '';

@@ -4,7 +4,7 @@ import { TomlEditor } from '../config/toml-edit.js';
 import { emptyPlan, putChange } from '../write/plan.js';
 import { editableConfig } from '../config/home-edit.js';
 import { isValidProfileName, profileFilePath, type HomeState } from '../config/profiles.js';
-import { formatKey, formatValue, isPlainTable, sameData } from '../config/toml.js';
+import { formatKey, formatValue, isTable, sameData } from '../config/toml.js';
 import { cfgLabel, checkRenames, decide, selectorAdvice, type MigratedProfile, type MigrateOptions, type MigrationReport, type MigrationResult } from './migrate-report.js';
 import { dataToFileText, refuseUnlessSame, tableTextToFileText } from './migrate-text.js';
 
@@ -154,7 +154,7 @@ export function planToFiles(state: HomeState, opts: MigrateOptions): MigrationRe
 
   // An explicit `[profiles]` header whose last table moved out: nothing is left for it to hold.
   const parent = doc.get(['profiles']);
-  if (migratedNames.size > 0 && isPlainTable(parent) && Object.keys(parent).length === 0 && doc.hasTableHeader(['profiles'])) {
+  if (migratedNames.size > 0 && isTable(parent) && Object.keys(parent).length === 0 && doc.hasTableHeader(['profiles'])) {
     doc = doc.removeTable(['profiles']);
     report.removedEmptyProfilesHeader = true;
     plan.summary.push('remove the [profiles] header, now empty, from config.toml');

@@ -4,7 +4,7 @@ import { TomlEditor } from '../config/toml-edit.js';
 import { emptyPlan, putChange } from '../write/plan.js';
 import { editableConfig } from '../config/home-edit.js';
 import { type HomeState } from '../config/profiles.js';
-import { formatKey, formatValue, isPlainTable, sameData, type TomlTable } from '../config/toml.js';
+import { formatKey, formatValue, isTable, sameData, type TomlTable } from '../config/toml.js';
 import { cfgLabel, checkRenames, decide, type MigratedProfile, type MigrateOptions, type MigrationReport, type MigrationResult } from './migrate-report.js';
 import { fileTextToTableText, refuseUnlessSame } from './migrate-text.js';
 
@@ -49,14 +49,14 @@ export function planToTables(state: HomeState, opts: MigrateOptions): MigrationR
     try {
       const mp = fileDoc.get(['model_providers']);
       if (mp !== undefined) {
-        if (!isPlainTable(mp)) throw new ConfigError(`${f.path}: model_providers is not a table.`, undefined, 'CONFIG_SHAPE');
+        if (!isTable(mp)) throw new ConfigError(`${f.path}: model_providers is not a table.`, undefined, 'CONFIG_SHAPE');
         for (const [id, data] of Object.entries(mp)) {
-          if (!isPlainTable(data)) throw new ConfigError(`${f.path}: model_providers.${formatKey(id)} is not a table.`, undefined, 'CONFIG_SHAPE');
+          if (!isTable(data)) throw new ConfigError(`${f.path}: model_providers.${formatKey(id)} is not a table.`, undefined, 'CONFIG_SHAPE');
           providers.push({ id, text: fileDoc.tableText(['model_providers', id]), data });
           fileDoc = fileDoc.removeTable(['model_providers', id]);
         }
         const left = fileDoc.get(['model_providers']);
-        if (isPlainTable(left) && Object.keys(left).length === 0 && fileDoc.hasTableHeader(['model_providers'])) fileDoc = fileDoc.removeTable(['model_providers']);
+        if (isTable(left) && Object.keys(left).length === 0 && fileDoc.hasTableHeader(['model_providers'])) fileDoc = fileDoc.removeTable(['model_providers']);
       }
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import type { CommandContext } from '../context.js';
-import { detectCodex, type CodexInfo } from '../codex/detect.js';
+import { codexLabel, detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import {
   parseRenames,
@@ -35,9 +35,6 @@ function describeLayout(layout: 'file' | 'table'): string {
   return layout === 'file' ? 'profile files (NAME.config.toml)' : '[profiles.NAME] tables in config.toml';
 }
 
-function codexLabel(codex: CodexInfo): string {
-  return `codex ${codex.version ?? '(unknown version)'}`;
-}
 
 /** Which layout to migrate to: --to, else what the installed Codex reads. */
 function chooseTarget(args: MigrateArgs, codex: CodexInfo): { to: MigrateTarget; why: string } {

@@ -4,15 +4,12 @@
  */
 import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
 import type { HomeState, Profile } from '../config/profiles.js';
+import { isTable } from '../config/toml.js';
 import { displayNameOf } from '../discover/registry.js';
 import type { ServerProbe } from './probe.js';
 
 export const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 export const MIGRATE_FIX = 'Run `codex-profiles migrate` (it moves [profiles.NAME] tables into NAME.config.toml files and removes the legacy selector).';
-
-export function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 /** The line of `key` in a profile (its file, or its `[profiles.NAME]` table), else of the profile. */
 export function keyLine(state: HomeState, profile: Profile, key: string): number | undefined {

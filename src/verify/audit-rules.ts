@@ -7,7 +7,8 @@ import { endpointOf, isLoopbackHost } from '../discover/address.js';
 import { codexOssUrls } from '../codex/builtins.js';
 import { displayNameOf } from '../discover/registry.js';
 import type { AuditRule, Draft } from './audit-types.js';
-import { allProviderTables, BUILT_IN, isTable, MIGRATE_FIX, settingAt } from './audit-rule-helpers.js';
+import { isTable } from '../config/toml.js';
+import { allProviderTables, BUILT_IN, MIGRATE_FIX, settingAt } from './audit-rule-helpers.js';
 import { SERVER_RULES } from './audit-rules-server.js';
 
 // ---------------------------------------------------------------------------------------------

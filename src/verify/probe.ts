@@ -6,7 +6,7 @@
 import { statusWords } from '../diagnostics.js';
 import { discoverProviders, resolveModel } from '../discover/discover.js';
 import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
-import { compareVersions } from '../discover/util.js';
+import { compareVersions } from '../version-order.js';
 import type { Hint, ModelRecord, ProviderReport, ProviderStatus, ServerKindId } from '../discover/types.js';
 import type { ServerKind } from './provider-of.js';
 

@@ -12,6 +12,7 @@
  *   (judgeProfile in src/route/hosted.ts decides, so every command agrees).
  */
 import type { HomeState, Profile } from '../config/profiles.js';
+import { isTable } from '../config/toml.js';
 import { CODEX_RESERVED_PROVIDER_IDS, codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
 import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
 import type { ServerKindId } from '../discover/types.js';
@@ -50,9 +51,6 @@ export interface EffectiveProvider {
 
 const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 
-function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 /** Letters and digits only, lower case: `LM Studio`, `lm-studio` and `lmstudio` all read `lmstudio`. */
 function squash(text: string): string {

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   clearCodexCache,
-  compareVersions,
   detectCodex,
   parseCodexVersion,
   parseExecHelp,
 } from '../../../src/codex/detect.js';
+import { compareVersions } from '../../../src/version-order.js';
 import { launchCommand } from '../../../src/codex/process.js';
 import { findOnPath } from '../../../src/system/which.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
@@ -120,7 +120,8 @@ describe('versions', () => {
     expect(compareVersions('0.99.0', '0.134.0')).toBeLessThan(0);
     expect(compareVersions('0.134.0', '0.134.0')).toBe(0);
     expect(compareVersions('1.0.0', '0.999.9')).toBeGreaterThan(0);
-    expect(compareVersions('0.134.0-alpha.1', [0, 134, 0])).toBe(0);
+    expect(compareVersions('0.134.0-alpha.1', '0.134.0')).toBe(0);
+    expect(compareVersions('codex', '0.134.0')).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@
 import { OLLAMA_MIN_RESPONSES_VERSION, discoverOllama, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from '../ollama.js';
 import { builtInOrCustom, findIn } from '../openai-compat.js';
 import type { ResponsesSupport, ServerKind, ServerTarget } from '../server-kind.js';
-import { compareVersions } from '../util.js';
+import { compareVersions } from '../../version-order.js';
 import { fromProviderReport } from './legacy.js';
 
 /** Ollama says which version it is; /v1/responses exists from OLLAMA_MIN_RESPONSES_VERSION. */

@@ -30,7 +30,8 @@ import {
 } from '../openai-compat.js';
 import type { ResponsesSupport, ServerKind, ServerTarget } from '../server-kind.js';
 import type { TextResult } from '../http.js';
-import { compareVersions, isRecord, positiveInt, str } from '../util.js';
+import { isRecord, positiveInt, str } from '../util.js';
+import { compareVersions } from '../../version-order.js';
 import { isLoopbackHost, hostOf } from '../address.js';
 
 export const VLLM_DEFAULT_PORT = 8000;
