@@ -28,9 +28,6 @@ export const FACT_SEVERITY = {
   CODEX_MISSING: 'error',
 } as const satisfies Record<string, Severity>;
 
-/** The smoke test's code (lower case, like codex failure codes) for a model fact that stops a run. */
-export const SMOKE_CODE: Record<string, string> = { NO_TOOLS: 'no_tool_support' };
-
 export const CODEX_INSTALL_FIX = 'Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.';
 
 export function codexMissing(detail?: string): Diagnostic {

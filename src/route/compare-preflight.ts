@@ -3,7 +3,7 @@
  * installed Codex reads them.
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { selectProfile } from '../codex/can-run.js';
 import type { CodexInfo } from '../codex/detect.js';
 import { isValidProfileName, type HomeState, type Profile } from '../config/profiles.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -86,52 +86,26 @@ export async function readPrompt(opts: Pick<CompareOptions, 'prompt' | 'file'>):
 
 // ---------------------------------------------------------------------------------- profiles
 
-function codexLabel(codex: CodexInfo): string {
-  return codex.version ? `codex ${codex.version}` : 'this codex';
-}
-
 /**
- * The profiles as the installed Codex reads them: `NAME.config.toml` (file era) or
- * `[profiles.NAME]` in config.toml (table era). Any name missing there is refused, with every
- * problem in one message: a missing profile file would make codex >= 0.134 run the base config.
+ * The profiles as the installed Codex reads them (src/codex/can-run.ts): `NAME.config.toml`
+ * (file era) or `[profiles.NAME]` in config.toml (table era; compare selects with `-p`, never
+ * `--profile-v2`). Any name that cannot be selected is refused, with every problem in one
+ * message: a missing profile file would make codex >= 0.134 run the base config.
  */
 export function findProfiles(state: HomeState, codex: CodexInfo, names: readonly string[]): Profile[] {
   const problems: string[] = [];
+  let selector: string | undefined;
   const found: Profile[] = [];
-  const label = codexLabel(codex);
   for (const name of names) {
-    const profile = state.profiles.find((p) => p.name === name && p.layout === codex.layout);
-    if (profile && codex.layout === 'file' && state.profiles.some((p) => p.name === name && p.layout === 'table')) {
-      // >= 0.134 refuses `-p NAME` while config.toml still has [profiles.NAME] (domain.md, seen).
-      problems.push(
-        `\`${name}\`: ${state.configPath} still has a [profiles.${name}] table, and ${label} refuses \`-p ${name}\` while it is there: ` +
-          `keep the settings in ${name}.config.toml and delete the table.`,
-      );
-      continue;
-    }
-    if (profile) {
-      found.push(profile);
-      continue;
-    }
-    const other = state.profiles.find((p) => p.name === name);
-    if (codex.layout === 'file') {
-      let line =
-        `\`${name}\`: ${path.join(state.home, `${name}.config.toml`)} does not exist. ${label} reads \`-p ${name}\` from that ` +
-        'file, and without it silently runs the base config instead (possibly a hosted model).';
-      if (other) line += ` (There is a [profiles.${name}] table in config.toml, which this Codex does not read for -p: move its keys into ${name}.config.toml.)`;
-      problems.push(line);
-    } else {
-      let line = `\`${name}\`: ${state.configPath} has no [profiles.${name}] table, which is where ${label} reads \`-p ${name}\`.`;
-      if (other) line += ` (${other.path} exists, but this Codex does not read profile files for -p.)`;
-      problems.push(line);
+    const { selection, problems: why } = selectProfile(state, codex, name, { profileV2: false });
+    if (selection) found.push(selection.profile);
+    for (const d of why) {
+      // The selector stops every profile: said once, last, without a name.
+      if (d.code === 'legacy-profile-selector') selector = d.message;
+      else problems.push(`\`${name}\`: ${d.message}`);
     }
   }
-  if (codex.layout === 'file' && state.profileSelector !== undefined) {
-    // >= 0.134: a top-level `profile = "X"` breaks every run (domain.md, seen on 0.169).
-    problems.push(
-      `${state.configPath} has a legacy \`profile = "${state.profileSelector}"\` line, and ${label} refuses to run at all while it is there: delete it.`,
-    );
-  }
+  if (selector !== undefined) problems.push(selector);
   if (problems.length > 0) {
     const known = state.profiles.filter((p) => p.layout === codex.layout).map((p) => p.name);
     throw new ConfigError(

@@ -2,9 +2,9 @@
  * The audit's report: smoke-test results as findings, the counts, and the human rendering.
  */
 import chalk from 'chalk';
+import { runCodeOf } from '../codex/can-run.js';
 import type { SmokeReport } from './smoke-types.js';
 import { findingPlace, type Finding, type Severity } from './audit-types.js';
-
 
 export interface AuditReport {
   ok: boolean;
@@ -13,30 +13,15 @@ export interface AuditReport {
   summary: Record<Severity, number>;
 }
 
-/** The static rules that already explain a smoke test skipped with this code. */
-const EXPLAINED_BY: Record<string, string[]> = {
-  legacy_profile: ['legacy-profile-table', 'legacy-profile-selector'],
-  config_error: ['builtin-provider-redefined', 'wire-api-chat'],
-  invalid_profile_name: ['invalid-profile-name'],
-  profile_file_unsupported: ['profile-file-unsupported'],
-  unknown_provider: ['unknown-provider'],
-  no_model: ['model-unset'],
-  ollama_too_old: ['ollama-too-old'],
-  model_missing: ['model-not-installed'],
-  provider_down: ['provider-unreachable'],
-  no_tool_support: ['model-no-tools'],
-};
-
 /**
  * Smoke-test failures become `smoke-test` errors, except a skip that a static error already
  * explains (for that profile, or for the whole config). A profile whose server is down stays
  * an error here: the audit could not show that it works.
  */
 export function smokeFindings(smoke: SmokeReport, statics: Finding[], configPath: string): Finding[] {
+  // A static finding explains a skip when both come from the same can-run fact (src/codex/can-run.ts).
   const explained = (name: string, code: string | undefined) =>
-    statics.some(
-      (f) => f.severity === 'error' && (f.profile === undefined || f.profile === name) && (EXPLAINED_BY[code ?? ''] ?? []).includes(f.rule),
-    );
+    code !== undefined && statics.some((f) => f.severity === 'error' && (f.profile === undefined || f.profile === name) && runCodeOf(f.code) === code);
   return smoke.results
     .filter((r) => r.status === 'fail' || (r.status === 'skipped' && !explained(r.name, r.code)))
     .map((r) => {

@@ -1,15 +1,15 @@
 /**
  * What the audit rules share: where a profile's setting is written (file and line), every
- * provider table in the home, and a server's name for messages.
+ * provider table in the home, and can-run diagnostics (src/codex/can-run.ts) as findings.
  */
 import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
-import { displayNameOf } from '../discover/registry.js';
-import type { ServerProbe } from './probe.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { providerTableProblem, type CanRunCode } from '../codex/can-run.js';
+import type { Draft } from './audit-types.js';
 
 export const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
-export const MIGRATE_FIX = 'Run `codex-profiles migrate` (it moves [profiles.NAME] tables into NAME.config.toml files and removes the legacy selector).';
 
 /** The line of `key` in a profile (its file, or its `[profiles.NAME]` table), else of the profile. */
 export function keyLine(state: HomeState, profile: Profile, key: string): number | undefined {
@@ -48,6 +48,18 @@ export function allProviderTables(state: HomeState): ProviderTableRef[] {
   return out;
 }
 
-export function kindName(probe: ServerProbe | undefined): string {
-  return probe && probe.kind !== 'unknown' ? displayNameOf(probe.kind) : 'the server';
+/** A can-run diagnostic as an audit finding's draft (the rule gives the id; the place gives file and line). */
+export function draftOf(d: Diagnostic, profile?: string): Draft {
+  const draft: Draft = { file: d.place?.file ?? '(environment)', severity: d.severity, message: d.message, fix: d.fix ?? '' };
+  if (d.place?.line !== undefined) draft.line = d.place.line;
+  if (profile !== undefined) draft.profile = profile;
+  return draft;
+}
+
+/** The provider tables Codex refuses to load the config for, as `code` findings on the table (or `key`) line. */
+export function providerTableFindings(state: HomeState, code: CanRunCode, key?: string): Draft[] {
+  return allProviderTables(state).flatMap((t) => {
+    const d = providerTableProblem(t.id, t.table, { file: t.file, line: (key === undefined ? undefined : t.key(key)) ?? t.line });
+    return d && d.code === code ? [draftOf(d)] : [];
+  });
 }

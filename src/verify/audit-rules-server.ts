@@ -3,71 +3,49 @@
  * model, can the model call tools, and is the context Codex plans for the one it runs with.
  */
 import { FACT_SEVERITY } from '../diagnostics.js';
-import { startFix } from '../discover/fixes.js';
 import { formatTokens } from '../discover/hints.js';
-import { serverKind } from '../discover/registry.js';
-import type { ServerKindId } from '../discover/types.js';
-import { kindName, keyLine, settingAt } from './audit-rule-helpers.js';
-import type { AuditRule } from './audit-types.js';
-import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld } from './probe.js';
-import { urlSourceOf } from './smoke-preflight.js';
+import type { CanRunCode } from '../codex/can-run.js';
+import { serverProblems } from '../codex/can-run-server.js';
+import type { Profile } from '../config/profiles.js';
+import { keyLine, settingAt } from './audit-rule-helpers.js';
+import type { AuditContext, AuditRule } from './audit-types.js';
+import { findInstalled, OLLAMA_MIN_VERSION } from './probe.js';
+
+/** The findings of one can-run server fact, for the profiles whose server answered as `status`. */
+function serverFact(code: CanRunCode, up: boolean, at?: (ctx: AuditContext, profile: Profile) => { file: string; line?: number }): AuditRule['check'] {
+  return (ctx) =>
+    ctx.profiles.flatMap(({ profile, provider, probe }) => {
+      if (!probe || (up && probe.status !== 'up')) return [];
+      return serverProblems(provider, probe)
+        .filter((d) => d.code === code)
+        .map((d) => ({ ...(at ? at(ctx, profile) : { file: profile.path, line: profile.line }), profile: profile.name, severity: d.severity, message: d.message, fix: d.fix! }));
+    });
+}
 
 export const SERVER_RULES: AuditRule[] = [
   {
     id: 'provider-unreachable',
     severity: FACT_SEVERITY.PROVIDER_DOWN,
     summary: 'The server of a local profile does not answer: the profile cannot run, and its model could not be checked',
-    check: ({ profiles }) =>
-      profiles
-        .filter((a) => a.probe && (a.probe.status === 'down' || a.probe.status === 'not-responding'))
-        .map(({ profile, provider, probe }) => ({
-          file: profile.path,
-          line: profile.line,
-          profile: profile.name,
-          message: `nothing answers at ${provider.serverUrl} (${describeStatus(probe!)}); the profile cannot run until it does, and its model was not checked.`,
-          fix: startFix(provider.kind, urlSourceOf(provider)),
-        })),
+    check: serverFact('provider-unreachable', false),
   },
   {
     id: 'ollama-too-old',
     severity: 'error',
     summary: `Ollama older than ${OLLAMA_MIN_VERSION} (no usable Responses API for codex)`,
-    check: ({ profiles }) =>
-      profiles
-        .filter((a) => a.probe?.status === 'up' && a.probe.kind === 'ollama' && ollamaTooOld(a.probe.version))
-        .map(({ profile, probe }) => ({
-          file: profile.path,
-          line: profile.line,
-          profile: profile.name,
-          message: `Ollama ${probe!.version} at ${probe!.url} is too old: codex needs the Responses API, supported from Ollama ${OLLAMA_MIN_VERSION}.`,
-          fix: 'Update Ollama (https://ollama.com/download).',
-        })),
+    check: serverFact('ollama-too-old', true),
   },
   {
     id: 'model-not-installed',
     severity: 'error',
     summary: "The profile's model is not on its provider's server",
-    check: ({ state, profiles }) =>
-      profiles
-        .filter((a) => a.probe?.status === 'up' && a.probe.kind !== 'unknown' && a.provider.model !== undefined && !findInstalled(a.probe, a.provider.model))
-        .map(({ profile, provider, probe }) => ({
-          ...settingAt(state, profile, 'model'),
-          profile: profile.name,
-          message: `${kindName(probe)} at ${probe!.url} does not have \`${provider.model}\`${probe!.models.length > 0 ? ` (it has ${probe!.models.slice(0, 5).map((m) => `\`${m.id}\``).join(', ')}${probe!.models.length > 5 ? ', ...' : ''})` : ' (it has no models)'}.`,
-          fix: `Get it yourself: \`${serverKind(probe!.kind as ServerKindId).getModel(provider.model!)}\` (codex-profiles never downloads), or set model to an installed one.`,
-        })),
+    check: serverFact('model-not-installed', true, ({ state }, profile) => settingAt(state, profile, 'model')),
   },
   {
     id: 'model-no-tools',
     severity: FACT_SEVERITY.NO_TOOLS,
     summary: 'The model cannot call tools, so it cannot drive codex (Ollama refuses the request; LM Studio stalls or answers without acting)',
-    check: ({ profiles }) =>
-      profiles.flatMap(({ profile, provider, probe }) => {
-        const m = probe && provider.model ? findInstalled(probe, provider.model) : undefined;
-        const h = m?.hints.find((x) => x.code === 'NO_TOOLS');
-        if (!m || !h) return [];
-        return [{ severity: h.level, file: profile.path, line: profile.line, profile: profile.name, message: `\`${m.id}\`: ${h.message}.`, fix: `${h.fix ?? 'Pick a model with tool support'}.` }];
-      }),
+    check: serverFact('model-no-tools', false),
   },
   {
     id: 'model-context-small',

@@ -8,7 +8,8 @@ import { codexOssUrls } from '../codex/builtins.js';
 import { displayNameOf } from '../discover/registry.js';
 import type { AuditRule, Draft } from './audit-types.js';
 import { isTable } from '../config/toml.js';
-import { allProviderTables, BUILT_IN, MIGRATE_FIX, settingAt } from './audit-rule-helpers.js';
+import { invalidProfileName, legacySelector, legacyTable, modelUnset, profileFileUnsupported, unknownProvider } from '../codex/can-run.js';
+import { allProviderTables, BUILT_IN, draftOf, providerTableFindings, settingAt } from './audit-rule-helpers.js';
 import { SERVER_RULES } from './audit-rules-server.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -32,38 +33,16 @@ export const AUDIT_RULES: AuditRule[] = [
     id: 'legacy-profile-table',
     severity: 'error',
     summary: 'Codex >= 0.134: [profiles.NAME] tables in config.toml are not read (and `-p NAME` fails when NAME.config.toml exists too)',
-    check: ({ state, codex }) => {
-      if (codex.layout !== 'file') return [];
-      return state.profiles
-        .filter((p) => p.layout === 'table')
-        .map((p) => {
-          const alsoFile = state.profiles.some((q) => q.layout === 'file' && q.name === p.name);
-          return {
-            file: p.path,
-            line: p.line,
-            profile: p.name,
-            message: alsoFile
-              ? `[profiles.${p.name}] is a legacy profile table: codex ${codex.version ?? '>= 0.134'} refuses \`-p ${p.name}\` while it exists beside ${p.name}.config.toml.`
-              : `[profiles.${p.name}] is a legacy profile table that codex ${codex.version ?? '>= 0.134'} does not read: \`-p ${p.name}\` silently runs the base config instead.`,
-            fix: MIGRATE_FIX,
-          };
-        });
-    },
+    check: ({ state, codex }) =>
+      codex.layout !== 'file' ? [] : state.profiles.filter((p) => p.layout === 'table').map((p) => draftOf(legacyTable(state, codex, p), p.name)),
   },
   {
     id: 'legacy-profile-selector',
     severity: 'error',
     summary: 'Codex >= 0.134: a top-level `profile = "NAME"` in config.toml makes every codex run fail',
     check: ({ state, codex }) => {
-      if (codex.layout !== 'file' || state.profileSelector === undefined) return [];
-      return [
-        {
-          file: state.configPath,
-          line: state.config?.lineOf(['profile']),
-          message: `\`profile = "${state.profileSelector}"\` is a legacy selector: codex ${codex.version ?? '>= 0.134'} refuses to run at all while it is there (with or without -p).`,
-          fix: MIGRATE_FIX,
-        },
-      ];
+      const d = legacySelector(state, codex);
+      return d ? [draftOf(d)] : [];
     },
   },
   {
@@ -74,41 +53,20 @@ export const AUDIT_RULES: AuditRule[] = [
       if (codex.layout !== 'table' || codex.profileV2) return [];
       return state.profiles
         .filter((p) => p.layout === 'file' && !state.profiles.some((q) => q.layout === 'table' && q.name === p.name))
-        .map((p) => ({
-          file: p.path,
-          profile: p.name,
-          message: `codex ${codex.version ?? '<= 0.130'} does not read profile files: \`-p ${p.name}\` cannot select this one.`,
-          fix: 'Update codex (npm install -g @openai/codex), or write the profile as [profiles.NAME] in config.toml.',
-        }));
+        .map((p) => draftOf(profileFileUnsupported(codex, p), p.name));
     },
   },
   {
     id: 'builtin-provider-redefined',
     severity: 'error',
     summary: 'A [model_providers.ID] table for a built-in id (openai, ollama, lmstudio, ...): codex refuses to load the config',
-    check: ({ state }) =>
-      allProviderTables(state)
-        .filter((t) => BUILT_IN.has(t.id))
-        .map((t) => ({
-          file: t.file,
-          line: t.line,
-          message: `[model_providers.${t.id}] redefines the built-in provider id \`${t.id}\`; codex stops with "reserved built-in provider IDs".`,
-          fix: `Rename it (e.g. [model_providers.${t.id}-local]) and set model_provider = "${t.id}-local" where it is used; for the default local URL, drop the table and use the built-in \`${t.id}\`.`,
-        })),
+    check: ({ state }) => providerTableFindings(state, 'builtin-provider-redefined'),
   },
   {
     id: 'wire-api-chat',
     severity: 'error',
     summary: '`wire_api = "chat"`: removed from codex, which refuses to load the config',
-    check: ({ state }) =>
-      allProviderTables(state)
-        .filter((t) => t.table.wire_api === 'chat')
-        .map((t) => ({
-          file: t.file,
-          line: t.key('wire_api') ?? t.line,
-          message: `[model_providers.${t.id}] sets wire_api = "chat", which codex no longer supports (it refuses the whole config).`,
-          fix: 'Set wire_api = "responses" (Ollama 0.13.4+ and LM Studio 0.3.29+ serve /v1/responses).',
-        })),
+    check: ({ state }) => providerTableFindings(state, 'wire-api-chat', 'wire_api'),
   },
   {
     id: 'invalid-profile-name',
@@ -117,18 +75,7 @@ export const AUDIT_RULES: AuditRule[] = [
     check: ({ state, codex }) =>
       [...new Map(state.profiles.map((p) => [p.name, p])).values()]
         .filter((p) => !isValidProfileName(p.name))
-        .map((p) => ({
-          severity: codex.layout === 'file' ? ('error' as const) : ('warn' as const),
-          file: p.path,
-          line: p.line,
-          profile: p.name,
-          message: p.name.startsWith('-')
-            ? `\`${p.name}\` starts with \`-\`: on a command line it reads as flags, so it cannot be tested; remove it with \`codex-profiles remove -- ${p.name}\`.`
-            : codex.layout === 'file'
-              ? `\`${p.name}\` is not a profile name codex accepts: \`-p ${p.name}\` fails with "pass a plain name".`
-              : `\`${p.name}\` will not be accepted as a profile name from codex 0.134 on.`,
-          fix: 'Rename the profile using letters, digits, - and _ only (a model id such as `gpt-oss:20b` is not a profile name).',
-        })),
+        .map((p) => draftOf(invalidProfileName(codex, p.name, { file: p.path, line: p.line }), p.name)),
   },
   {
     id: 'unknown-provider',
@@ -137,22 +84,12 @@ export const AUDIT_RULES: AuditRule[] = [
     check: ({ state, profiles }) => {
       const out: Draft[] = profiles
         .filter((a) => !a.provider.defined)
-        .map(({ profile, provider }) => ({
-          ...settingAt(state, profile, 'model_provider'),
-          profile: profile.name,
-          message: `model_provider = "${provider.id}" is not a built-in provider and no [model_providers.${provider.id}] table defines it; codex cannot run this profile.`,
-          fix: `Add [model_providers.${provider.id}] with name, base_url = "http://127.0.0.1:PORT/v1" and wire_api = "responses", or use ollama / lmstudio.`,
-        }));
+        .map(({ profile, provider }) => draftOf(unknownProvider(provider.id, settingAt(state, profile, 'model_provider')), profile.name));
       // config.toml's own provider, when no profile covers it.
       const baseId = state.config?.data.model_provider;
       const mp = state.config?.data.model_providers;
       if (typeof baseId === 'string' && !BUILT_IN.has(baseId) && !(isTable(mp) && isTable(mp[baseId])) && !out.some((f) => f.file === state.configPath)) {
-        out.push({
-          file: state.configPath,
-          line: state.config?.lineOf(['model_provider']),
-          message: `model_provider = "${baseId}" in config.toml is not a built-in provider and no [model_providers.${baseId}] table defines it.`,
-          fix: `Add [model_providers.${baseId}], or set model_provider to a defined id.`,
-        });
+        out.push(draftOf(unknownProvider(baseId, { file: state.configPath, line: state.config?.lineOf(['model_provider']) })));
       }
       return out;
     },
@@ -164,13 +101,7 @@ export const AUDIT_RULES: AuditRule[] = [
     check: ({ profiles }) =>
       profiles
         .filter((a) => a.provider.defined && !a.provider.hosted && a.provider.model === undefined)
-        .map(({ profile }) => ({
-          file: profile.path,
-          line: profile.line,
-          profile: profile.name,
-          message: 'neither the profile nor config.toml sets `model`: codex would ask the local server for its own default, a hosted model name.',
-          fix: 'Set model = "..." in the profile (`codex-profiles models` lists what is installed).',
-        })),
+        .map(({ profile }) => draftOf(modelUnset({ file: profile.path, line: profile.line }), profile.name)),
   },
   // What the server says about each profile's provider and model (audit-rules-server.ts).
   ...SERVER_RULES,

@@ -33,7 +33,7 @@ import { SMOKE_PROMPT, type SmokeDeps, type SmokeOptions, type SmokeReport, type
 export { DEFAULT_SMOKE_TIMEOUT_MS };
 // The pieces live by role (pre-flight, verdict, types); callers keep importing smoke.js.
 export * from './smoke-types.js';
-export { chooseProfile, configRejection, noRetryArgs, prepare, selectNames, urlSourceOf, type Prepared } from './smoke-preflight.js';
+export { chooseProfile, configRejection, noRetryArgs, prepare, selectNames, type Prepared } from './smoke-preflight.js';
 export { judgeRun, summarize, withToolCall } from './smoke-explain.js';
 import { runToolCallCheck, TOOL_CALL_FIX, type ToolCallResult } from './tool-call.js';
 

@@ -31,7 +31,7 @@ describe('chooseProfile: the profile must exist where this codex looks', () => {
   test('>= 0.134: a table alone, or a table beside the file -> legacy_profile pointing to migrate', () => {
     const alone = chooseProfile(state, FILE_CODEX, 'tableonly') as { code: string; message: string; fix: string };
     expect(alone.code).toBe('legacy_profile');
-    expect(alone.message).toMatch(/silently run the base config/);
+    expect(alone.message).toMatch(/silently runs the base config/);
     expect(alone.fix).toContain('codex-profiles migrate');
     const both = chooseProfile(state, FILE_CODEX, 'both') as { code: string; message: string };
     expect(both.code).toBe('legacy_profile');
@@ -142,12 +142,12 @@ describe('pre-checks (runSmoke with a fake probe and runner)', () => {
     expect(ran).toHaveLength(1);
     expect(r.results[0]!.warnings.join('\n')).toMatch(/8k tokens of context/);
   });
-  test('a server that is neither Ollama nor LM Studio: run, with a note that the model was not checked', async () => {
+  test('a server of no kind we know: run, with a note that the model was not checked', async () => {
     const r = await run(
       { 'custom.config.toml': 'model = "b"\nmodel_provider = "box"\n[model_providers.box]\nname = "vllm"\nbase_url = "http://127.0.0.1:8000/v1"\nwire_api = "responses"\n' },
       (url) => probeOf('unknown', url, [], { status: 'error', reason: 'HTTP 404 on /api/tags' }),
     );
-    expect(r.results[0]).toMatchObject({ status: 'pass', warnings: [expect.stringContaining('neither Ollama nor LM Studio')] });
+    expect(r.results[0]).toMatchObject({ status: 'pass', warnings: [expect.stringContaining('is no server kind codex-profiles knows')] });
     // A custom id: retries off, so an HTTP error fails at once.
     expect(ran[0]!.extraArgs).toEqual(['-c', 'model_providers.box.stream_max_retries=0', '-c', 'model_providers.box.request_max_retries=0']);
   });

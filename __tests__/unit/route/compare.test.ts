@@ -92,9 +92,8 @@ describe('findProfiles: where the installed codex reads -p', () => {
     expect(err.exitCode).toBe(2);
     expect(err.message).toBe(
       'Not comparing, nothing was run:\n' +
-        `  \`b\`: ${path.join(sb.codexHome, 'b.config.toml')} does not exist. codex 0.169.0 reads \`-p b\` from that file, and without it silently runs the base config instead (possibly a hosted model). ` +
-        '(There is a [profiles.b] table in config.toml, which this Codex does not read for -p: move its keys into b.config.toml.)\n' +
-        `  \`c\`: ${path.join(sb.codexHome, 'c.config.toml')} does not exist. codex 0.169.0 reads \`-p c\` from that file, and without it silently runs the base config instead (possibly a hosted model).`,
+        '  `b`: [profiles.b] in config.toml (line 1) is a legacy profile table that codex 0.169.0 does not read: `-p b` silently runs the base config instead.\n' +
+        `  \`c\`: ${path.join(sb.codexHome, 'c.config.toml')} does not exist: codex 0.169.0 would silently run the base config (possibly a hosted model) instead.`,
     );
     expect(err.hint).toBe('Profiles this Codex can run: a.');
   });
@@ -104,13 +103,12 @@ describe('findProfiles: where the installed codex reads -p', () => {
     fs.writeFileSync(path.join(sb.codexHome, 'b.config.toml'), 'model_provider = "ollama"\n');
     fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), 'profile = "a"\n\n[profiles.b]\nmodel_provider = "ollama"\n');
     const state = await loadHome(sb.codexHome);
-    const config = path.join(sb.codexHome, 'config.toml');
     const err = usageError(() => findProfiles(state, FILE_CODEX, ['a', 'b']));
     expect(err.exitCode).toBe(2);
     expect(err.message).toBe(
       'Not comparing, nothing was run:\n' +
-        `  \`b\`: ${config} still has a [profiles.b] table, and codex 0.169.0 refuses \`-p b\` while it is there: keep the settings in b.config.toml and delete the table.\n` +
-        `  ${config} has a legacy \`profile = "a"\` line, and codex 0.169.0 refuses to run at all while it is there: delete it.`,
+        '  `b`: [profiles.b] in config.toml (line 3) is a legacy profile table: codex 0.169.0 refuses `-p b` while it exists beside b.config.toml.\n' +
+        '  `profile = "a"` in config.toml is a legacy selector: codex 0.169.0 refuses to run at all while it is there (with or without -p).',
     );
     // The table era reads both without complaint.
     expect(findProfiles(state, TABLE_CODEX, ['b']).map((p) => p.layout)).toEqual(['table']);
@@ -122,8 +120,7 @@ describe('findProfiles: where the installed codex reads -p', () => {
     const state = await loadHome(sb.codexHome);
     expect(findProfiles(state, TABLE_CODEX, ['t']).map((p) => p.layout)).toEqual(['table']);
     const err = usageError(() => findProfiles(state, TABLE_CODEX, ['t', 'f']));
-    expect(err.message).toContain(`\`f\`: ${path.join(sb.codexHome, 'config.toml')} has no [profiles.f] table, which is where codex 0.133.0 reads \`-p f\`.`);
-    expect(err.message).toContain('but this Codex does not read profile files for -p');
+    expect(err.message).toContain('`f`: f is a profile file (f.config.toml), which codex 0.133.0 reads only with --profile-v2; `-p f` reads [profiles.f] in config.toml.');
     expect(err.message).toMatch(/^Not comparing, nothing was run:\n {2}`f`: /);
   });
 });
