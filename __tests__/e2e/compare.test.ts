@@ -242,7 +242,7 @@ describe('codex 0.169 (profile files)', () => {
   test('a profile without NAME.config.toml is refused before anything runs (codex would use the base config)', async () => {
     const r = await compare([PROMPT, '--profiles', 'local,nosuch']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`\`nosuch\`: ${path.join(sb.codexHome, 'nosuch.config.toml')} does not exist. codex 0.169.0 reads \`-p nosuch\``);
+    expect(r.stderr).toContain(`\`nosuch\`: ${path.join(sb.codexHome, 'nosuch.config.toml')} does not exist; codex 0.169.0 would silently run the base config`);
     expect(r.stderr).toContain('Profiles this Codex can run: broken, cloud, local, stuck.');
     expect(local.requests).toEqual([]);
   });
@@ -308,7 +308,7 @@ describe('codex 0.133 (profile tables)', () => {
 
     const refused = await runCli(['compare', '--codex-bin', bin('0.133'), PROMPT, '--profiles', 'local,fileonly'], { env, cwd: sb.root, timeoutMs: 90_000 });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('has no [profiles.fileonly] table, which is where codex 0.133.0 reads `-p fileonly`');
+    expect(refused.stderr).toContain('fileonly is a profile file (fileonly.config.toml), which codex 0.133.0 reads only with --profile-v2; `-p fileonly` reads [profiles.fileonly] in config.toml.');
     expect(posts(local)).toHaveLength(1);
     expect(decoy.requests).toEqual([]);
   });

@@ -121,7 +121,7 @@ export function profileFileUnsupported(codex: CodexInfo, file: Profile): CanRunD
 function profileNotFound(state: HomeState, codex: CodexInfo, name: string, readsFiles: boolean): CanRunDiagnostic {
   if (codex.layout === 'file') {
     const file = profileFilePath(state.home, name);
-    return fact('profile-not-found', 'error', `${file} does not exist: ${codexLabel(codex)} would silently run the base config (possibly a hosted model) instead.`, CREATE_FIX, { file });
+    return fact('profile-not-found', 'error', `${file} does not exist; ${codexLabel(codex)} would silently run the base config (possibly a hosted model) instead.`, CREATE_FIX, { file });
   }
   const alsoNoFile = readsFiles ? ` and there is no ${name}.config.toml` : '';
   return fact('profile-not-found', 'error', `config.toml has no [profiles.${name}] table${alsoNoFile}.`, CREATE_FIX, { file: state.configPath });

@@ -5,6 +5,7 @@
  * texts are the fixtures of __tests__/unit/codex/failures.test.ts. See docs/codex-eras.md.
  */
 import type { Diagnostic } from '../diagnostic.js';
+import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 
 export type FailureCode =
   | 'spawn_failed'
@@ -129,7 +130,11 @@ function lastError(lines: string[]): string | undefined {
   return last === undefined ? undefined : errorText(last);
 }
 
-const SERVER_HINT = 'Ollama: `ollama serve` (port 11434); LM Studio: `lms server start` (port 1234)';
+/** How to start each server kind that has a default port, from the registry: `Ollama: \`ollama serve\` (port 11434); ...`. */
+const SERVER_HINT = SERVER_KIND_IDS.map(serverKind)
+  .filter((k) => k.defaultPort !== undefined)
+  .map((k) => `${k.displayName}: ${/`[^`]+`/.exec(k.fixes.start)?.[0] ?? k.fixes.start} (port ${k.defaultPort})`)
+  .join('; ');
 
 const HOSTED_CHECKS = 'sign in with `codex login` (or set the env_key the provider table names), check the network, and the service\'s status page';
 

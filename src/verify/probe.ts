@@ -89,11 +89,13 @@ export async function probeServer(url: string, kind: ServerKind, opts: ProbeOpti
     const probe = fromReport(report);
     // Our own "looked for X at URL (from --ollama-url)" is noise here.
     probe.notes = probe.notes.filter((n) => n.code !== 'URL_SOURCE');
-    // Only the OpenAI-compatible /v1/models answered: any server has that (Ollama too), so ask
-    // whether it is an Ollama before calling it LM Studio.
-    if (k === 'lmstudio' && probe.status === 'up' && probe.notes.some((n) => n.code === 'LMSTUDIO_TOO_OLD') && order[0] === 'lmstudio') {
-      const asOllama = await probeServer(url, 'ollama', { ...opts, useCli: false });
-      if (asOllama.status === 'up' && asOllama.kind === 'ollama') return asOllama;
+    // Only the OpenAI-compatible /v1/models answered, not the kind's own API: any server has
+    // that, so ask the other kinds Codex has built in before believing the first guess.
+    if (k === order[0] && probe.status === 'up' && probe.notes.some((n) => n.code === 'LMSTUDIO_TOO_OLD')) {
+      for (const other of order.slice(1).filter((o) => serverKind(o).codexBuiltIn)) {
+        const asOther = await probeServer(url, other, { ...opts, useCli: false });
+        if (asOther.status === 'up' && asOther.kind === other) return asOther;
+      }
     }
     if (probe.status === 'up' || probe.status === 'down' || probe.status === 'not-responding') return probe;
     first ??= probe;

@@ -93,7 +93,7 @@ describe('findProfiles: where the installed codex reads -p', () => {
     expect(err.message).toBe(
       'Not comparing, nothing was run:\n' +
         '  `b`: [profiles.b] in config.toml (line 1) is a legacy profile table that codex 0.169.0 does not read: `-p b` silently runs the base config instead.\n' +
-        `  \`c\`: ${path.join(sb.codexHome, 'c.config.toml')} does not exist: codex 0.169.0 would silently run the base config (possibly a hosted model) instead.`,
+        `  \`c\`: ${path.join(sb.codexHome, 'c.config.toml')} does not exist; codex 0.169.0 would silently run the base config (possibly a hosted model) instead.`,
     );
     expect(err.hint).toBe('Profiles this Codex can run: a.');
   });
