@@ -21,6 +21,8 @@ import {
 } from '../helpers/checks-home.js';
 import { runCli } from '../helpers/cli.js';
 import { refusedPort } from '../helpers/fake-http.js';
+import { startFakeVllm } from '../helpers/fake-vllm.js';
+import { startFakeLlamaCpp } from '../helpers/fake-llamacpp.js';
 
 interface DoctorDoc {
   ok: boolean;
@@ -77,6 +79,28 @@ describe('doctor', () => {
       expect(text.stdout).toMatch(/config.toml: valid; 2 profile files, 0 \[profiles\.\*\] tables/);
       expect(text.stdout).toMatch(new RegExp(`^ollama\\s+Ollama\\s+${f.ollama.url}/v1\\s+up\\s+0\\.13\\.5\\s+no\\s+2\\s+oll$`, 'm'));
     } finally {
+      home.sb.cleanup();
+    }
+  });
+
+  test('every server kind: a vLLM behind a profile\'s provider table, llama-server at its own address (LLAMA_ARG_PORT); read-only', async () => {
+    const vllm = await startFakeVllm({ version: '0.11.0', models: [{ id: 'qwen3-coder', maxModelLen: 65536 }] });
+    const llama = await startFakeLlamaCpp({});
+    const home = makeHome(f, { LLAMA_ARG_PORT: new URL(llama.url).port });
+    try {
+      home.write('config.toml', baseConfig(f.decoy));
+      home.write('gpu.config.toml', fileProfile('vllm-box', 'qwen3-coder', providerToml('vllm-box', `${vllm.url}/v1`)));
+      const doc = parseJson<DoctorDoc>(await cli('0.169', home, ['doctor', '--json']));
+      expect(provider(doc, 'vllm-box')).toMatchObject({ kind: 'vllm', url: `${vllm.url}/v1`, status: 'up', version: '0.11.0', models: 1, usedBy: ['gpu'] });
+      expect(provider(doc, 'llamacpp')).toMatchObject({ kind: 'llamacpp', url: `${llama.url}/v1`, source: 'LLAMA_ARG_PORT', status: 'up', models: 1, usedBy: [] });
+      expect(doc.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(vllm.calls().filter((c) => c.startsWith('POST'))).toEqual([]);
+      expect(llama.calls().filter((c) => c.startsWith('POST') && c !== 'POST /v1/responses')).toEqual([]);
+      const text = await cli('0.169', home, ['doctor']);
+      expect(text.stdout).toMatch(new RegExp(`^llamacpp\\s+llama-server\\s+${llama.url}/v1\\s+up\\s`, 'm'));
+    } finally {
+      await vllm.close();
+      await llama.close();
       home.sb.cleanup();
     }
   });

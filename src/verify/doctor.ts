@@ -17,14 +17,14 @@ import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, FACT_SEVERITY, statusWords } from '../diagnostics.js';
 import { startFix } from '../discover/fixes.js';
-import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
+import { CODEX_RESERVED_PROVIDER_IDS, codexOssReport, codexOssUrls, isLocalBuiltInId, type CodexLocalBuiltInId } from '../codex/builtins.js';
+import { isTable } from '../config/toml.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
-import { codexOssReport, codexOssUrls } from '../codex/builtins.js';
-import { displayNameOf } from '../discover/registry.js';
+import { displayNameOf, SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import type { ProviderStatus } from '../discover/types.js';
 import { renderTable } from '../ui/table.js';
 import { OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from './probe.js';
-import { effectiveProvider, guessKind, type ServerKind } from './provider-of.js';
+import { effectiveProvider, guessKind, serverQueueKey, type ServerKind } from './provider-of.js';
 
 export type ProblemSeverity = Severity;
 
@@ -55,6 +55,11 @@ export interface DoctorProvider {
   usedBy: string[];
   /** Discovery said the program is not installed (no server, no CLI). */
   notInstalled?: boolean;
+  /**
+   * Listed because it is a server kind's own address (vLLM's, llama-server's), not because Codex
+   * is set up to call it: shown in the table, never a problem while nothing answers there.
+   */
+  defaultAddress?: boolean;
 }
 
 export interface DoctorReport {
@@ -149,6 +154,7 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
     const used = p.usedBy.length > 0;
     const usedText = used ? `used by ${p.usedBy.join(', ')}` : 'no profile uses it';
     const name = p.kind === 'unknown' ? `provider \`${p.id}\`` : `${displayNameOf(p.kind)} (provider \`${p.id}\`)`;
+    if (p.defaultAddress && p.status !== 'up') continue;
     if (p.status === 'down' || p.status === 'not-responding') {
       if (!used && p.notInstalled) {
         problems.push({ severity: 'info', area: 'provider', message: `${name} is not installed (${usedText}).`, fix: 'Nothing to do unless you want to use it.' });
@@ -170,11 +176,11 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
       problems.push({
         severity: used ? 'error' : 'warn',
         area: 'provider',
-        message: `${name}: something answers at ${p.url} but not as Ollama or LM Studio (${p.reason ?? 'unrecognised'}); ${usedText}.`,
+        message: `${name}: something answers at ${p.url} but not as any server kind codex-profiles knows (${p.reason ?? 'unrecognised'}); ${usedText}.`,
         fix: 'Check the port: another program may be listening there, or the server needs an API token (LM_API_TOKEN).',
       });
     }
-    if ((p.id === 'ollama' || p.id === 'lmstudio') && p.status === 'up' && p.kind !== 'unknown' && p.kind !== p.id) {
+    if (isLocalBuiltInId(p.id) && p.status === 'up' && p.kind !== 'unknown' && p.kind !== p.id) {
       problems.push({
         severity: used ? 'error' : 'warn',
         area: 'provider',
@@ -227,8 +233,14 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
   return report;
 }
 
-/** The providers codex can use here: both built-in local ids, then every custom id in the files. */
-export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Array<Omit<DoctorProvider, 'status' | 'probed' | 'exposed' | 'models'>> {
+type Target = Omit<DoctorProvider, 'status' | 'probed' | 'exposed' | 'models'>;
+
+/**
+ * The providers codex can use here: the built-in local ids at the URLs Codex computes, every
+ * custom id in the files, then each other server kind of the registry at its own address (its
+ * environment variables respected, as `models` reads them) unless a provider already points there.
+ */
+export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Target[] {
   const oss = codexOssUrls(env);
   const ossSource = oss.baseUrl !== undefined ? 'CODEX_OSS_BASE_URL' : oss.port !== undefined && oss.portValid ? 'CODEX_OSS_PORT' : 'built-in default';
   const usedBy = new Map<string, string[]>();
@@ -239,8 +251,8 @@ export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Array
     const id = effectiveProvider(state, p, env).id;
     usedBy.set(id, [...(usedBy.get(id) ?? []), p.name]);
   }
-  const out: Array<Omit<DoctorProvider, 'status' | 'probed' | 'exposed' | 'models'>> = [];
-  for (const id of ['ollama', 'lmstudio'] as const) {
+  const out: Target[] = [];
+  for (const id of Object.keys(oss.effective) as CodexLocalBuiltInId[]) {
     out.push({ id, kind: id, url: oss.effective[id], source: ossSource, usedBy: usedBy.get(id) ?? [] });
   }
   const builtIn = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
@@ -248,11 +260,9 @@ export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Array
   const listed = new Set<string>();
   for (const { file, doc } of docs) {
     const mp = doc?.data.model_providers;
-    if (!mp || typeof mp !== 'object' || Array.isArray(mp)) continue;
-    for (const [id, table] of Object.entries(mp as Record<string, unknown>)) {
-      if (builtIn.has(id) || !table || typeof table !== 'object') continue;
-      const t = table as Record<string, unknown>;
-      if (typeof t.base_url !== 'string') continue;
+    if (!isTable(mp)) continue;
+    for (const [id, t] of Object.entries(mp)) {
+      if (builtIn.has(id) || !isTable(t) || typeof t.base_url !== 'string') continue;
       const url = cleanBaseUrl(t.base_url);
       const key = `${id} ${t.base_url}`;
       if (listed.has(key)) continue;
@@ -261,12 +271,20 @@ export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Array
       out.push({ id, kind: guessKind(id, typeof t.name === 'string' ? t.name : undefined, url), url, source: `${file}${line ? `:${line}` : ''}`, usedBy: usedBy.get(id) ?? [] });
     }
   }
+  const covered = new Set(out.map((t) => serverQueueKey(stripV1(t.url))));
+  for (const kind of SERVER_KIND_IDS.map(serverKind)) {
+    if (kind.codexBuiltIn || kind.defaultUrl === undefined) continue;
+    const target = kind.resolveTarget(undefined, env);
+    if (covered.has(serverQueueKey(target.url))) continue;
+    const source = target.source === 'default' ? `${kind.displayName} default address` : target.source;
+    out.push({ id: kind.id, kind: kind.id, url: `${target.url}/v1`, source, usedBy: [], defaultAddress: true });
+  }
   return out;
 }
 
 export type DoctorProbe = (url: string, kind: ServerKind, useCli: boolean) => Promise<ServerProbe>;
 
-export async function probeTargets(targets: ReturnType<typeof providerTargets>, probe: DoctorProbe): Promise<DoctorProvider[]> {
+export async function probeTargets(targets: Target[], probe: DoctorProbe): Promise<DoctorProvider[]> {
   const cache = new Map<string, Promise<ServerProbe>>();
   return Promise.all(
     targets.map(async (t): Promise<DoctorProvider> => {
@@ -275,7 +293,7 @@ export async function probeTargets(targets: ReturnType<typeof providerTargets>, 
       if (host === undefined || !isLoopbackHost(host)) {
         return { ...t, probed: false, status: 'not-probed', exposed: host !== undefined, models: 0 };
       }
-      const builtIn = t.id === 'ollama' || t.id === 'lmstudio';
+      const builtIn = isLocalBuiltInId(t.id);
       const key = `${server} ${t.kind} ${builtIn}`;
       let pending = cache.get(key);
       if (!pending) {

@@ -107,6 +107,9 @@ describe('providerTargets and probeTargets', () => {
       ['decoy', 'unknown', 'http://127.0.0.1:9/v1', `${state.configPath}:3`, []],
       ['box', 'lmstudio', 'http://127.0.0.1:4000/v1', `${state.configPath}:7`, ['a']],
       ['gpu', 'ollama', 'http://192.168.1.2:11434/v1', `${state.profileFiles.get('c')!.path}:3`, ['c']],
+      // Every other server kind of the registry at its own address: nothing points there yet.
+      ['vllm', 'vllm', 'http://127.0.0.1:8000/v1', 'vLLM default address', []],
+      ['llamacpp', 'llamacpp', 'http://127.0.0.1:8080/v1', 'llama-server default address', []],
     ]);
 
     const calls: Array<[string, string, boolean]> = [];
@@ -120,8 +123,24 @@ describe('providerTargets and probeTargets', () => {
       ['http://localhost:5000', 'lmstudio', true],
       ['http://127.0.0.1:9', 'unknown', false],
       ['http://127.0.0.1:4000', 'lmstudio', false],
+      ['http://127.0.0.1:8000', 'vllm', false],
+      ['http://127.0.0.1:8080', 'llamacpp', false],
     ]);
     expect(providers.find((p) => p.id === 'gpu')).toMatchObject({ probed: false, status: 'not-probed', exposed: true });
     expect(providers.find((p) => p.id === 'box')).toMatchObject({ probed: true, status: 'up', kind: 'lmstudio' });
+  });
+
+  test('a kind\'s own address honours its environment (LLAMA_ARG_PORT) and is not listed twice when a table points there', async () => {
+    const state = await homeWith({ 'config.toml': DECOY + '[model_providers.box]\nname = "box"\nbase_url = "http://localhost:8000/v1"\n' });
+    const targets = providerTargets(state, { LLAMA_ARG_PORT: '9123' });
+    expect(targets.filter((t) => t.defaultAddress).map((t) => [t.id, t.url, t.source])).toEqual([['llamacpp', 'http://127.0.0.1:9123/v1', 'LLAMA_ARG_PORT']]);
+    expect(targets.find((t) => t.id === 'box')).toMatchObject({ kind: 'vllm', url: 'http://localhost:8000/v1' });
+  });
+
+  test('a default-address row is a problem only once something answers there', async () => {
+    const row = (status: DoctorProvider['status']) => prov({ id: 'vllm', kind: 'vllm', url: 'http://127.0.0.1:8000/v1', source: 'vLLM default address', status, defaultAddress: true });
+    expect((await report({}, [row('down')])).problems).toEqual([]);
+    expect((await report({}, [row('error')])).problems).toEqual([]);
+    expect((await report({}, [{ ...row('up'), exposed: true }])).problems).toEqual([expect.objectContaining({ severity: 'warn', message: expect.stringContaining('vLLM (provider `vllm`) at http://127.0.0.1:8000/v1 is reachable over the network') })]);
   });
 });
