@@ -5,8 +5,9 @@ import type { SmokeReport, SmokeResult } from '../../../src/verify/smoke.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import { startFix } from '../../../src/discover/fixes.js';
 import { FILE_CODEX, homeWith, model, OLD_CODEX, probeOf, V2_CODEX } from './fixtures.js';
+import { decoyConfig } from '../../helpers/codex-info.js';
 
-const DECOY = 'model = "decoy-model"\nmodel_provider = "decoy"\n[model_providers.decoy]\nname = "decoy"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n';
+const DECOY = decoyConfig();
 const OLLAMA = 'http://localhost:11434';
 
 const fired = new Set<string>();

@@ -2,8 +2,9 @@
 import { buildDoctorReport, probeTargets, providerTargets, renderDoctor, type DoctorProvider } from '../../../src/verify/doctor.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import { FILE_CODEX, homeWith, probeOf, V2_CODEX } from './fixtures.js';
+import { decoyConfig } from '../../helpers/codex-info.js';
 
-const DECOY = 'model = "decoy-model"\nmodel_provider = "decoy"\n[model_providers.decoy]\nname = "decoy"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n';
+const DECOY = decoyConfig();
 const HOME = { path: '/h/.codex', source: 'CODEX_HOME', exists: true };
 
 function prov(extra: Partial<DoctorProvider>): DoctorProvider {

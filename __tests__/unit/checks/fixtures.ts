@@ -8,10 +8,11 @@ import type { ServerProbe } from '../../../src/verify/probe.js';
 import type { ModelRecord } from '../../../src/discover/types.js';
 import { judgeModel } from '../../../src/discover/hints.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
+import { codexInfo } from '../../helpers/codex-info.js';
 
-export const FILE_CODEX: CodexInfo = { found: true, bin: '/x/codex', version: '0.169.0', layout: 'file', profileFlag: '-p', profileV2: false, ephemeral: true, warnings: [] };
-export const V2_CODEX: CodexInfo = { found: true, bin: '/x/codex', version: '0.133.0', layout: 'table', profileFlag: '-p', profileV2: true, ephemeral: true, warnings: [] };
-export const OLD_CODEX: CodexInfo = { found: true, bin: '/x/codex', version: '0.121.0', layout: 'table', profileFlag: '-p', profileV2: false, ephemeral: true, warnings: [] };
+export const FILE_CODEX: CodexInfo = codexInfo('0.169.0');
+export const V2_CODEX: CodexInfo = codexInfo('0.133.0');
+export const OLD_CODEX: CodexInfo = codexInfo('0.121.0');
 
 const dirs: string[] = [];
 afterAll(() => {

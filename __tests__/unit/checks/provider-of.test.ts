@@ -1,8 +1,9 @@
 /** Which provider a profile really uses, where codex sends it, and the queue key (src/verify/provider-of.ts). */
 import { effectiveProvider, guessKind, serverQueueKey } from '../../../src/verify/provider-of.js';
 import { homeWith } from './fixtures.js';
+import { decoyConfig } from '../../helpers/codex-info.js';
 
-const DECOY = 'model = "decoy-model"\nmodel_provider = "decoy"\n[model_providers.decoy]\nname = "decoy"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n';
+const DECOY = decoyConfig();
 
 describe('effectiveProvider', () => {
   test('built-in ollama / lmstudio: the URL codex itself calls (defaults, CODEX_OSS_BASE_URL, CODEX_OSS_PORT)', async () => {

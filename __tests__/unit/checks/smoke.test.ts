@@ -5,8 +5,9 @@ import type { ServerProbe } from '../../../src/verify/probe.js';
 import type { ExecOptions, ExecResult } from '../../../src/codex/exec.js';
 import type { HomeState } from '../../../src/config/profiles.js';
 import { answered, FILE_CODEX, homeWith, model, OLD_CODEX, probeOf, V2_CODEX } from './fixtures.js';
+import { decoyConfig } from '../../helpers/codex-info.js';
 
-const DECOY = 'model = "decoy-model"\nmodel_provider = "decoy"\n[model_providers.decoy]\nname = "decoy"\nbase_url = "http://127.0.0.1:9/v1"\nwire_api = "responses"\n';
+const DECOY = decoyConfig();
 const OLLAMA = 'http://localhost:11434';
 
 describe('chooseProfile: the profile must exist where this codex looks', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as realEslintParser from 'toml-eslint-parser';
 import * as realSmol from 'smol-toml';
 import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
+import { codexInfo } from '../../helpers/codex-info.js';
 
 /**
  * Editing time must grow linearly with the size of config.toml. Timing is no test (the machine
@@ -51,7 +52,7 @@ function config(blocks: number): string {
   return parts.join('');
 }
 
-const CODEX_TABLES = { found: true, bin: 'codex', version: '0.133.0', layout: 'table' as const, profileFlag: '-p', profileV2: true, ephemeral: true, warnings: [] };
+const CODEX_TABLES = codexInfo('0.133.0', { bin: 'codex' });
 
 describe('parser work per edit does not grow with the file', () => {
   let sb: Sandbox;

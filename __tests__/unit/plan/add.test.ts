@@ -6,6 +6,7 @@ import { contextFor, planProfiles } from '../../../src/plan/add.js';
 import { providerTargetFor } from '../../../src/plan/provider-target.js';
 import type { DiscoveryResult, ModelRecord } from '../../../src/discover/types.js';
 import { makeTempDir, removeDir } from '../../helpers/tmp.js';
+import { codexInfo } from '../../helpers/codex-info.js';
 
 describe('suggested names', () => {
   test.each([
@@ -60,7 +61,7 @@ describe('planning a remote profile (no network: discovery is given)', () => {
   beforeEach(() => (home = makeTempDir()));
   afterEach(() => removeDir(home));
 
-  const codex: CodexInfo = { found: true, version: '0.169.0', layout: 'file', profileFlag: '-p', profileV2: false, ephemeral: true, warnings: [] };
+  const codex: CodexInfo = codexInfo('0.169.0', { bin: undefined });
   const model: ModelRecord = {
     provider: 'ollama',
     id: 'gpt-oss:120b',

@@ -17,9 +17,10 @@ import { HOSTED_PROVIDERS_ENV, type ProviderJudgement } from '../../../src/route
 import type { Output } from '../../../src/ui/output.js';
 import { FAKE } from '../../helpers/fake-secrets.js';
 import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
+import { codexInfo } from '../../helpers/codex-info.js';
 
-const FILE_CODEX: CodexInfo = { found: true, bin: '/x/codex', version: '0.169.0', layout: 'file', profileFlag: '-p', profileV2: false, ephemeral: true, warnings: [] };
-const TABLE_CODEX: CodexInfo = { ...FILE_CODEX, version: '0.133.0', layout: 'table', profileV2: true };
+const FILE_CODEX: CodexInfo = codexInfo('0.169.0');
+const TABLE_CODEX: CodexInfo = codexInfo('0.133.0');
 
 function usageError(fn: () => unknown): CliError {
   try {
