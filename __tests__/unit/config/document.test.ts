@@ -1,9 +1,9 @@
 import { parse } from 'smol-toml';
-import { TomlDocument } from '../../../src/config/document.js';
+import { TomlEditor } from '../../../src/config/toml-edit.js';
 import { TomlSyntaxError } from '../../../src/config/toml.js';
 import { ConfigError } from '../../../src/errors.js';
 
-const doc = (text: string) => TomlDocument.parse(text, 'config.toml');
+const doc = (text: string) => TomlEditor.parse(text, 'config.toml');
 const PROFILE = { model: 'gpt-oss:20b', model_provider: 'ollama' };
 
 describe('top-level keys', () => {

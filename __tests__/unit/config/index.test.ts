@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseTOML } from 'toml-eslint-parser';
-import { TomlDocument } from '../../../src/config/document.js';
+import { TomlEditor } from '../../../src/config/toml-edit.js';
 import { TomlSyntaxError } from '../../../src/config/toml.js';
 
 /**
@@ -72,7 +72,7 @@ function oracle(text: string): Snapshot {
   return snap;
 }
 
-function indexOf(doc: TomlDocument): Snapshot {
+function indexOf(doc: TomlEditor): Snapshot {
   const ix = (doc as unknown as { idx(): { lineStarts: number[]; commentLines: Set<number>; topKvs: Kv[]; tables: Table[] } }).idx();
   return {
     lineStarts: ix.lineStarts,
@@ -108,14 +108,14 @@ describe('the index built in pieces', () => {
   ] as const)('a large document (%s) indexes exactly like one parse of the whole text', (_name, opts) => {
     const text = bigDoc(400, opts);
     expect(text.length).toBeGreaterThan(4 * 16 * 1024); // several pieces
-    expect(indexOf(TomlDocument.parse(text, 'config.toml'))).toEqual(oracle(text));
+    expect(indexOf(TomlEditor.parse(text, 'config.toml'))).toEqual(oracle(text));
   });
 
   test('a multi-line string holding header-like lines at every cut still indexes right', () => {
     // One huge string: every cut candidate inside it is wrong, and the pieces fail to parse.
     const body = Array.from({ length: 3000 }, (_, i) => `[fake.header${i}]\nkey = ${i}`).join('\n');
     const text = `a = 1\ns = """\n${body}\n"""\n[real]\nb = 2\n`;
-    const doc = TomlDocument.parse(text, 'config.toml');
+    const doc = TomlEditor.parse(text, 'config.toml');
     expect(indexOf(doc)).toEqual(oracle(text));
     expect(doc.hasTableHeader(['real'])).toBe(true);
     expect(doc.hasTableHeader(['fake', 'header1'])).toBe(false);
@@ -123,7 +123,7 @@ describe('the index built in pieces', () => {
 
   test('arrays of tables are numbered across the whole file', () => {
     const text = Array.from({ length: 2000 }, (_, i) => `[[servers]]\nname = "s${i}"\n[servers.opts]\nport = ${i}\n`).join('\n');
-    expect(indexOf(TomlDocument.parse(text, 'config.toml'))).toEqual(oracle(text));
+    expect(indexOf(TomlEditor.parse(text, 'config.toml'))).toEqual(oracle(text));
   });
 
   test('an error far into a large file is reported at the same line and column as before', () => {
@@ -140,7 +140,7 @@ describe('the index built in pieces', () => {
     const line = whole!.lineNumber;
     let err: unknown;
     try {
-      TomlDocument.parse(text, 'config.toml');
+      TomlEditor.parse(text, 'config.toml');
     } catch (e) {
       err = e;
     }
@@ -168,7 +168,7 @@ describe('the index derived after an edit', () => {
     fc.nat(400).map((nth) => ({ kind: 'removeInTable' as const, nth })),
   );
 
-  function apply(doc: TomlDocument, e: Edit): TomlDocument {
+  function apply(doc: TomlEditor, e: Edit): TomlEditor {
     const tables = () => {
       const t = (doc.get(['mcp_servers']) ?? {}) as Record<string, unknown>;
       return Object.keys(t);
@@ -199,7 +199,7 @@ describe('the index derived after an edit', () => {
     const texts = [bigDoc(120), bigDoc(120, { crlf: true, bom: true, finalNewline: false }), '# only a comment\n', '', '[a]\nb = 1'];
     fc.assert(
       fc.property(fc.constantFrom(...texts.keys()), fc.array(editArb, { minLength: 1, maxLength: 6 }), (t, edits) => {
-        let doc = TomlDocument.parse(texts[t]!, 'config.toml');
+        let doc = TomlEditor.parse(texts[t]!, 'config.toml');
         for (const e of edits) {
           doc = apply(doc, e);
           expect(indexOf(doc)).toEqual(oracle(doc.text));

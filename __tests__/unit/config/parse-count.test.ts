@@ -38,7 +38,7 @@ jest.unstable_mockModule('smol-toml', () => ({
   },
 }));
 
-const { TomlDocument } = await import('../../../src/config/document.js');
+const { TomlEditor } = await import('../../../src/config/toml-edit.js');
 const { loadHome } = await import('../../../src/config/profiles.js');
 const { planProfiles } = await import('../../../src/plan/add.js');
 
@@ -66,7 +66,7 @@ describe('parser work per edit does not grow with the file', () => {
     for (const blocks of [10, 400, 2000]) {
       const text = config(blocks);
       reset();
-      const doc = TomlDocument.parse(text, 'config.toml');
+      const doc = TomlEditor.parse(text, 'config.toml');
       expect(doc.get(['model'])).toBe('gpt-5');
       expect(seen.smolCalls).toBe(1);
       expect(seen.smolChars).toBe(text.length);
@@ -78,7 +78,7 @@ describe('parser work per edit does not grow with the file', () => {
   test('a chain of edits: one smol-toml parse of the new text per edit, a small window for the syntax tree', () => {
     const windows: number[] = [];
     for (const blocks of [40, 400, 2000]) {
-      const doc = TomlDocument.parse(config(blocks), 'config.toml');
+      const doc = TomlEditor.parse(config(blocks), 'config.toml');
       reset();
       let next = doc.addTable(['model_providers', 'ollama-port-1'], { name: 'Ollama', base_url: 'http://127.0.0.1:1/v1', wire_api: 'responses' });
       next = next.addTable(['profiles', 'new-one'], { model_provider: 'ollama-port-1', model: 'm' });

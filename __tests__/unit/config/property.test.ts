@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'smol-toml';
-import { TomlDocument } from '../../../src/config/document.js';
+import { TomlEditor } from '../../../src/config/toml-edit.js';
 import { formatKey } from '../../../src/config/toml.js';
 
 /**
@@ -73,7 +73,7 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/).map((id) => ({ kind: 'provider' as const, id: `cp-${id}` })),
 );
 
-function apply(doc: TomlDocument, e: Edit): { doc: TomlDocument; undo: (d: TomlDocument) => TomlDocument } {
+function apply(doc: TomlEditor, e: Edit): { doc: TomlEditor; undo: (d: TomlEditor) => TomlEditor } {
   switch (e.kind) {
     case 'profile':
       if (doc.get(['profiles', e.name]) !== undefined) return { doc, undo: (d) => d };
@@ -93,9 +93,9 @@ function apply(doc: TomlDocument, e: Edit): { doc: TomlDocument; undo: (d: TomlD
 test('random documents x random edits keep unrelated bytes and undo exactly', () => {
   fc.assert(
     fc.property(docArb, fc.array(editArb, { minLength: 1, maxLength: 5 }), ({ text, blocks }, edits) => {
-      const original = TomlDocument.parse(text, 'config.toml');
+      const original = TomlEditor.parse(text, 'config.toml');
       let doc = original;
-      const undos: ((d: TomlDocument) => TomlDocument)[] = [];
+      const undos: ((d: TomlEditor) => TomlEditor)[] = [];
       for (const e of edits) {
         const step = apply(doc, e);
         doc = step.doc;

@@ -2,19 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { TomlDocument } from '../../../src/config/document.js';
+import { TomlEditor } from '../../../src/config/toml-edit.js';
 import { decodeToml, TomlSyntaxError } from '../../../src/config/toml.js';
 import { CORPUS_DIR, TOML_TEST_DIR, corpusAvailable, corpusFiles, isPureInsertion, tomlTestFiles } from '../../helpers/corpus.js';
 
 const PROFILE = { model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536 };
 const NAME = 'codex-profiles-rt';
 
-function load(file: string): { bytes: Buffer; doc: TomlDocument } {
+function load(file: string): { bytes: Buffer; doc: TomlEditor } {
   const bytes = fs.readFileSync(file);
-  return { bytes, doc: TomlDocument.parse(decodeToml(bytes, file), file) };
+  return { bytes, doc: TomlEditor.parse(decodeToml(bytes, file), file) };
 }
 
-function roundTrip(doc: TomlDocument): void {
+function roundTrip(doc: TomlEditor): void {
   const added = doc.addTable(['profiles', NAME], PROFILE);
   expect(isPureInsertion(doc.text, added.text)).toBe(true);
   expect((parse(added.text, { integersAsBigInt: 'asNeeded' }).profiles as Record<string, unknown>)[NAME]).toEqual(PROFILE);
@@ -46,7 +46,7 @@ describe('toml-test (TOML 1.1 list, vendored at d168c2a)', () => {
     const before = fs.readFileSync(file);
     let err: unknown;
     try {
-      TomlDocument.parse(decodeToml(before, file), file);
+      TomlEditor.parse(decodeToml(before, file), file);
     } catch (e) {
       err = e;
     }
