@@ -28,6 +28,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Launch } from './process.js';
 import { envValue } from '../system/which.js';
+import { pathExists } from '../system/files.js';
 
 /** What is stored per binary: CodexInfo without `found` and `bin`. */
 export interface CachedFacts {
@@ -190,14 +191,6 @@ export async function readCachedFacts(dir: string, key: string): Promise<CachedF
   return entry && isFacts(entry.facts) ? { ...entry.facts, warnings: [...entry.facts.warnings] } : undefined;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Stores `facts` for `key` (replacing what was there), drops entries whose binary is gone and
@@ -211,7 +204,7 @@ export async function writeCachedFacts(dir: string, key: string, real: string, f
     entries[key] = { real, at: Date.now(), facts };
     const kept: Array<[string, Entry]> = [];
     for (const [k, e] of Object.entries(entries)) {
-      if (k === key || (typeof e?.real === 'string' && typeof e.at === 'number' && (await exists(e.real)))) kept.push([k, e]);
+      if (k === key || (typeof e?.real === 'string' && typeof e.at === 'number' && (await pathExists(e.real)))) kept.push([k, e]);
     }
     kept.sort((a, b) => b[1].at - a[1].at);
     const out: CacheFile = { v: 1, entries: Object.fromEntries(kept.slice(0, MAX_ENTRIES)) };

@@ -23,22 +23,11 @@ import type { ProfileLayout } from '../config/profiles.js';
 
 export type { ProfileLayout };
 
-export interface CodexInfo {
+export interface CodexInfo extends HelpFacts {
   found: boolean;
   bin?: string;
   /** e.g. "0.169.0" (from `codex --version`: "codex-cli 0.169.0"). */
   version?: string;
-  /** What `codex -p NAME` reads: a `NAME.config.toml` file, or a `[profiles.NAME]` table. */
-  layout: ProfileLayout;
-  /** The flag that selects a profile, as `codex exec --help` lists it (`-p`). */
-  profileFlag: string;
-  /** The help's placeholder after `--profile` (`CONFIG_PROFILE` or `CONFIG_PROFILE_V2`). */
-  profilePlaceholder?: string;
-  /** `--profile-v2 NAME` is accepted (0.131-0.133; rejected from 0.134). */
-  profileV2: boolean;
-  /** `--ephemeral` is accepted. */
-  ephemeral: boolean;
-  warnings: string[];
 }
 
 export interface DetectOptions {
@@ -85,11 +74,17 @@ export function parseCodexVersion(text: string): string | undefined {
   return m?.[1];
 }
 
+/** What `codex exec --help` (else the version) says about selecting profiles. */
 export interface HelpFacts {
+  /** What `codex -p NAME` reads: a `NAME.config.toml` file, or a `[profiles.NAME]` table. */
   layout: ProfileLayout;
+  /** The flag that selects a profile, as `codex exec --help` lists it (`-p`). */
   profileFlag: string;
+  /** The help's placeholder after `--profile` (`CONFIG_PROFILE` or `CONFIG_PROFILE_V2`). */
   profilePlaceholder?: string;
+  /** `--profile-v2 NAME` is accepted (0.131-0.133; rejected from 0.134). */
   profileV2: boolean;
+  /** `--ephemeral` is accepted. */
   ephemeral: boolean;
   warnings: string[];
 }

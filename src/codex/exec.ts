@@ -27,6 +27,7 @@ import path from 'node:path';
 import { codexLabel, type CodexInfo } from './detect.js';
 import { classifyFailure, parseHeader, type ExecFailure } from './failures.js';
 import { launchCommand, runTree } from './process.js';
+import { pathExists } from '../system/files.js';
 
 export type { ExecFailure, FailureCode } from './failures.js';
 
@@ -124,14 +125,6 @@ export function buildExecArgs(
   return args;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 
 function skipped(args: string[], failure: ExecFailure): ExecResult {
@@ -191,7 +184,7 @@ export async function runCodexExec(opts: ExecOptions): Promise<ExecResult> {
       });
     }
     const file = profileFilePath(opts.codexHome, profile);
-    if (!opts.allowMissingProfileFile && !(await exists(file))) {
+    if (!opts.allowMissingProfileFile && !(await pathExists(file))) {
       return skipped([], {
         code: 'profile_not_found',
         message:

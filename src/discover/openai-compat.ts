@@ -224,6 +224,12 @@ export function acceptModelList(report: ServerReport, json: unknown, kind: Pick<
   return parsed;
 }
 
+/** The warning for /v1/models entries that could not be used (nothing when none were skipped). */
+export function noteSkipped(report: ServerReport, skipped: number): void {
+  if (skipped === 0) return;
+  report.notes.push({ level: 'warn', code: 'ENTRIES_SKIPPED', message: `${skipped} /v1/models entr${skipped === 1 ? 'y was' : 'ies were'} skipped (no usable id, or a duplicate)` });
+}
+
 /** Notes every kind shares: exposure, Responses support, no models. */
 export function commonNotes(report: ServerReport, kind: Pick<ServerKind, 'displayName' | 'fixes'>): void {
   const host = hostOf(report.url);

@@ -16,7 +16,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { isValidProfileName } from '../config/profiles.js';
-import { formatKey, formatValue, isTable, parseToml, type TomlTable } from '../config/toml.js';
+import { formatKey, formatValue, isTable, parseToml } from '../config/toml.js';
 
 export const FLEET_VERSION = 1;
 export type FleetServer = 'ollama' | 'lmstudio' | 'hosted';

@@ -2,11 +2,11 @@
  * compare's pre-flight, before anything is sent: the flags, the prompt, and the profiles as the
  * installed Codex reads them.
  */
-import { promises as fs } from 'node:fs';
 import { selectProfile } from '../codex/can-run.js';
 import type { CodexInfo } from '../codex/detect.js';
 import { isValidProfileName, type HomeState, type Profile } from '../config/profiles.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { readPromptInput } from '../ui/prompt-input.js';
 import type { CompareOptions } from './compare-types.js';
 
 // ------------------------------------------------------------------------------------- input
@@ -40,48 +40,10 @@ export function parseProfileList(values: readonly string[]): string[] {
   return names;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeReadError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a folder, not a file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return err instanceof Error ? err.message : String(err);
-}
-
 export async function readPrompt(opts: Pick<CompareOptions, 'prompt' | 'file'>): Promise<{ text: string; source: string }> {
-  if (opts.prompt !== undefined && opts.file !== undefined) {
-    throw new UsageError('Give the prompt either as an argument or with --file, not both.', USAGE_HINT);
-  }
-  let text: string;
-  let source: string;
-  if (opts.file !== undefined) {
-    if (opts.file === '') throw new UsageError('--file needs a path (or - for stdin).', USAGE_HINT);
-    if (opts.file === '-') {
-      text = await readStdin();
-      source = 'stdin';
-    } else {
-      try {
-        text = await fs.readFile(opts.file, 'utf8');
-      } catch (err) {
-        throw new UsageError(`Cannot read ${opts.file}: ${describeReadError(err)}.`, USAGE_HINT);
-      }
-      source = opts.file;
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  } else if (opts.prompt !== undefined) {
-    text = opts.prompt;
-    source = 'argument';
-  } else {
-    throw new UsageError('Nothing to compare: give a prompt or --file.', USAGE_HINT);
-  }
-  if (text.trim() === '') throw new UsageError('The prompt is empty.', USAGE_HINT);
-  return { text, source };
+  const input = await readPromptInput(opts, 'compare', USAGE_HINT);
+  if (input.text.trim() === '') throw new UsageError('The prompt is empty.', USAGE_HINT);
+  return input;
 }
 
 // ---------------------------------------------------------------------------------- profiles

@@ -3,12 +3,12 @@
  * prompt with --redact). Exit 0 whenever classification ran: `local` is information, not a
  * failure. Exit 2 for usage errors (no prompt, both a prompt and --file, unreadable file).
  */
-import fs from 'node:fs/promises';
 import chalk from 'chalk';
 import type { CommandContext } from '../context.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { classify, type Classification, type Finding } from '../route/classify.js';
 import { redact } from '../route/redact.js';
+import { readPromptInput } from '../ui/prompt-input.js';
 
 export interface ClassifyRunOptions {
   /** The prompt given on the command line (words joined with spaces). */
@@ -26,49 +26,8 @@ const USAGE_HINT = [
   '  cat prompt.txt | codex-profiles classify --file -',
 ].join('\n');
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeReadError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return err instanceof Error ? err.message : String(err);
-  }
-}
-
-async function readInput(opts: ClassifyRunOptions): Promise<{ text: string; source: string }> {
-  if (opts.prompt !== undefined && opts.file !== undefined) {
-    throw new UsageError('Give the prompt either as an argument or with --file, not both.', USAGE_HINT);
-  }
-  if (opts.file !== undefined) {
-    if (opts.file === '') throw new UsageError('--file needs a path (or - for stdin).', USAGE_HINT);
-    let text: string;
-    if (opts.file === '-') {
-      text = await readStdin();
-    } else {
-      try {
-        text = await fs.readFile(opts.file, 'utf8');
-      } catch (err) {
-        throw new UsageError(`Cannot read ${opts.file}: ${describeReadError(err)}.`, USAGE_HINT);
-      }
-    }
-    // A byte order mark is not part of the prompt (and would shift every column on line 1).
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text, source: opts.file === '-' ? 'stdin' : opts.file };
-  }
-  if (opts.prompt !== undefined) return { text: opts.prompt, source: 'argument' };
-  throw new UsageError('Nothing to classify: give a prompt or --file.', USAGE_HINT);
+function readInput(opts: ClassifyRunOptions): Promise<{ text: string; source: string }> {
+  return readPromptInput(opts, 'classify', USAGE_HINT);
 }
 
 function findingLines(findings: readonly Finding[]): string[] {

@@ -2,7 +2,7 @@
  * The audit rules, as data: an id, a severity, what it checks, and a function returning findings
  * with file, line and fix (docs/checks.md lists them).
  */
-import { isValidProfileName, type Profile } from '../config/profiles.js';
+import { isValidProfileName } from '../config/profiles.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
 import { codexOssUrls } from '../codex/builtins.js';
 import { displayNameOf } from '../discover/registry.js';

@@ -30,6 +30,7 @@ import {
   judgeServerModel,
   newReport,
   normalizeServerUrl,
+  noteSkipped,
   statusFor,
 } from '../openai-compat.js';
 import type { ServerKind, ServerTarget } from '../server-kind.js';
@@ -191,9 +192,7 @@ export const llamacpp: ServerKind = {
       model.hints = judgeServerModel(model, llamacpp);
       report.models.push(model);
     }
-    if (parsed.skipped > 0) {
-      report.notes.push({ level: 'warn', code: 'ENTRIES_SKIPPED', message: `${parsed.skipped} /v1/models entr${parsed.skipped === 1 ? 'y was' : 'ies were'} skipped (no usable id, or a duplicate)` });
-    }
+    noteSkipped(report, parsed.skipped);
     commonNotes(report, llamacpp);
     return report;
   },

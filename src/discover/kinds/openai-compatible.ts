@@ -20,6 +20,7 @@ import {
   judgeServerModel,
   newReport,
   normalizeServerUrl,
+  noteSkipped,
   statusFor,
 } from '../openai-compat.js';
 import type { KindDiscoverOptions, ServerKind, ServerTarget } from '../server-kind.js';
@@ -88,9 +89,7 @@ export const openaiCompatible: ServerKind = {
     for (const kind of owners) {
       report.notes.push({ level: 'info', code: 'KNOWN_SERVER', message: `the models are owned by "${kind}": \`--provider ${kind}\` reads more about them` });
     }
-    if (parsed.skipped > 0) {
-      report.notes.push({ level: 'warn', code: 'ENTRIES_SKIPPED', message: `${parsed.skipped} /v1/models entr${parsed.skipped === 1 ? 'y was' : 'ies were'} skipped (no usable id, or a duplicate)` });
-    }
+    noteSkipped(report, parsed.skipped);
     commonNotes(report, openaiCompatible);
     return report;
   },

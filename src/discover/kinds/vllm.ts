@@ -26,6 +26,7 @@ import {
   judgeServerModel,
   newReport,
   normalizeServerUrl,
+  noteSkipped,
   statusFor,
 } from '../openai-compat.js';
 import type { ResponsesSupport, ServerKind, ServerTarget } from '../server-kind.js';
@@ -127,9 +128,7 @@ export const vllm: ServerKind = {
       model.hints = judgeServerModel(model, vllm);
       report.models.push(model);
     }
-    if (parsed.skipped > 0) {
-      report.notes.push({ level: 'warn', code: 'ENTRIES_SKIPPED', message: `${parsed.skipped} /v1/models entr${parsed.skipped === 1 ? 'y was' : 'ies were'} skipped (no usable id, or a duplicate)` });
-    }
+    noteSkipped(report, parsed.skipped);
     const host = hostOf(base);
     if (target.source === 'default' && host !== undefined && isLoopbackHost(host)) {
       report.notes.push({
