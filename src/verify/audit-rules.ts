@@ -4,8 +4,8 @@
  */
 import { isValidProfileName } from '../config/profiles.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
-import { codexOssUrls } from '../codex/builtins.js';
-import { displayNameOf } from '../discover/registry.js';
+import { codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
+import { displayNameOf, serverKind } from '../discover/registry.js';
 import type { AuditRule, Draft } from './audit-types.js';
 import { isTable } from '../config/toml.js';
 import { invalidProfileName, legacySelector, legacyTable, modelUnset, profileFileUnsupported, unknownProvider } from '../codex/can-run.js';
@@ -126,7 +126,7 @@ export const AUDIT_RULES: AuditRule[] = [
         });
       const oss = codexOssUrls(env);
       const ossEp = oss.baseUrl ? endpointOf(oss.baseUrl) : undefined;
-      if (ossEp && !isLoopbackHost(ossEp.host) && profiles.some((a) => a.provider.id === 'ollama' || a.provider.id === 'lmstudio')) {
+      if (ossEp && !isLoopbackHost(ossEp.host) && profiles.some((a) => isLocalBuiltInId(a.provider.id))) {
         out.push({
           file: '(environment)',
           message: `CODEX_OSS_BASE_URL=${oss.baseUrl} sends the built-in ollama / lmstudio providers' prompts to ${ossEp.host}, which is not this machine.`,
@@ -159,7 +159,7 @@ export const AUDIT_RULES: AuditRule[] = [
       const value = state.ossProvider;
       if (value === undefined) return [];
       const at = { file: state.configPath, line: state.config?.lineOf(['oss_provider']) };
-      if (value !== 'ollama' && value !== 'lmstudio') {
+      if (!isLocalBuiltInId(value)) {
         return [{ ...at, severity: 'error' as const, message: `oss_provider = "${value}": codex --oss knows only "ollama" and "lmstudio".`, fix: 'Set oss_provider = "ollama" or "lmstudio", or remove it.' }];
       }
       if (!ossProbe || ossProbe.status === 'up') return [];
@@ -168,7 +168,7 @@ export const AUDIT_RULES: AuditRule[] = [
       return [
         {
           ...at,
-          message: `oss_provider = "${value}", but ${displayNameOf(value)} is not installed (no server at ${ossProbe.url} and no ${value === 'ollama' ? '`ollama`' : '`lms`'} command).`,
+          message: `oss_provider = "${value}", but ${displayNameOf(value)} is not installed (no server at ${ossProbe.url} and no \`${serverKind(value).cli?.command ?? value}\` command).`,
           fix: `Install ${displayNameOf(value)}, or set oss_provider to the one you use (or remove the line).`,
         },
       ];
