@@ -26,6 +26,7 @@
  */
 import { cleanBaseUrl, endpointOf, isLoopbackHost, isIPv6Text } from '../discover/address.js';
 import { codexOssUrls } from './builtins.js';
+import { displayNameOf, SERVER_KIND_IDS, serverKind, type ServerKindId } from '../discover/registry.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
 
@@ -215,15 +216,23 @@ export function resolveProfile(state: HomeState, profile: Profile): { provider: 
   return model !== undefined ? { provider, providerSource, model } : { provider, providerSource };
 }
 
-/** A server kind guessed from a custom table's id, name and port (11434 Ollama, 1234 LM Studio). */
-export function guessKindOf(id: string, name: string | undefined, url: string | undefined): string | undefined {
-  const text = `${id} ${name ?? ''}`.toLowerCase();
-  if (/lm[\s_-]?studio/.test(text)) return 'lmstudio';
-  if (/ollama/.test(text)) return 'ollama';
+/** Letters and digits only, lower case: `LM Studio`, `lm-studio` and `lmstudio` all read `lmstudio`. */
+function squash(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+}
+
+/**
+ * A server kind guessed from a custom table's id, `name` and port, through the registry: a
+ * kind's id or display name in the id or name (ours are `vllm-port-8001`, "vLLM on
+ * 127.0.0.1:8001"), else the kind whose default port it is (11434 Ollama, 1234 LM Studio, 8000
+ * vLLM, 8080 llama-server); undefined when nothing fits.
+ */
+export function guessKindOf(id: string, name: string | undefined, url: string | undefined): ServerKindId | undefined {
+  const text = squash(`${id} ${name ?? ''}`);
+  const named = SERVER_KIND_IDS.find((k) => text.includes(squash(k)) || text.includes(squash(displayNameOf(k))));
+  if (named) return named;
   const port = url ? endpointOf(url)?.port : undefined;
-  if (port === 1234) return 'lmstudio';
-  if (port === 11434) return 'ollama';
-  return undefined;
+  return port === undefined ? undefined : SERVER_KIND_IDS.find((k) => serverKind(k).defaultPort === port);
 }
 
 /** Where a profile's prompts go: see the rules at the top of this file. */

@@ -14,10 +14,11 @@
 import type { HomeState, Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
 import { CODEX_RESERVED_PROVIDER_IDS, codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
-import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
+import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import type { ServerKindId } from '../discover/types.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import { judgeProfile, providerTable, resolveProfile } from '../route/hosted.js';
+import { guessKindOf } from '../codex/destination.js';
 
 /** What kind of server answers at a provider's URL (as far as the configuration says). */
 export type ServerKind = ServerKindId | 'unknown';
@@ -52,23 +53,9 @@ export interface EffectiveProvider {
 const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 
 
-/** Letters and digits only, lower case: `LM Studio`, `lm-studio` and `lmstudio` all read `lmstudio`. */
-function squash(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '');
-}
-
-/**
- * A guess from the id, the table's `name` and the port, through the registry: a kind's id or
- * display name in the id or name (ours are `vllm-port-8001`, "vLLM on 127.0.0.1:8001"), else the
- * kind whose default port it is (11434 Ollama, 1234 LM Studio, 8000 vLLM, 8080 llama-server).
- */
+/** The server kind a custom table points at, as far as its id, name and port say (codex/destination.ts). */
 export function guessKind(id: string, name: string | undefined, url: string | undefined): ServerKind {
-  const text = squash(`${id} ${name ?? ''}`);
-  for (const k of SERVER_KIND_IDS) {
-    if (text.includes(squash(k)) || text.includes(squash(displayNameOf(k)))) return k;
-  }
-  const ep = url ? endpointOf(url) : undefined;
-  return SERVER_KIND_IDS.find((k) => ep !== undefined && serverKind(k).defaultPort === ep.port) ?? 'unknown';
+  return guessKindOf(id, name, url) ?? 'unknown';
 }
 
 /** Same server, same key: loopback names count as one host; `/v1` and trailing slashes ignored. */
