@@ -4,6 +4,7 @@
  */
 import { OLLAMA_MIN_RESPONSES_VERSION, discoverOllama, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from '../ollama.js';
 import { builtInOrCustom, findIn } from '../openai-compat.js';
+import { OLLAMA_MIN_CONTEXT } from '../hints.js';
 import type { ResponsesSupport, ServerKind, ServerTarget } from '../server-kind.js';
 import { compareVersions } from '../../version-order.js';
 import { fromProviderReport } from './legacy.js';
@@ -28,7 +29,7 @@ export const ollama: ServerKind = {
   ],
   probeByDefault: true,
   reportWhenDown: true,
-  minContext: 65536,
+  minContext: OLLAMA_MIN_CONTEXT,
   codexBuiltIn: 'ollama',
   cli: { command: 'ollama', listArgs: ['list'], sideEffects: 'on macOS and Windows, `ollama list` starts the Ollama app when the server is down; it never pulls' },
   fixes: {
