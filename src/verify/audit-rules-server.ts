@@ -11,11 +11,14 @@ import { keyLine, settingAt } from './audit-rule-helpers.js';
 import type { AuditContext, AuditRule } from './audit-types.js';
 import { findInstalled, OLLAMA_MIN_VERSION } from './probe.js';
 
-/** The findings of one can-run server fact, for the profiles whose server answered as `status`. */
-function serverFact(code: CanRunCode, up: boolean, at?: (ctx: AuditContext, profile: Profile) => { file: string; line?: number }): AuditRule['check'] {
+/**
+ * The findings of one can-run server fact (src/codex/can-run-server.ts), on the profile or where
+ * `at` says. `upOnly`: only servers that answered in full (a half answer is not judged here).
+ */
+function serverFact(code: CanRunCode, upOnly: boolean, at?: (ctx: AuditContext, profile: Profile) => { file: string; line?: number }): AuditRule['check'] {
   return (ctx) =>
     ctx.profiles.flatMap(({ profile, provider, probe }) => {
-      if (!probe || (up && probe.status !== 'up')) return [];
+      if (!probe || (upOnly && probe.status !== 'up')) return [];
       return serverProblems(provider, probe)
         .filter((d) => d.code === code)
         .map((d) => ({ ...(at ? at(ctx, profile) : { file: profile.path, line: profile.line }), profile: profile.name, severity: d.severity, message: d.message, fix: d.fix! }));
