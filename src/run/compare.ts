@@ -82,7 +82,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   const decision = decidePrivacy({
     prompt,
     classification,
-    profiles: judged.map(({ profile, judgement }) => ({ name: profile.name, hosted: judgement.hosted, reason: judgement.reason })),
+    profiles: judged.map(({ profile, judgement }) => ({ name: profile.name, hosted: judgement.hosted, reason: judgement.reason, locality: judgement.locality })),
     allowHosted: opts.allowHosted,
     redact: opts.redact,
   });
