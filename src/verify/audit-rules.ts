@@ -9,6 +9,7 @@ import { displayNameOf } from '../discover/registry.js';
 import type { AuditRule, Draft } from './audit-types.js';
 import { allProviderTables, BUILT_IN, isTable, MIGRATE_FIX, settingAt } from './audit-rule-helpers.js';
 import { SERVER_RULES } from './audit-rules-server.js';
+import { LOCALITY_RULES } from './audit-rules-locality.js';
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -204,6 +205,8 @@ export const AUDIT_RULES: AuditRule[] = [
       return out;
     },
   },
+  // Where prompts go: web_search left on, administrator pins (audit-rules-locality.ts).
+  ...LOCALITY_RULES,
   {
     id: 'hosted-profile',
     severity: 'info',
