@@ -222,3 +222,62 @@ describe('issue 11: the first run', () => {
     expect(fs.readdirSync(sb.codexHome)).toEqual(['config.toml']);
   });
 });
+
+describe('issue 13: where prompts go', () => {
+  let cloudy: FakeOllama;
+  let stdout: string[];
+  let spy: { mockRestore(): void };
+  beforeAll(async () => {
+    cloudy = await startFakeOllama({
+      models: [
+        { name: 'gpt-oss:20b', contextLength: 131072 },
+        { name: 'gpt-oss:120b-cloud', remoteHost: 'https://ollama.com:443' },
+        { name: 'kimi-k2.6:cloud' },
+      ],
+    });
+  });
+  afterAll(async () => cloudy.close());
+  beforeEach(() => {
+    stdout = [];
+    spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => spy.mockRestore());
+  const cloudArgs = (over: Partial<SetupArgs> = {}) => args({ provider: ['ollama'], ollamaUrl: cloudy.url, ...over });
+
+  test('cloud models are shown with where they go, but offered only with --allow-cloud', async () => {
+    const seen: Choice<unknown>[][] = [];
+    const script = () => new ScriptedPrompter([(choices) => (seen.push(choices!), []), (choices) => choices![0]!.value, () => false]);
+    await runSetup(ctx(), cloudArgs(), script());
+    await runSetup(ctx(), cloudArgs({ allowCloud: true }), script());
+    const named = (cs: Choice<unknown>[], id: string) => cs.find((c) => c.name.includes(id))!;
+    for (const id of ['gpt-oss:120b-cloud', 'kimi-k2.6:cloud']) {
+      expect(named(seen[0]!, id).disabled).toEqual(expect.stringMatching(/^cloud: prompts would go to ollama\.com \(--allow-cloud offers it\)$/));
+      expect(named(seen[0]!, id).name).toContain('→ cloud:');
+      expect(named(seen[1]!, id).disabled).toBeUndefined();
+    }
+    expect(named(seen[0]!, 'gpt-oss:20b').disabled).toBeUndefined();
+    expect(named(seen[0]!, 'gpt-oss:20b').name).not.toContain('→');
+  });
+
+  test('unattended: a cloud model needs --allow-cloud; --json lists every choice with its locality; the summary says where prompts go', async () => {
+    await expect(runSetup(ctx({ yes: true }), cloudArgs({ models: 'kimi-k2.6:cloud' }))).rejects.toMatchObject({ code: 'HOSTED_NOT_ALLOWED', message: expect.stringContaining('would go to ollama.com'), hint: expect.stringContaining('--allow-cloud') });
+    expect(fs.existsSync(path.join(sb.codexHome, 'kimi-k2-6-cloud.config.toml'))).toBe(false);
+
+    expect(await runSetup(ctx({ yes: true }), cloudArgs({ models: 'gpt-oss:20b' }))).toBe(0);
+    expect(stdout.join('')).toMatch(/Where prompts go:\n {2}gpt-oss-20b: this machine \(/);
+
+    stdout.length = 0;
+    const json = makeContext({ codexHome: sb.codexHome, json: true, dryRun: true, yes: true, color: false, codexBin: path.join(sb.root, 'no-codex') }, sandboxEnv(sb));
+    expect(await runSetup(json, cloudArgs({ models: 'gpt-oss:120b-cloud', allowCloud: true, force: true }))).toBe(0);
+    const doc = JSON.parse(stdout.join('')) as { choices: Array<{ model: string; offered: boolean; locality: { locality: string } }>; profiles: Array<{ locality: { locality: string; place: string } }> };
+    expect(doc.choices.map((c) => [c.model, c.locality.locality, c.offered])).toEqual([
+      ['gpt-oss:20b', 'this-machine', true],
+      ['gpt-oss:120b-cloud', 'cloud', true],
+      ['kimi-k2.6:cloud', 'cloud', true],
+    ]);
+    expect(doc.profiles[0]!.locality).toMatchObject({ locality: 'cloud', place: 'ollama.com' });
+  });
+});
