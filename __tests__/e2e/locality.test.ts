@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { parse } from 'smol-toml';
-import { parseJson, runCli } from '../helpers/cli.js';
+import { parseJson, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { writeCodexStub } from '../helpers/codex-stub.js';
 import { CODEX_BINS, decoyBaseConfig, LAYOUT_OF } from '../helpers/codex-bins.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { startResponsesServer, type ResponsesServer } from '../helpers/responses-sse.js';
@@ -111,3 +112,25 @@ test('list --json: every profile carries locality (a TEST-NET host and a name th
   expect(got).toEqual({ here: 'this-machine', box: 'network', lan: 'network', cl: 'cloud' });
 });
 
+
+test('test explains a failure caused by an administrator pin (managed_config.toml in the test system folder, never /etc)', async () => {
+  expect((await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes'])).code).toBe(0);
+  // What a pinned codex does: it runs the pinned provider and model, whatever the profile says.
+  const bin = path.join(sb.root, 'bin');
+  fs.mkdirSync(bin);
+  const help = fs.readFileSync(path.join(REPO_ROOT, '__tests__', 'fixtures', 'codex', 'exec-help-0.169.txt'), 'utf8');
+  const codex = writeCodexStub(bin, { versionText: 'codex-cli 0.169.0', help, answer: 'OK', provider: 'openai', model: 'gpt-5' });
+  const run = async () => parseJson<{ results: Array<{ status: string; code: string; message: string; fix: string }> }>(await cli(['test', 'gpt-oss-20b', '--no-tools', '--json', '--codex-bin', codex])).results[0]!;
+
+  const plain = await run();
+  expect(plain).toMatchObject({ status: 'fail', code: 'wrong_target' });
+  expect(plain.message).not.toContain('administrator');
+
+  const sys = sandboxEnv(sb).CODEX_PROFILES_SYSTEM_CONFIG_DIR!;
+  fs.mkdirSync(sys, { recursive: true });
+  fs.writeFileSync(path.join(sys, 'managed_config.toml'), 'model_provider = "openai"\n');
+  const pinned = await run();
+  expect(pinned).toMatchObject({ status: 'fail', code: 'wrong_target' });
+  expect(pinned.message).toContain(`because the administrator pins model_provider = "openai" (${path.join(sys, 'managed_config.toml')})`);
+  expect(pinned.fix).toMatch(/^Ask whoever manages this machine to lift the pin/);
+});
