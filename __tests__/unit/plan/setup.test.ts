@@ -169,17 +169,23 @@ test('unattended with a model nobody has, or nothing to go on, is a usage error'
   expect(fs.existsSync(sb.codexHome)).toBe(false);
 });
 
-describe('issue 11: the first run', () => {
-  let stdout: string[];
+/** What the command prints to stdout in each test of the enclosing describe (emptied before each). */
+function captureStdout(): string[] {
+  const lines: string[] = [];
   let spy: { mockRestore(): void };
   beforeEach(() => {
-    stdout = [];
+    lines.length = 0;
     spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-      stdout.push(String(chunk));
+      lines.push(String(chunk));
       return true;
     });
   });
   afterEach(() => spy.mockRestore());
+  return lines;
+}
+
+describe('issue 11: the first run', () => {
+  const stdout = captureStdout();
 
   test('nothing running (no codex, no Ollama, no LM Studio): what is missing, with doctor\'s fixes, exit 1', async () => {
     const closed = 'http://127.0.0.1:9'; // the discard port: refused at once
@@ -225,8 +231,7 @@ describe('issue 11: the first run', () => {
 
 describe('issue 13: where prompts go', () => {
   let cloudy: FakeOllama;
-  let stdout: string[];
-  let spy: { mockRestore(): void };
+  const stdout = captureStdout();
   beforeAll(async () => {
     cloudy = await startFakeOllama({
       models: [
@@ -237,14 +242,6 @@ describe('issue 13: where prompts go', () => {
     });
   });
   afterAll(async () => cloudy.close());
-  beforeEach(() => {
-    stdout = [];
-    spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-  });
-  afterEach(() => spy.mockRestore());
   const cloudArgs = (over: Partial<SetupArgs> = {}) => args({ provider: ['ollama'], ollamaUrl: cloudy.url, ...over });
 
   test('cloud models are shown with where they go, but offered only with --allow-cloud', async () => {
