@@ -77,7 +77,7 @@ function env(ossUrl: string): NodeJS.ProcessEnv {
 const compare = (v: CodexVersion, args: string[], ossUrl = ollama.url): Promise<CliResult> =>
   runCli(['compare', '--codex-bin', codexBinPath(v), ...args], { env: env(ossUrl), cwd: sb.root, timeoutMs: 120_000 });
 
-const posts = (s: { requests: Array<{ method: string; path: string }> }) => s.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
+const posts = <T extends { method: string; path: string }>(s: { requests: T[] }): T[] => s.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
 
 describe.each(['0.169', '0.133'] as CodexVersion[])('codex %s', (v) => {
   test('--local ollama:MODEL vs --hosted MODEL: each fake got the prompt once, answers saved, preview, diff and summary; exit 0', async () => {

@@ -76,6 +76,7 @@ function defaultProgress(): (line: string) => void {
 
 export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps: CompareDeps = {}): Promise<number> {
   const extra = (opts.local?.length ?? 0) + (opts.hosted?.length ?? 0);
+  if (extra === 0 && opts.profiles.every((p) => p.trim() === '')) throw tooFewTargets(0);
   const profileNames = extra === 0 || opts.profiles.length > 0 ? parseProfileList(opts.profiles, Math.max(0, 2 - extra)) : [];
   let adhoc: AdhocTarget[] = parseAdhocTargets(opts.local ?? [], opts.hosted ?? [], profileNames);
   if (profileNames.length + adhoc.length < 2) throw tooFewTargets(profileNames.length + adhoc.length);
