@@ -21,9 +21,9 @@ export type AdhocTarget =
 
 const ACCEPTED = [
   'Accepted forms:',
-  ...LOCAL_TARGET_KINDS.map((k) => `  --local ${k}:MODEL     e.g. --local ${k}:${k === 'ollama' ? 'gpt-oss:20b' : 'qwen/qwen3-coder-30b'}`),
-  '  --hosted MODEL          e.g. --hosted gpt-5.2-codex',
-  '  --profiles A,B          saved profiles (codex-profiles list)',
+  ...LOCAL_TARGET_KINDS.map((k) => `  ${`--local ${k}:MODEL`.padEnd(26)}e.g. --local ${k}:${k === 'ollama' ? 'gpt-oss:20b' : 'qwen/qwen3-coder-30b'}`),
+  `  ${'--hosted MODEL'.padEnd(26)}e.g. --hosted gpt-5.2-codex`,
+  `  ${'--profiles A,B'.padEnd(26)}saved profiles (codex-profiles list)`,
 ].join('\n');
 
 function checkModel(model: string, flag: string): void {

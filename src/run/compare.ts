@@ -115,6 +115,10 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
     redact: opts.redact,
   });
   if (decision.action === 'refuse') throw new CliError(decision.message, EXIT_USAGE, decision.hint, 'HOSTED_NOT_ALLOWED');
+  for (const { profile, judgement, adhoc: t } of judged) {
+    // `codex exec -m MODEL` follows the base config: say so when that is not a hosted service.
+    if (t?.type === 'hosted' && !judgement.hosted) ctx.out.warn(`${t.spec}: ${judgement.reason}, so ${profile.name} runs on this machine, not on a hosted service.`);
+  }
   for (const w of decision.warnings) ctx.out.warn(w);
   for (const n of decision.notes) ctx.out.note(n);
 

@@ -13,14 +13,12 @@ import { judgeProfile } from '../../../src/route/hosted.js';
 import { startFakeOllama, type FakeOllama } from '../../helpers/fake-ollama.js';
 import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
 
+/** The CliError `fn` throws (anything else fails the test). */
 function cliError(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CliError) return err;
-    throw err;
-  }
-  throw new Error('expected a CliError');
+  let thrown: unknown = new Error('nothing was thrown');
+  try { fn(); } catch (err) { thrown = err; }
+  expect(thrown).toBeInstanceOf(CliError);
+  return thrown as CliError;
 }
 
 describe('parseLocalTarget / parseAdhocTargets', () => {
