@@ -101,6 +101,8 @@ describe.each(['0.169', '0.133'] as CodexVersion[])('codex %s', (v) => {
         '    - [action] Back up config.toml first\n    - [risk, number] Warning: 2 files change.\n',
     );
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(`Saved in ${out}: ollama-llama3.2.md, hosted-gpt-fake.md, compare.json`);
+    // Not a terminal, and NO_COLOR: the diff has no colour codes.
+    expect(r.stdout).not.toContain('\x1b[');
 
     const saved = JSON.parse(fs.readFileSync(path.join(out, 'compare.json'), 'utf8'));
     expect(saved.runs.map((x: { target: unknown; reportedProvider: string; reportedModel: string; preview: string[] }) => [x.target, x.reportedProvider, x.reportedModel, x.preview])).toEqual([
