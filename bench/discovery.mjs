@@ -18,9 +18,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listen } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const distEntry = path.join(root, 'dist', 'discover', 'discover.js');
+const distEntry = path.join(root, 'lib', 'discover', 'discover.js');
 if (!fs.existsSync(distEntry)) {
-  process.stderr.write('bench/discovery.mjs: dist/ is missing; run `npx tsc -p tsconfig.build.json` first\n');
+  process.stderr.write('bench/discovery.mjs: lib/ is missing; run `npm run build` first\n');
   process.exit(2);
 }
 const { discover, DEFAULT_TIMEOUT_MS } = await import(pathToFileURL(distEntry).href);

@@ -360,11 +360,12 @@ export function emit(args, result) {
   process.stdout.write(`${args.markdown ? `_${machineLine(result.machine)}_\n\n` : machineLine(result.machine) + '\n'}${body}\n`);
 }
 
+/** The built CLI (bin/, the bundle in dist/) and src/ module by module (lib/, for bench scripts that import one). */
 export function requireBuilt(root) {
-  const cli = path.join(root, 'dist', 'cli.js');
-  if (!fs.existsSync(cli)) {
-    process.stderr.write(`${path.relative(process.cwd(), root) || '.'}/dist is missing; run \`npm run build\` first\n`);
+  const modules = path.join(root, 'lib');
+  if (!fs.existsSync(path.join(root, 'dist', 'main.js')) || !fs.existsSync(path.join(modules, 'cli.js'))) {
+    process.stderr.write(`${path.relative(process.cwd(), root) || '.'}: dist/ or lib/ is missing; run \`npm run build\` first\n`);
     process.exit(2);
   }
-  return { bin: path.join(root, 'bin', 'codex-profiles.js'), dist: path.join(root, 'dist') };
+  return { bin: path.join(root, 'bin', 'codex-profiles.js'), dist: modules };
 }

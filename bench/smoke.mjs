@@ -45,7 +45,7 @@ const WRITE = argv.includes('--write');
 const CLI = path.join(root, 'bin', 'codex-profiles.js');
 const CODEX = codexBinPath(CODEX_VERSION, root);
 for (const [what, file] of [
-  ['dist/ (run `npx tsc -p tsconfig.build.json`)', path.join(root, 'dist', 'verify', 'smoke.js')],
+  ['lib/ (run `npm run build`)', path.join(root, 'lib', 'verify', 'smoke.js')],
   [`codex ${CODEX_VERSION}`, CODEX],
 ]) {
   if (!fs.existsSync(file)) {
