@@ -126,7 +126,16 @@ export async function buildBundle({ layout, outdir, outfile }) {
     logOverride: { 'empty-import-meta': 'silent' },
   };
   if (layout === 'sea') {
-    return esbuild.build({ ...common, format: 'cjs', outfile, entryPoints: [path.join(ROOT, 'src', 'main.ts')] });
+    // Libraries (yargs-parser, yargs) compute paths from import.meta.url, which CommonJS lacks:
+    // the executable's own path stands in (they find no file beside it and go without).
+    return esbuild.build({
+      ...common,
+      format: 'cjs',
+      outfile,
+      entryPoints: [path.join(ROOT, 'src', 'main.ts')],
+      define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
+      banner: { js: "var __cpMetaUrl=require('node:url').pathToFileURL(process.execPath).href;" },
+    });
   }
   // Libraries written as CommonJS call require() for Node's own modules: give the ESM chunks one.
   const banner = "import{createRequire as __cpRequire}from'node:module';const require=__cpRequire(import.meta.url);";
