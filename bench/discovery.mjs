@@ -23,7 +23,8 @@ if (!fs.existsSync(distEntry)) {
   process.stderr.write('bench/discovery.mjs: lib/ is missing; run `npm run build` first\n');
   process.exit(2);
 }
-const { discover, DEFAULT_TIMEOUT_MS } = await import(pathToFileURL(distEntry).href);
+const { DEFAULT_TIMEOUT_MS } = await import(pathToFileURL(distEntry).href);
+const { discover } = await import(pathToFileURL(path.join(root, 'lib', 'codex', 'discovery.js')).href);
 
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf('--runs');

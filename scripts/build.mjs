@@ -18,7 +18,6 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -73,50 +72,51 @@ function buildInfo(layout) {
   return { version, templates, layout };
 }
 
-/**
- * yargs' ESM platform shim finds its translations and its "main" package.json from its own file
- * (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or none,
- * in the standalone executable): translations in dist/locales/, package.json one folder up.
- */
-const yargsShim = {
-  name: 'yargs-shim-paths',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
-      let text = await fs.promises.readFile(args.path, 'utf8');
-      const swaps = [
-        ['const __dirname = fileURLToPath(import.meta.url);', "const __dirname = typeof import.meta.url === 'string' ? fileURLToPath(import.meta.url) : process.execPath;"],
-        ["const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));", 'const mainFilename = dirname(dirname(__dirname));'],
-        ['createRequire(import.meta.url)', 'createRequire(__dirname)'],
-        ["resolve(__dirname, '../../../locales')", "resolve(__dirname, '../locales')"],
-        // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
-        ["import { notStrictEqual, strictEqual } from 'assert'", ASSERTS],
-      ];
-      for (const [from, to] of swaps) {
-        if (!text.includes(from)) throw new Error(`scripts/build.mjs: yargs' ${args.path} changed; no "${from}"`);
-        text = text.replace(from, to);
-      }
-      return { contents: text, loader: 'js' };
-    });
-  },
-};
-
 const ASSERTS = `const strictEqual = (a, b, m) => { if (a !== b) throw new Error(m ?? 'assertion failed') };
 const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? 'assertion failed') };`;
 
 /**
- * Node's own modules through require(), not import: an ES import of one builds its ES facade,
- * reading every export (fs's ReadStream getter alone loads all of node:stream), ~4 ms of every
- * start (node --cpu-prof). The banner gives each ESM chunk a require().
+ * Edits to yargs' own files as they go into the bundle (`keep yargs`: the parser is the same;
+ * these only change where it looks for files and what it does before a command's work):
+ * - its ESM platform shim finds its translations and its "main" package.json from its own file
+ *   (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or
+ *   none, in the standalone executable): translations in dist/locales/, package.json one up;
+ * - it renders the running command's whole help before the command's work, in case the handler
+ *   calls showHelp() later (command.js cacheHelpMessage): ~6 ms of every command (node
+ *   --cpu-prof). No handler here does (src/commands/shared.ts handle() passes argv only), and
+ *   yargs renders help on demand all the same.
  */
-const builtinsByRequire = {
-  name: 'builtins-by-require',
+const YARGS_EDITS = [
+  {
+    file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    swaps: [
+      ['const __dirname = fileURLToPath(import.meta.url);', "const __dirname = typeof import.meta.url === 'string' ? fileURLToPath(import.meta.url) : process.execPath;"],
+      ["const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));", 'const mainFilename = dirname(dirname(__dirname));'],
+      ['createRequire(import.meta.url)', 'createRequire(__dirname)'],
+      ["resolve(__dirname, '../../../locales')", "resolve(__dirname, '../locales')"],
+      // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
+      ["import { notStrictEqual, strictEqual } from 'assert'", 'ASSERTS'],
+    ],
+  },
+  {
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
+    swaps: [['yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();', '']],
+  },
+];
+
+const yargsEdits = {
+  name: 'yargs-edits',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
-      const name = args.path.replace(/^node:/, '');
-      if (!isBuiltin(name) || args.namespace === 'builtin-require') return undefined;
-      return { path: `node:${name}`, namespace: 'builtin-require' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    for (const { file, swaps } of YARGS_EDITS) {
+      build.onLoad({ filter: file }, async (args) => {
+        let text = await fs.promises.readFile(args.path, 'utf8');
+        for (const [from, to] of swaps) {
+          if (!text.includes(from)) throw new Error(`scripts/build.mjs: yargs' ${args.path} changed; no "${from}"`);
+          text = text.replace(from, to === 'ASSERTS' ? ASSERTS : to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
   },
 };
 
@@ -125,16 +125,16 @@ const builtinsByRequire = {
  * `outfile` (a single executable runs one CommonJS script; the lazy pieces are then functions
  * inside it, still evaluated only when their command runs).
  */
-export async function buildBundle({ layout, outdir, outfile }) {
+export async function buildBundle({ layout, outdir, outfile, minify = true }) {
   const common = {
     entryPoints: { main: path.join(ROOT, 'src', 'main.ts') },
     bundle: true,
     platform: 'node',
     target: 'node20',
-    minify: !process.env.NOMIN,
+    minify,
     legalComments: 'none',
     define: { __CODEX_PROFILES_BUILD__: JSON.stringify(buildInfo(layout)) },
-    plugins: [yargsShim],
+    plugins: [yargsEdits],
     // string-width (yargs' help layout) builds an Intl.Segmenter and an RGI_Emoji regular expression
     // as it loads and segments every string it measures: ~40 ms of `--help` (node --cpu-prof).
     // fast-string-width gives the same widths for terminal text in a fraction of that.
@@ -159,7 +159,6 @@ export async function buildBundle({ layout, outdir, outfile }) {
   const banner = "import{createRequire as __cpRequire}from'node:module';const require=__cpRequire(import.meta.url);";
   const result = await esbuild.build({
     ...common,
-    plugins: [...common.plugins, builtinsByRequire],
     format: 'esm',
     splitting: true,
     outdir,
