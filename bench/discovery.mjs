@@ -163,13 +163,11 @@ await h.close();
 await l.close();
 
 // The whole CLI as a user starts it: `models --json` with nothing running, and `models --help`
-// (which must not load the discovery code), each against `--version` (yargs, no command). bin's
-// fast paths are off (CODEX_PROFILES_NO_FAST_PATH=1): they would answer both `--version` and
-// `models --help` from dist/help.json without yargs, and these rows compare yargs runs.
+// (which must not load the discovery code), each against `--version` (yargs, no command).
 const cli = (args) => () =>
   new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [path.join(root, 'bin', 'codex-profiles.js'), ...args], {
-      env: { ...env, NO_COLOR: '1', CODEX_PROFILES_NO_FAST_PATH: '1' },
+      env: { ...env, NO_COLOR: '1' },
       stdio: 'ignore',
     });
     c.on('error', reject);
