@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Discovery wall time (issue 3): parallel providers, and the cost of a provider that refuses or
- * hangs. Runs the built code (dist/; build with `npx tsc -p tsconfig.build.json`) against small
+ * hangs. Runs the built code (lib/; build with `npm run build`) against small
  * in-process fake servers on 127.0.0.1 with a set latency; no CLI is on PATH.
  *
  *   node bench/discovery.mjs [--runs N] [--markdown]
