@@ -67,8 +67,9 @@ try {
   await buildBundle({ layout: 'sea', outfile: main });
   const blob = path.join(work, 'codex-profiles.blob');
   const config = path.join(work, 'sea-config.json');
-  // Code cache and snapshot are specific to the building platform: off, so every target gets the same blob.
-  fs.writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false }));
+  // V8's code cache of the bundle, made by this Node, serves only a binary of this platform: on
+  // for the host's own target (`--version` about 47 -> 28 ms of CPU here), off for the others.
+  fs.writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: target === host }));
   execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
 
   fs.mkdirSync(outDir, { recursive: true });
