@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds what runs (issue 16, docs/architecture.md "Build"), with esbuild:
+ * Builds what runs (issue 16, docs/architecture.md "Build and dependencies"), with esbuild:
  *
  * - dist/: the shipped CLI. src/main.ts bundled with every library (the package has no runtime
  *   dependencies), ESM with `splitting`, minified: dist/main.js holds yargs and the thin command

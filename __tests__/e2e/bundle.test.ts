@@ -44,7 +44,7 @@ test('another language: yargs translates its help (the bundle ships yargs\' loca
   expect(en.stdout).toContain('Options:');
 });
 
-test('a usage mistake, a list and a template-written profile all run from the same bundle', async () => {
+test('a usage mistake (exit 2) and a list (exit 0) run from the same bundle', async () => {
   const bogus = await runCli(['list', '--bogus'], { env: sandboxEnv(sb) });
   expect(bogus.code).toBe(2);
   expect(bogus.stderr).toMatch(/bogus/);
