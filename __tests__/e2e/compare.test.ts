@@ -49,8 +49,8 @@ function posts(server: ResponsesServer): string[] {
 const EXPECTED_PATCH = '--- local.md\n+++ cloud.md\n@@ -1,3 +1,3 @@\n-LOCAL ANSWER\n+HOSTED ANSWER\n second line\n third line\n';
 
 beforeAll(() => {
-  if (!fs.existsSync(CLI) || !fs.existsSync(path.join(REPO_ROOT, 'dist', 'route', 'compare.js'))) {
-    throw new Error('dist/ is not built: run `npx tsc -p tsconfig.build.json` (npm test does it)');
+  if (!fs.existsSync(CLI) || !fs.existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))) {
+    throw new Error('dist/ is not built: run `node scripts/build.mjs` (npm test does it)');
   }
 });
 
