@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Discovery wall time (issue 3): parallel providers, and the cost of a provider that refuses or
- * hangs. Runs the built code (dist/; build with `npx tsc -p tsconfig.build.json`) against small
+ * hangs. Runs the built code (lib/; build with `npm run build`) against small
  * in-process fake servers on 127.0.0.1 with a set latency; no CLI is on PATH.
  *
  *   node bench/discovery.mjs [--runs N] [--markdown]
@@ -18,12 +18,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listen } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const distEntry = path.join(root, 'dist', 'discover', 'discover.js');
+const distEntry = path.join(root, 'lib', 'discover', 'discover.js');
 if (!fs.existsSync(distEntry)) {
-  process.stderr.write('bench/discovery.mjs: dist/ is missing; run `npx tsc -p tsconfig.build.json` first\n');
+  process.stderr.write('bench/discovery.mjs: lib/ is missing; run `npm run build` first\n');
   process.exit(2);
 }
-const { discover, DEFAULT_TIMEOUT_MS } = await import(pathToFileURL(distEntry).href);
+const { DEFAULT_TIMEOUT_MS } = await import(pathToFileURL(distEntry).href);
+const { discover } = await import(pathToFileURL(path.join(root, 'lib', 'codex', 'discovery.js')).href);
 
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf('--runs');
@@ -162,13 +163,11 @@ await h.close();
 await l.close();
 
 // The whole CLI as a user starts it: `models --json` with nothing running, and `models --help`
-// (which must not load the discovery code), each against `--version` (yargs, no command). bin's
-// fast paths are off (CODEX_PROFILES_NO_FAST_PATH=1): they would answer both `--version` and
-// `models --help` from dist/help.json without yargs, and these rows compare yargs runs.
+// (which must not load the discovery code), each against `--version` (yargs, no command).
 const cli = (args) => () =>
   new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [path.join(root, 'bin', 'codex-profiles.js'), ...args], {
-      env: { ...env, NO_COLOR: '1', CODEX_PROFILES_NO_FAST_PATH: '1' },
+      env: { ...env, NO_COLOR: '1' },
       stdio: 'ignore',
     });
     c.on('error', reject);

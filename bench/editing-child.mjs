@@ -18,7 +18,7 @@ const imp = (rel) => import(pathToFileURL(path.join(dist, rel)).href);
 const [{ loadHome }, { planProfiles }, { discover }, { unifiedDiff }] = await Promise.all([
   imp('config/profiles.js'),
   imp('plan/add.js'),
-  imp('discover/discover.js'),
+  imp('codex/discovery.js'),
   imp('ui/diff.js'),
 ]);
 

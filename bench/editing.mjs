@@ -20,28 +20,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateConfig } from './gen-config.mjs';
-import { BENCH_DIR, emit, fakeOllama, machine, makeSandbox, parseArgs, requireBuilt, row, runNode, stats, writeCodexStub } from './lib.mjs';
+import { BENCH_DIR, emit, fakeOllama, interleave, machine, makeSandbox, parseArgs, requireBuilt, row, runNode, stats, writeCodexStub } from './lib.mjs';
 
 const MB = 1_000_000;
 export const SIZES = [10_000, 100_000, MB, 4 * MB];
 export const label = (n) => (n >= MB ? `${n / MB} MB` : `${n / 1000} KB`);
 const MODEL = 'bench-model:8b';
 
+/** A sandbox whose config.toml is a generated config of `size` bytes; reset() puts it back. */
+export function editHome(prefix, size) {
+  const sb = makeSandbox(prefix);
+  const text = generateConfig(size);
+  const cfg = path.join(sb.codexHome, 'config.toml');
+  const stub = writeCodexStub(sb.bin, 'table');
+  const reset = () => {
+    fs.writeFileSync(cfg, text);
+    // The state folder (backups, lock, journal: src/write/backup.ts stateDir) grows a backup per run.
+    fs.rmSync(path.join(sb.codexHome, 'codex-profiles'), { recursive: true, force: true });
+  };
+  return { sb, text, cfg, stub, reset };
+}
+
 export async function editingScenarios({ sizes, runs, bin, dist, rusage = false }) {
   const ollama = await fakeOllama({ models: [MODEL] });
   const out = [];
   try {
     for (const size of sizes) {
-      const sb = makeSandbox('cp-bench-edit-');
+      const { sb, text, cfg, stub, reset } = editHome('cp-bench-edit-', size);
       try {
-        const text = generateConfig(size);
-        const cfg = path.join(sb.codexHome, 'config.toml');
-        const stub = writeCodexStub(sb.bin, 'table');
-        const reset = () => {
-          fs.writeFileSync(cfg, text);
-          // The state folder (backups, lock, journal: src/write/backup.ts stateDir) grows a backup per run.
-          fs.rmSync(path.join(sb.codexHome, 'codex-profiles'), { recursive: true, force: true });
-        };
         const editor = [];
         const whole = [];
         for (let r = -1; r < runs; r++) {
@@ -68,6 +74,56 @@ export async function editingScenarios({ sizes, runs, bin, dist, rusage = false 
     await ollama.close();
   }
   return out;
+}
+
+/**
+ * Where a whole `add` on a 10 KB config goes (issue 16: within 2x the editor's own time plus
+ * `node -e 0`). Interleaved rounds of: `node -e 0`; `--version` (the CLI's start); `models
+ * --json` against the fake Ollama (start + discovery); the editor alone; `add --dry-run` (start,
+ * discovery, Codex detection by a shell stand-in, editor, diff); the whole `add` (all that plus
+ * the lock, backup, atomic write and fsync). Each part is the difference of two medians.
+ */
+async function addBreakdown({ runs, bin, dist }) {
+  const size = 10_000;
+  const ollama = await fakeOllama({ models: [MODEL] });
+  const { sb, stub, reset } = editHome('cp-bench-parts-', size);
+  try {
+    const addArgs = [bin, 'add', MODEL, '--provider', 'ollama', '--ollama-url', ollama.url, '--name', 'bench-new', '--allow-missing', '--yes', '--codex-bin', stub];
+    const ms = (argv) => () => {
+      reset();
+      return runNode(argv, { env: sb.env }).then((r) => r.ms);
+    };
+    const scenarios = [
+      { name: 'node', run: ms(['-e', '0']) },
+      { name: 'version', run: ms([bin, '--version']) },
+      { name: 'models', run: ms([bin, 'models', '--json', '--provider', 'ollama', '--ollama-url', ollama.url]) },
+      {
+        name: 'editor',
+        run: () => {
+          reset();
+          return runNode([path.join(BENCH_DIR, 'editing-child.mjs'), dist, sb.codexHome, ollama.url, MODEL], { env: sb.env }).then((r) => JSON.parse(r.stdout).editor);
+        },
+      },
+      { name: 'dry', run: ms([...addArgs, '--dry-run']) },
+      { name: 'add', run: ms(addArgs) },
+    ];
+    const samples = await interleave(scenarios, runs);
+    const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
+    const budget = 2 * med.editor.median + med.node.median;
+    const part = (name, value) => row(name, { median: value }, 'ms', value / med.add.median, 'whole `add`, 10 KB');
+    return [
+      row('whole `add`, 10 KB, against 2x editor + `node -e 0`', med.add, 'ms', med.add.median / budget, `2x editor + \`node -e 0\` (${budget.toFixed(0)} ms)`, { target: 1 }),
+      part("Node's own start (`node -e 0`)", med.node.median),
+      part('the CLI starting (bundle, yargs): `--version` - `node -e 0`', med.version.median - med.node.median),
+      part('discovery (fake Ollama): `models --json` - `--version`', med.models.median - med.version.median),
+      part('the editor (load + plan)', med.editor.median),
+      part('Codex detection, diff, output: `add --dry-run` - `models` - editor', med.dry.median - med.models.median - med.editor.median),
+      part('writing (lock, backup, atomic write, fsync): `add` - `add --dry-run`', med.add.median - med.dry.median),
+    ];
+  } finally {
+    sb.cleanup();
+    await ollama.close();
+  }
 }
 
 const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
@@ -114,6 +170,7 @@ if (isMain) {
     const e1 = stats(one.editor.map((e) => e.editor)).median;
     notes.push(`1 MB editor time ${e1.toFixed(0)} ms: ${e1 < 500 ? 'under' : 'over'} the 500 ms target.`);
   }
+  const breakdown = await addBreakdown({ runs: args.runs, bin, dist });
   emit(args, {
     script: 'editing',
     machine: m,
@@ -125,6 +182,7 @@ if (isMain) {
         notes,
       },
       { id: 'editing-parts', caption: 'where the editor time goes (median of the same runs)', rows: partRows },
+      { id: 'add-parts', caption: `where a whole \`add\` on a 10 KB config goes (${args.runs} interleaved rounds; each part a difference of medians)`, rows: breakdown },
     ],
   });
 }

@@ -130,11 +130,11 @@ export function writeListHome(codexHome, count = 20) {
 const RUSAGE_PRELOAD = pathToFileURL(path.join(BENCH_DIR, 'rusage-preload.mjs')).href;
 
 /**
- * Run `node ...args` to completion. Resolves with the wall time in ms (spawn to exit), the exit
+ * Run `node ...args` (or `file ...args`: the standalone executable) to completion. Resolves with the wall time in ms (spawn to exit), the exit
  * code, and, with `rusage: true`, the child's own resource usage (peak RSS in KiB, CPU µs) as it
  * reported it on exit (bench/rusage-preload.mjs, loaded with --import).
  */
-export function runNode(args, { env, cwd, rusage = false, input, expectCode = 0 } = {}) {
+export function runNode(args, { env, cwd, rusage = false, input, expectCode = 0, file = process.execPath } = {}) {
   return new Promise((resolve, reject) => {
     let report;
     let childEnv = env;
@@ -145,7 +145,7 @@ export function runNode(args, { env, cwd, rusage = false, input, expectCode = 0 
       childEnv = { ...env, CP_BENCH_RUSAGE_FILE: report };
     }
     const t0 = performance.now();
-    const child = spawn(process.execPath, nodeArgs, { env: childEnv, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, nodeArgs, { env: childEnv, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -190,9 +190,12 @@ export async function interleave(scenarios, runs, { warmup = 1 } = {}) {
 
 // ---- a fake Ollama on 127.0.0.1 -------------------------------------------------------------
 
-/** A minimal Ollama (GET /api/version, /api/tags, /api/ps) with `models`; optional latency. */
+/** A minimal Ollama (GET /api/version, /api/tags, /api/ps) with `models`; optional latency; `firstRequest.at`. */
 export function fakeOllama({ models = ['bench-model:8b'], latency = 0 } = {}) {
+  // When the first request since the bench last cleared `firstRequest.at` arrived (performance.now()).
+  const firstRequest = { at: undefined };
   const server = http.createServer((req, res) => {
+    firstRequest.at ??= performance.now();
     req.resume();
     req.on('end', () => {
       const p = req.url.split('?')[0];
@@ -217,7 +220,7 @@ export function fakeOllama({ models = ['bench-model:8b'], latency = 0 } = {}) {
       }, latency);
     });
   });
-  return listen(server);
+  return listen(server, { firstRequest });
 }
 
 /** A minimal LM Studio 0.4 (GET /api/v1/models) with one model; optional latency. */
@@ -360,11 +363,12 @@ export function emit(args, result) {
   process.stdout.write(`${args.markdown ? `_${machineLine(result.machine)}_\n\n` : machineLine(result.machine) + '\n'}${body}\n`);
 }
 
+/** The built CLI (bin/, the bundle in dist/) and src/ module by module (lib/, for bench scripts that import one). */
 export function requireBuilt(root) {
-  const cli = path.join(root, 'dist', 'cli.js');
-  if (!fs.existsSync(cli)) {
-    process.stderr.write(`${path.relative(process.cwd(), root) || '.'}/dist is missing; run \`npm run build\` first\n`);
+  const modules = path.join(root, 'lib');
+  if (!fs.existsSync(path.join(root, 'dist', 'main.js')) || !fs.existsSync(path.join(modules, 'cli.js'))) {
+    process.stderr.write(`${path.relative(process.cwd(), root) || '.'}: dist/ or lib/ is missing; run \`npm run build\` first\n`);
     process.exit(2);
   }
-  return { bin: path.join(root, 'bin', 'codex-profiles.js'), dist: path.join(root, 'dist') };
+  return { bin: path.join(root, 'bin', 'codex-profiles.js'), dist: modules };
 }

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateConfig } from './gen-config.mjs';
+import { editHome } from './editing.mjs';
 import {
   BENCH_DIR,
   REPO_ROOT,
@@ -29,7 +29,6 @@ import {
   row,
   runNode,
   stats,
-  writeCodexStub,
   writeListHome,
 } from './lib.mjs';
 
@@ -109,16 +108,8 @@ try {
     process.stderr.write(`memory.mjs: test --all not measured (${String(err.message).split('\n')[0]})\n`);
   }
   for (const size of SIZES) {
-    const esb = makeSandbox('cp-bench-mem-edit-');
+    const { sb: esb, stub, reset } = editHome('cp-bench-mem-edit-', size);
     try {
-      const text = generateConfig(size);
-      const cfg = path.join(esb.codexHome, 'config.toml');
-      const stub = writeCodexStub(esb.bin, 'table');
-      const reset = () => {
-        fs.writeFileSync(cfg, text);
-        // The state folder (backups, lock, journal: src/write/backup.ts stateDir) grows a backup per run.
-        fs.rmSync(path.join(esb.codexHome, 'codex-profiles'), { recursive: true, force: true });
-      };
       results.push(
         await rss(`editor process, ${label(size)} config`, async () => {
           reset();

@@ -8,7 +8,7 @@
  *
  *   node bench/smoke.mjs [--runs N] [--profiles 2,6,10] [--latency MS] [--codex 0.169] [--markdown] [--write]
  *
- * Plain Node over the built dist/ (build with `npx tsc -p tsconfig.build.json`), the REAL codex
+ * Plain Node over the built lib/ (build with `npm run build`), the REAL codex
  * binary pinned in devDependencies, and in-process fake servers on 127.0.0.1: a fake Ollama and a
  * fake LM Studio (listing endpoints, and POST /v1/responses answering "OK" after a fixed added
  * latency that stands for the model's time), plus a decoy as the base config's provider so that
@@ -45,7 +45,7 @@ const WRITE = argv.includes('--write');
 const CLI = path.join(root, 'bin', 'codex-profiles.js');
 const CODEX = codexBinPath(CODEX_VERSION, root);
 for (const [what, file] of [
-  ['dist/ (run `npx tsc -p tsconfig.build.json`)', path.join(root, 'dist', 'verify', 'smoke.js')],
+  ['lib/ (run `npm run build`)', path.join(root, 'lib', 'verify', 'smoke.js')],
   [`codex ${CODEX_VERSION}`, CODEX],
 ]) {
   if (!fs.existsSync(file)) {
@@ -247,7 +247,7 @@ async function main() {
     '## Smoke test',
     '',
     '`node bench/smoke.mjs [--runs N] [--profiles 2,6,10] [--latency MS] [--markdown | --write]` (after',
-    '`npx tsc -p tsconfig.build.json`). The real codex binary (`test-codex/node_modules/codex-' + CODEX_VERSION + '`) against',
+    '`npm run build`). The real codex binary (`test-codex/node_modules/codex-' + CODEX_VERSION + '`) against',
     'in-process fake servers on 127.0.0.1: a fake Ollama and a fake LM Studio, each answering',
     `"Reply with exactly OK" with "OK" after a fixed ${LATENCY} ms (the model's time), and a decoy as the`,
     "base config's provider. N profiles, half on each provider (custom provider ids, retries off).",

@@ -1,59 +1,115 @@
 #!/usr/bin/env node
 /**
- * Start-up (issue 8): `codex-profiles --help` and `list --json` with 20 profiles, process start
- * to exit, against `node -e 0` measured in the same run (interleaved: every round runs each
- * command once, so load from other processes hits them alike). Target: at most 1.5x.
+ * Start-up (issues 8 and 16): every command, from process start to the moment it reaches its own
+ * work, against `node -e 0` measured in the same run (interleaved: every round runs each
+ * scenario once, so load from other processes hits them alike). Target: at most 1.5x.
  *
- *   node bench/startup.mjs [--runs N] [--json|--markdown] [--root DIR]
+ *   node bench/startup.mjs [--runs N] [--json|--markdown] [--root DIR] [--no-sea]
  *
- * Runs the built CLI as a user runs it (`node bin/codex-profiles.js ...`, `npm run build` first)
- * in a temporary home, stdout a pipe and no locale set: the fast paths of bin/ (help and the
- * version from dist/help.json, `list` without yargs) apply. The rows marked "yargs path" run the
- * same commands with CODEX_PROFILES_NO_FAST_PATH=1, for comparison (and what every other command
- * pays to start). A checkout without the fast paths (--root) simply measures the same twice.
+ * Runs the built CLI as a user runs it (`node bin/codex-profiles.js ...`: the bundle in dist/,
+ * `npm run build` first) in a temporary home, stdout a pipe, no locale set. One code path for
+ * everything (src/main.ts -> yargs -> the command's lazily loaded runner), so:
+ * - `--help`, `add --help`, `--version`, `list --json` (20 profiles): their work is tiny; the
+ *   figure is start to exit;
+ * - `models --json`, `add --dry-run`: start to the first request the fake Ollama receives
+ *   (discovery is where their work starts);
+ * - `test --dry-run` (its pre-checks: profiles read, codex detected by a shell stand-in, the
+ *   plan printed): start to exit.
+ * The standalone executable (scripts/build-sea.mjs, built into a temporary folder unless
+ * --no-sea) is measured the same way for `--version` and `list --json`, with its size.
  */
-import { emit, interleave, machine, makeSandbox, parseArgs, requireBuilt, row, runNode, stats, writeListHome } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { emit, fakeOllama, interleave, machine, makeSandbox, parseArgs, REPO_ROOT, requireBuilt, row, runNode, stats, writeCodexStub, writeListHome } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2), { runs: 21 });
-const { bin } = requireBuilt(args.root);
+const root = args.root ?? REPO_ROOT;
+const { bin } = requireBuilt(root);
 const m = machine();
+const MODEL = 'bench-model:8b';
+
+/** The standalone executable, built for this run; undefined with --no-sea. */
+function buildSea(dir) {
+  if (process.argv.includes('--no-sea')) return undefined;
+  return execFileSync(process.execPath, [path.join(root, 'scripts', 'build-sea.mjs'), '--out', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+}
 
 const sb = makeSandbox('cp-bench-startup-');
+const seaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bench-sea-'));
+const ollama = await fakeOllama({ models: [MODEL] });
 try {
   writeListHome(sb.codexHome);
-  const yargsEnv = { ...sb.env, CODEX_PROFILES_NO_FAST_PATH: '1' };
-  const list = (env) => () =>
-    runNode([bin, 'list', '--json'], { env }).then((r) => {
-      const n = JSON.parse(r.stdout).profiles.length;
-      if (n !== 20) throw new Error(`list --json saw ${n} profiles`);
-      return r.ms;
-    });
+  const stub = writeCodexStub(sb.bin, 'file');
+  const sea = buildSea(seaDir);
+  const checkList = (r) => {
+    const n = JSON.parse(r.stdout).profiles.length;
+    if (n !== 20) throw new Error(`list --json saw ${n} profiles`);
+    return r.ms;
+  };
+  /** Spawn to the first request at the fake Ollama (the command's own work), or to exit if none came. */
+  const toFirstRequest = async (argv) => {
+    ollama.firstRequest.at = undefined;
+    const t0 = performance.now();
+    const r = await runNode([bin, ...argv], { env: sb.env });
+    if (ollama.firstRequest.at === undefined) throw new Error(`${argv.join(' ')}: no request reached the fake Ollama\n${r.stderr}`);
+    return ollama.firstRequest.at - t0;
+  };
+  const node = (argv, check = (r) => r.ms) => () => runNode([bin, ...argv], { env: sb.env }).then(check);
   const scenarios = [
     { name: 'node -e 0', run: () => runNode(['-e', '0'], { env: sb.env }).then((r) => r.ms) },
-    { name: 'codex-profiles --help', target: 1.5, run: () => runNode([bin, '--help'], { env: sb.env }).then((r) => r.ms) },
-    { name: 'codex-profiles add --help', run: () => runNode([bin, 'add', '--help'], { env: sb.env }).then((r) => r.ms) },
-    { name: 'codex-profiles --version', run: () => runNode([bin, '--version'], { env: sb.env }).then((r) => r.ms) },
-    { name: 'codex-profiles list --json (20 profiles)', target: 1.5, run: list(sb.env) },
-    { name: 'codex-profiles --help, yargs path', run: () => runNode([bin, '--help'], { env: yargsEnv }).then((r) => r.ms) },
-    { name: 'codex-profiles list --json (20 profiles), yargs path', run: list(yargsEnv) },
+    { name: 'codex-profiles --help', target: 1.5, run: node(['--help']) },
+    { name: 'codex-profiles add --help', target: 1.5, run: node(['add', '--help']) },
+    { name: 'codex-profiles --version', target: 1.5, run: node(['--version']) },
+    { name: 'codex-profiles list --json (20 profiles)', target: 1.5, run: node(['list', '--json'], checkList) },
+    { name: 'codex-profiles models --json, to its first request', target: 1.5, run: () => toFirstRequest(['models', '--json', '--provider', 'ollama', '--ollama-url', ollama.url]) },
+    {
+      name: 'codex-profiles add --dry-run, to its first request',
+      target: 1.5,
+      run: () => toFirstRequest(['add', MODEL, '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', stub, '--dry-run']),
+    },
+    { name: 'codex-profiles test --all --dry-run (pre-checks)', target: 1.5, run: node(['test', '--all', '--dry-run', '--codex-bin', stub]) },
   ];
+  if (sea) {
+    const exe = (argv, check = (r) => r.ms) => () => runNode(argv, { env: sb.env, file: sea }).then(check);
+    scenarios.push({ name: 'standalone executable --version', run: exe(['--version']) });
+    scenarios.push({ name: 'standalone executable list --json (20 profiles)', run: exe(['list', '--json'], checkList) });
+  }
   const samples = await interleave(scenarios, args.runs);
   const base = stats(samples['node -e 0']);
   const rows = scenarios.map((s) => {
     const v = stats(samples[s.name]);
     return row(s.name, v, 'ms', v.median / base.median, s.name === 'node -e 0' ? 'itself' : '`node -e 0`', { target: s.target });
   });
+  const notes = [];
+  if (sea) {
+    const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+    const packed = fs.readdirSync(path.join(root, 'dist'), { recursive: true }).reduce((sum, f) => {
+      const st = fs.statSync(path.join(root, 'dist', String(f)));
+      return st.isFile() ? sum + st.size : sum;
+    }, 0);
+    notes.push(
+      `Size: the standalone executable ${mb(fs.statSync(sea).size)} MiB (a whole Node ${process.version} inside); ` +
+        `the npm package's dist/ ${mb(packed)} MiB, with Node already installed.`,
+    );
+  }
+  const over = rows.filter((r) => r.target !== undefined && r.ratio > r.target).map((r) => r.name);
+  notes.push(over.length ? `Over 1.5x in this run: ${over.join('; ')}.` : 'Every command within 1.5x `node -e 0` in this run.');
   emit(args, {
     script: 'startup',
     machine: m,
     sections: [
       {
         id: 'startup',
-        caption: `start-up, process start to exit, ${args.runs} interleaved runs after one warm-up round; median (min-max) ms`,
+        caption: `start-up, ${args.runs} interleaved runs after one warm-up round; median (min-max) ms`,
         rows,
+        notes,
       },
     ],
   });
 } finally {
+  await ollama.close();
   sb.cleanup();
+  fs.rmSync(seaDir, { recursive: true, force: true });
 }

@@ -1,24 +1,32 @@
 #!/usr/bin/env node
 /**
- * Builds dist/: tsc (tsconfig.build.json), then dist/help.json (scripts/render-help.mjs).
+ * Builds what runs (issue 16, docs/architecture.md "Build and dependencies"), with esbuild:
  *
- * `--if-stale` (npm's `prepare`, `npm test`): skip when dist/ was built from exactly the current
- * inputs and has not been touched since, so that a second `npm install` does not rebuild. The
- * stamp (dist/.build-stamp) holds a hash of the inputs (src/, the tsconfig files, package.json,
- * package-lock.json for the compiler's version, the build scripts) and a hash of every file in
- * dist/ as written; any difference in either rebuilds.
+ * - dist/: the shipped CLI. src/main.ts bundled with every library (the package has no runtime
+ *   dependencies), ESM with `splitting`, minified: dist/main.js holds yargs and the thin command
+ *   files; each `await import('../run/<command>.js')` in src/commands/ becomes a chunk loaded only
+ *   when that command runs, so a new command needs no entry here. dist/locales/: yargs' own
+ *   translations (the bundle's yargs looks for them beside itself).
+ * - lib/: src/ file by file, not bundled (bench/ imports single modules from it); not shipped.
+ *
+ * No type checking here (`npm run typecheck`). Templates and the version are baked into the
+ * bundle (src/version.ts BUILD). buildBundle() is also used by scripts/build-sea.mjs.
+ *
+ * `--if-stale` (npm's `prepare`, `npm test`): skip when dist/ and lib/ were built from exactly the
+ * current inputs and have not been touched since, so that a second `npm install` does not
+ * rebuild. The stamp (dist/.build-stamp) holds a hash of the inputs and of every file written.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
+const LIB = path.join(ROOT, 'lib');
 const STAMP = path.join(DIST, '.build-stamp');
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/render-help.mjs'];
+const INPUTS = ['src', 'templates', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs'];
 
 /** Every file under `rel` (or `rel` itself), as paths relative to ROOT with `/`, sorted. */
 function files(rel) {
@@ -43,7 +51,7 @@ function hashOf(list) {
 }
 
 const inputHash = () => hashOf(INPUTS.flatMap(files));
-const outputHash = () => hashOf(files('dist').filter((f) => f !== 'dist/.build-stamp'));
+const outputHash = () => hashOf([...files('dist'), ...files('lib')].filter((f) => f !== 'dist/.build-stamp'));
 
 function upToDate() {
   try {
@@ -54,18 +62,141 @@ function upToDate() {
   }
 }
 
-function run(file, args) {
-  const r = spawnSync(file, args, { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status || 1);
+/** src/version.ts BuildInfo for this checkout. */
+function buildInfo(layout) {
+  const templates = {};
+  for (const name of fs.readdirSync(path.join(ROOT, 'templates')).sort()) {
+    if (name.endsWith('.toml')) templates[name.slice(0, -'.toml'.length)] = fs.readFileSync(path.join(ROOT, 'templates', name), 'utf8');
+  }
+  const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return { version, templates, layout };
 }
 
-if (process.argv.includes('--if-stale') && upToDate()) {
-  console.error('dist/ is up to date with src/ (scripts/build.mjs): not rebuilt.');
-} else {
-  fs.rmSync(STAMP, { force: true });
+const ASSERTS = `const strictEqual = (a, b, m) => { if (a !== b) throw new Error(m ?? 'assertion failed') };
+const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? 'assertion failed') };`;
+
+/**
+ * Edits to yargs' own files as they go into the bundle (`keep yargs`: the parser is the same;
+ * these only change where it looks for files and what it does before a command's work):
+ * - its ESM platform shim finds its translations and its "main" package.json from its own file
+ *   (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or
+ *   none, in the standalone executable): translations in dist/locales/, package.json one up;
+ * - it renders the running command's whole help before the command's work, in case the handler
+ *   calls showHelp() later (command.js cacheHelpMessage): ~6 ms of every command (node
+ *   --cpu-prof). No handler here does (src/commands/shared.ts handle() passes argv only), and
+ *   yargs renders help on demand all the same.
+ */
+const YARGS_EDITS = [
+  {
+    file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    swaps: [
+      ['const __dirname = fileURLToPath(import.meta.url);', "const __dirname = typeof import.meta.url === 'string' ? fileURLToPath(import.meta.url) : process.execPath;"],
+      ["const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));", 'const mainFilename = dirname(dirname(__dirname));'],
+      ['createRequire(import.meta.url)', 'createRequire(__dirname)'],
+      ["resolve(__dirname, '../../../locales')", "resolve(__dirname, '../locales')"],
+      // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
+      ["import { notStrictEqual, strictEqual } from 'assert'", 'ASSERTS'],
+    ],
+  },
+  {
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
+    swaps: [['yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();', '']],
+  },
+];
+
+const yargsEdits = {
+  name: 'yargs-edits',
+  setup(build) {
+    for (const { file, swaps } of YARGS_EDITS) {
+      build.onLoad({ filter: file }, async (args) => {
+        let text = await fs.promises.readFile(args.path, 'utf8');
+        for (const [from, to] of swaps) {
+          if (!text.includes(from)) throw new Error(`scripts/build.mjs: yargs' ${args.path} changed; no "${from}"`);
+          text = text.replace(from, to === 'ASSERTS' ? ASSERTS : to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
+  },
+};
+
+/**
+ * The bundle of src/main.ts. `npm`: ESM chunks in `outdir` (dist/). `sea`: one CommonJS file
+ * `outfile` (a single executable runs one CommonJS script; the lazy pieces are then functions
+ * inside it, still evaluated only when their command runs).
+ */
+export async function buildBundle({ layout, outdir, outfile, minify = true }) {
+  const common = {
+    entryPoints: { main: path.join(ROOT, 'src', 'main.ts') },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    minify,
+    legalComments: 'none',
+    define: { __CODEX_PROFILES_BUILD__: JSON.stringify(buildInfo(layout)) },
+    plugins: [yargsEdits],
+    // string-width (yargs' help layout) builds an Intl.Segmenter and an RGI_Emoji regular expression
+    // as it loads and segments every string it measures: ~40 ms of `--help` (node --cpu-prof).
+    // fast-string-width gives the same widths for terminal text in a fraction of that.
+    alias: { 'string-width': 'fast-string-width' },
+    logLevel: 'warning',
+    // esbuild says so when a CommonJS library reads import.meta; the shim above covers the one that matters.
+    logOverride: { 'empty-import-meta': 'silent' },
+  };
+  if (layout === 'sea') {
+    // Libraries (yargs-parser, yargs) compute paths from import.meta.url, which CommonJS lacks:
+    // the executable's own path stands in (they find no file beside it and go without).
+    return esbuild.build({
+      ...common,
+      format: 'cjs',
+      outfile,
+      entryPoints: [path.join(ROOT, 'src', 'main.ts')],
+      define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
+      banner: { js: "var __cpMetaUrl=require('node:url').pathToFileURL(process.execPath).href;" },
+    });
+  }
+  // Libraries written as CommonJS call require() for Node's own modules: give the ESM chunks one.
+  const banner = "import{createRequire as __cpRequire}from'node:module';const require=__cpRequire(import.meta.url);";
+  const result = await esbuild.build({
+    ...common,
+    format: 'esm',
+    splitting: true,
+    outdir,
+    chunkNames: '[name]-[hash]',
+    banner: { js: banner },
+  });
+  const locales = path.join(ROOT, 'node_modules', 'yargs', 'locales');
+  fs.cpSync(locales, path.join(outdir, 'locales'), { recursive: true });
+  return result;
+}
+
+/** src/ file by file into lib/ (same depth below the root as src/, so relative paths hold). */
+async function buildModules() {
+  await esbuild.build({
+    entryPoints: files('src').filter((f) => f.endsWith('.ts')),
+    outbase: 'src',
+    outdir: LIB,
+    absWorkingDir: ROOT,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+}
+
+async function build() {
+  fs.rmSync(DIST, { recursive: true, force: true });
+  fs.rmSync(LIB, { recursive: true, force: true });
   const inputs = inputHash();
-  run(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
-  run(process.execPath, [path.join(ROOT, 'scripts', 'render-help.mjs')]);
+  await Promise.all([buildBundle({ layout: 'npm', outdir: DIST }), buildModules()]);
   // The inputs as they were when the build started: an edit during the build rebuilds next time.
   fs.writeFileSync(STAMP, JSON.stringify({ inputs, outputs: outputHash() }) + '\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv.includes('--if-stale') && upToDate()) {
+    console.error('dist/ is up to date with src/ (scripts/build.mjs): not rebuilt.');
+  } else {
+    await build();
+  }
 }

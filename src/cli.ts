@@ -1,16 +1,11 @@
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
-import { takeExitCode, type GlobalArgs } from './context.js';
+import type { GlobalArgs } from './context.js';
 import { UsageError } from './errors.js';
-import { reportError } from './report-error.js';
-import { configureColor } from './ui/output.js';
+import { takeExitCode } from './exit-code.js';
 import { VERSION } from './version.js';
 
-/**
- * Help is wrapped at the terminal's width, at most 110 columns; 100 when stdout is not a terminal.
- * bin/codex-profiles.js serves the help rendered at build time (scripts/render-help.mjs) only when
- * this gives one of the widths it was rendered at.
- */
+/** Help is wrapped at the terminal's width, at most 110 columns; 100 when stdout is not a terminal. */
 export function helpWidth(columns: number | undefined = process.stdout.columns): number {
   return Math.min(110, columns || 100);
 }
@@ -34,7 +29,8 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     .option('codex-bin', { type: 'string', describe: 'codex executable to use (default: codex on PATH)', global: true })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout', global: true })
     .option('color', { type: 'boolean', default: true, describe: 'Colour output (--no-color or NO_COLOR turns it off)', global: true })
-    .middleware((argv) => configureColor((argv as unknown as GlobalArgs).color !== false))
+    // Colour (chalk) is loaded for a command that runs, not for the parser's start or --help.
+    .middleware(async (argv) => (await import('./ui/output.js')).configureColor((argv as unknown as GlobalArgs).color !== false))
     .demandCommand(1, 'Name a command; see the list above.')
     .recommendCommands()
     .strict()
@@ -51,12 +47,22 @@ export function buildParser(args: string[], width: number = helpWidth()) {
       if (err) throw err;
       throw usageMistake(msg, args);
     });
-  for (const command of commands) parser = parser.command(command);
+  // yargs builds every registered command up front (about 4 ms for 16 at each start, node
+  // --cpu-prof): when the first argument names a command, only that one is registered, which is
+  // all yargs would use. Anything else (the top-level help, a typo to recommend for) gets them all.
+  const named = commands.filter((c) => [String(c.command).split(' ')[0], ...[c.aliases ?? []].flat()].includes(args[0]));
+  for (const command of named.length > 0 ? named : commands) parser = parser.command(command);
   return parser.completion('completion', 'Print a shell completion script (bash/zsh)');
 }
 
-export async function main(args: string[]): Promise<number> {
+/** Reports an error as every command does (loaded only when there is one). */
+async function report(err: unknown, args: string[]): Promise<number> {
+  const [{ configureColor }, { reportError }] = await Promise.all([import('./ui/output.js'), import('./report-error.js')]);
   configureColor(!args.includes('--no-color'));
+  return reportError(err, args);
+}
+
+export async function main(args: string[]): Promise<number> {
   if (args.length === 0) {
     // "Name a command; see the list above." needs the list above it: the normal help, on stderr.
     process.stderr.write((await buildParser(['--help']).getHelp()) + '\n\n');
@@ -66,7 +72,7 @@ export async function main(args: string[]): Promise<number> {
     return takeExitCode();
   } catch (err) {
     // A YError that reached here without the fail handler is a usage mistake all the same.
-    if (err instanceof Error && err.name === 'YError') return reportError(usageMistake(err.message, args), args);
-    return reportError(err, args);
+    if (err instanceof Error && err.name === 'YError') return report(usageMistake(err.message, args), args);
+    return report(err, args);
   }
 }

@@ -27,7 +27,7 @@ export function canPrompt(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
 }
 
-/** Raw global flags as yargs parses them (see cli.ts; src/fast-list.ts builds the same without yargs). */
+/** Raw global flags as yargs parses them (see cli.ts). */
 export interface GlobalArgs {
   codexHome?: string;
   codexBin?: string;
@@ -57,19 +57,8 @@ export function makeContext(argv: GlobalArgs, env: NodeJS.ProcessEnv = process.e
   return { opts, out: new Output(opts.json), env };
 }
 
-let pendingExitCode = 0;
-
-/** Command handlers record their exit code here (commands/shared.ts handle()). */
-export function recordExitCode(code: number): void {
-  pendingExitCode = code;
-}
-
-/** Handlers return their exit code; main() reads it once yargs has finished. */
-export function takeExitCode(): number {
-  const code = pendingExitCode;
-  pendingExitCode = 0;
-  return code;
-}
+// Kept in exit-code.ts so the CLI's start does not load this module's imports.
+export { recordExitCode, takeExitCode } from './exit-code.js';
 
 /** Where to look for the providers: shared by models, add, setup, default. */
 export interface DiscoveryArgs {

@@ -8,8 +8,7 @@ function wantsJson(args: string[]): boolean {
 
 /**
  * A failed command: one JSON document on stdout with --json, else `error:` and the hint on
- * stderr. Returns the exit code. Shared by main() and the fast path of `list` (src/fast-list.ts),
- * which must not load yargs.
+ * stderr. Returns the exit code.
  */
 export function reportError(err: unknown, args: string[]): number {
   const code = err instanceof CliError ? err.exitCode : EXIT_USAGE;

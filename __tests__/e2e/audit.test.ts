@@ -73,7 +73,8 @@ describe('audit, codex 0.169', () => {
     f.answer.ollama = { text: 'OK' };
     f.answer.lms = { text: 'OK' };
     home = makeHome(f);
-    home.write('config.toml', baseConfig(f.decoy));
+    // Web search off for every profile (config.toml's top level), as add writes it per profile.
+    home.write('config.toml', baseConfig(f.decoy, 'web_search = "disabled"'));
     home.write('oll.config.toml', fileProfile('ollama', OLLAMA_MODEL));
     home.write('coder.config.toml', fileProfile('lms', LMS_MODEL, providerToml('lms', `${f.lms.url}/v1`)));
   });
@@ -113,7 +114,7 @@ describe('audit, codex 0.169', () => {
   });
 
   test('legacy config under 0.169: the [profiles.*] table and the profile selector are errors with file:line and point to migrate', async () => {
-    const config = baseConfig(f.decoy, 'profile = "oll"') + tableProfile('oll', 'ollama', OLLAMA_MODEL) + tableProfile('old', 'ollama', OLLAMA_MODEL);
+    const config = baseConfig(f.decoy, 'profile = "oll"\nweb_search = "disabled"') + tableProfile('oll', 'ollama', OLLAMA_MODEL) + tableProfile('old', 'ollama', OLLAMA_MODEL);
     home.write('config.toml', config);
     const r = await cli(v, home, ['audit', '--json']);
     expect(r.code).toBe(1);
@@ -212,6 +213,26 @@ describe('audit, codex 0.169', () => {
     expect(doc.smoke?.summary).toEqual({ pass: 1, fail: 1, skipped: 0, notRun: 0 });
   });
 
+  test('where prompts go: locality per profile; web search left on and an administrator pin are warnings with their fix', async () => {
+    // config.toml without web_search: the profile file decides, and oll's leaves it on.
+    home.write('config.toml', baseConfig(f.decoy));
+    home.write('coder.config.toml', `${fileProfile('lms', LMS_MODEL)}web_search = "disabled"\n\n${providerToml('lms', `${f.lms.url}/v1`)}`);
+    home.write('box.config.toml', `${fileProfile('box', 'm')}web_search = "disabled"\n\n${providerToml('box', 'http://gpu-box:11434/v1')}`);
+    const sys = home.env.CODEX_PROFILES_SYSTEM_CONFIG_DIR!;
+    fs.mkdirSync(sys, { recursive: true });
+    fs.writeFileSync(path.join(sys, 'managed_config.toml'), 'model_provider = "openai"\n');
+    const r = await cli(v, home, ['audit', '--no-smoke', '--json']);
+    const doc = parseJson<AuditDoc & { profiles: Array<{ name: string; locality: { locality: string; reason: string } }> }>(r);
+    expect(Object.fromEntries(doc.profiles.map((p) => [p.name, p.locality.locality]))).toEqual({ box: 'network', coder: 'this-machine', oll: 'this-machine' });
+    expect(byRule(doc, 'web-search-on')).toEqual([
+      expect.objectContaining({ severity: 'warn', profile: 'oll', file: home.path('oll.config.toml'), fix: expect.stringContaining('web_search = "disabled"') }),
+    ]);
+    expect(byRule(doc, 'admin-pin')).toEqual([expect.objectContaining({ severity: 'warn', file: path.join(sys, 'managed_config.toml'), message: expect.stringContaining('model_provider = "openai"') })]);
+    const text = await cli(v, home, ['audit', '--no-smoke']);
+    expect(text.stdout).toMatch(/box: prompts go to another host \(provider `box`: the server is on another machine \(gpu-box\)/);
+    expect(responsesCalls(f.ollama)).toEqual([]);
+  });
+
   test('invalid TOML: a toml-syntax finding with line and column, exit 2', async () => {
     home.write('coder.config.toml', 'model = "x"\nmodel_provider = = "lms"\n');
     const r = await cli(v, home, ['audit', '--json']);
@@ -228,7 +249,7 @@ describe('audit, codex 0.133 (table era)', () => {
     const f = await startFakes();
     const home = makeHome(f);
     try {
-      home.write('config.toml', baseConfig(f.decoy, 'profile = "oll"') + tableProfile('oll', 'ollama', OLLAMA_MODEL));
+      home.write('config.toml', baseConfig(f.decoy, 'profile = "oll"\nweb_search = "disabled"') + tableProfile('oll', 'ollama', OLLAMA_MODEL));
       // --no-tools: the OK check only (one prompt), no tool-call check.
       const r = await cli('0.133', home, ['audit', '--json', '--no-tools']);
       expect(r.code).toBe(0);

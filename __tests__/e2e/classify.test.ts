@@ -4,7 +4,7 @@ import { parseJson, runCli } from '../helpers/cli.js';
 import { FAKE } from '../helpers/fake-secrets.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
 
-/** Runs the built CLI (dist/): build first with `npx tsc -p tsconfig.build.json` (npm test does). */
+/** Runs the built CLI (dist/): build first with `node scripts/build.mjs` (npm test does). */
 
 let sb: Sandbox;
 let env: NodeJS.ProcessEnv;

@@ -49,8 +49,8 @@ function posts(server: ResponsesServer): string[] {
 const EXPECTED_PATCH = '--- local.md\n+++ cloud.md\n@@ -1,3 +1,3 @@\n-LOCAL ANSWER\n+HOSTED ANSWER\n second line\n third line\n';
 
 beforeAll(() => {
-  if (!fs.existsSync(CLI) || !fs.existsSync(path.join(REPO_ROOT, 'dist', 'route', 'compare.js'))) {
-    throw new Error('dist/ is not built: run `npx tsc -p tsconfig.build.json` (npm test does it)');
+  if (!fs.existsSync(CLI) || !fs.existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))) {
+    throw new Error('dist/ is not built: run `node scripts/build.mjs` (npm test does it)');
   }
 });
 
@@ -174,7 +174,7 @@ describe('codex 0.169 (profile files)', () => {
     const r = await compare([prompt, '--profiles', 'local,cloud', '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('error: Not comparing: the prompt is classified local (1 finding: aws-access-key-id at 1:41), and cloud is hosted. Nothing was sent.');
+    expect(r.stderr).toContain('error: Not comparing: the prompt is classified local (1 finding: aws-access-key-id at 1:41), and sent to cloud (cloud) it leaves this machine. Nothing was sent.');
     expect(r.stderr).toContain('cloud: provider `cloudish` is listed in CODEX_PROFILES_HOSTED_PROVIDERS');
     expect(r.stderr).toContain('codex-profiles classify --redact');
     expect(r.stderr).not.toContain(FAKE.awsAccessKeyId);
@@ -184,7 +184,7 @@ describe('codex 0.169 (profile files)', () => {
 
     const j = await compare([prompt, '--profiles', 'local,cloud', '--json']);
     expect(j.code).toBe(2);
-    expect(parseJson(j)).toMatchObject({ ok: false, error: { exitCode: 2, message: expect.stringContaining('cloud is hosted. Nothing was sent.') } });
+    expect(parseJson(j)).toMatchObject({ ok: false, error: { exitCode: 2, message: expect.stringContaining('sent to cloud (cloud) it leaves this machine. Nothing was sent.') } });
     expect(cloud.requests).toEqual([]);
     expect(local.requests).toEqual([]);
   });

@@ -31,6 +31,7 @@ interface DoctorDoc {
   config: { path: string; exists: boolean; valid: boolean; errors: Array<{ file: string; line: number; column: number }>; profileFiles: number; profileTables: number };
   providers: Array<{ id: string; kind: string; url: string; source: string; status: string; version?: string; exposed: boolean; models: number; usedBy: string[] }>;
   problems: Array<{ severity: string; area: string; message: string; fix: string }>;
+  profiles: Array<{ name: string; layout: string; locality: { locality: string; reason: string; place?: string } }>;
 }
 
 const provider = (doc: DoctorDoc, id: string) => doc.providers.find((p) => p.id === id);
@@ -78,6 +79,8 @@ describe('doctor', () => {
       expect(text.stdout).toContain(`CODEX_HOME   ${home.sb.codexHome} (from CODEX_HOME)`);
       expect(text.stdout).toMatch(/config.toml: valid; 2 profile files, 0 \[profiles\.\*\] tables/);
       expect(text.stdout).toMatch(new RegExp(`^ollama\\s+Ollama\\s+${f.ollama.url}/v1\\s+up\\s+0\\.13\\.5\\s+no\\s+2\\s+oll$`, 'm'));
+      expect(text.stdout).toContain('Profiles (where prompts go):');
+      expect(text.stdout).toMatch(/^ {2}oll: this machine \(built-in provider `ollama` runs on this machine/m);
     } finally {
       home.sb.cleanup();
     }
@@ -179,6 +182,25 @@ describe('doctor', () => {
       expect(r.stdout).toMatch(new RegExp(`${home.path('config.toml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: not valid TOML`));
       const json = parseJson<DoctorDoc>(await cli('0.169', home, ['doctor', '--json']));
       expect(json.config).toMatchObject({ valid: false, errors: [expect.objectContaining({ file: home.path('config.toml'), line: 2 })] });
+    } finally {
+      home.sb.cleanup();
+    }
+  });
+
+  test('locality: every provider and every profile carries one, with the reason (a non-loopback host is listed, never contacted)', async () => {
+    const home = makeHome(f);
+    try {
+      home.write('config.toml', baseConfig(f.decoy));
+      home.write('oll.config.toml', fileProfile('ollama', OLLAMA_MODEL));
+      home.write('box.config.toml', fileProfile('box', 'm', providerToml('box', 'http://gpu-box:11434/v1')));
+      home.write('cl.config.toml', fileProfile('ollama', 'gpt-oss:120b-cloud'));
+      home.write('h.config.toml', fileProfile('openai', 'gpt-5'));
+      const doc = parseJson<DoctorDoc & { providers: Array<{ id: string; status: string; locality: { locality: string } }> }>(await cli('0.169', home, ['doctor', '--json']));
+      expect(Object.fromEntries(doc.profiles.map((p) => [p.name, p.locality.locality]))).toEqual({ oll: 'this-machine', box: 'network', cl: 'cloud', h: 'cloud' });
+      for (const p of doc.profiles) expect(p.locality.reason.length).toBeGreaterThan(0);
+      expect(provider(doc, 'box')).toMatchObject({ status: 'not-probed', locality: { locality: 'network', place: 'gpu-box' } });
+      expect(provider(doc, 'ollama')).toMatchObject({ locality: { locality: 'this-machine' } });
+      expect(doc.providers.every((p) => (p as { locality?: unknown }).locality !== undefined)).toBe(true);
     } finally {
       home.sb.cleanup();
     }

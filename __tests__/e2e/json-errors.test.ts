@@ -12,7 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-const cli = (args: string[]) => runCli(args, { env: { ...sandboxEnv(sb), CODEX_PROFILES_NO_FAST_PATH: '1' } });
+const cli = (args: string[]) => runCli(args, { env: sandboxEnv(sb) });
 
 test('a yargs usage mistake with --json is a JSON document with code USAGE, not text on stderr', async () => {
   const r = await cli(['list', '--json', '--bogus']);

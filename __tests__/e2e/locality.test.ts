@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { parse } from 'smol-toml';
-import { parseJson, runCli } from '../helpers/cli.js';
-import { CODEX_BINS, decoyBaseConfig } from '../helpers/codex-bins.js';
+import { parseJson, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { writeCodexStub } from '../helpers/codex-stub.js';
+import { CODEX_BINS, decoyBaseConfig, LAYOUT_OF } from '../helpers/codex-bins.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { startResponsesServer, type ResponsesServer } from '../helpers/responses-sse.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
@@ -52,19 +53,11 @@ test.each(['gpt-oss:120b-cloud', 'kimi-k2.6:cloud'])('add %s is refused without 
   expect(parseJson(ok).profile).toMatchObject({ name: 'c', locality: { locality: 'cloud', place: 'ollama.com' } });
 });
 
-test('--web-search keeps the tool: no web_search key is written', async () => {
-  const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--web-search', '--yes']);
-  expect(r.code).toBe(0);
-  expect(profileFile('gpt-oss-20b')).not.toHaveProperty('web_search');
-});
-
-test('the real Codex 0.169 loads the written profile under --strict-config and offers no web_search tool', async () => {
-  const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes', '--json']);
-  expect(r.code).toBe(0);
-  expect(parseJson(r).profile).toMatchObject({ web_search: 'disabled', locality: { locality: 'this-machine' } });
+/** Runs the real codex once with the profile (--strict-config) and returns the tools it offered the model. */
+async function toolsOffered(v: keyof typeof CODEX_BINS, profile: string): Promise<string[]> {
   const seen = ollama.requests.length;
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [CODEX_BINS['0.169'], 'exec', '--strict-config', '--skip-git-repo-check', '--ephemeral', '-p', 'gpt-oss-20b', 'Reply with exactly OK'], {
+    const child = spawn(process.execPath, [CODEX_BINS[v], 'exec', '--strict-config', '--skip-git-repo-check', '-p', profile, 'Reply with exactly OK'], {
       env: sandboxEnv(sb),
       cwd: sb.root,
       stdio: ['ignore', 'ignore', 'ignore'],
@@ -74,9 +67,25 @@ test('the real Codex 0.169 loads the written profile under --strict-config and o
   expect(code).toBe(0);
   const sent = ollama.requests.slice(seen).filter((q) => q.path === '/v1/responses');
   expect(sent).toHaveLength(1);
-  const tools = (sent[0]!.json as { tools: Array<{ type: string; name?: string }> }).tools;
-  expect(tools.map((t) => t.name ?? t.type)).toContain('exec_command');
-  expect(tools.map((t) => t.name ?? t.type)).not.toContain('web_search');
+  return (sent[0]!.json as { tools: Array<{ type: string; name?: string }> }).tools.map((t) => t.name ?? t.type);
+}
+
+test('--web-search keeps the tool: no web_search key is written, and the real codex offers it', async () => {
+  const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--web-search', '--yes']);
+  expect(r.code).toBe(0);
+  expect(profileFile('gpt-oss-20b')).not.toHaveProperty('web_search');
+  expect(await toolsOffered('0.169', 'gpt-oss-20b')).toContain('web_search');
+});
+
+test.each(['0.169', '0.133', '0.131'] as const)('the real Codex %s loads the written profile (file or [profiles.NAME] table) under --strict-config and offers no web_search tool', async (v) => {
+  const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS[v], '--yes', '--json']);
+  expect(r.code).toBe(0);
+  expect(parseJson(r).profile).toMatchObject({ web_search: 'disabled', locality: { locality: 'this-machine' } });
+  const written = LAYOUT_OF[v] === 'file' ? profileFile('gpt-oss-20b') : (parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).profiles as Record<string, unknown>)['gpt-oss-20b'];
+  expect(written).toMatchObject({ web_search: 'disabled' });
+  const tools = await toolsOffered(v, 'gpt-oss-20b');
+  expect(tools.length).toBeGreaterThan(0);
+  expect(tools).not.toContain('web_search');
   expect(decoy.requests).toHaveLength(0);
 });
 
@@ -103,3 +112,25 @@ test('list --json: every profile carries locality (a TEST-NET host and a name th
   expect(got).toEqual({ here: 'this-machine', box: 'network', lan: 'network', cl: 'cloud' });
 });
 
+
+test('test explains a failure caused by an administrator pin (managed_config.toml in the test system folder, never /etc)', async () => {
+  expect((await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--yes'])).code).toBe(0);
+  // What a pinned codex does: it runs the pinned provider and model, whatever the profile says.
+  const bin = path.join(sb.root, 'bin');
+  fs.mkdirSync(bin);
+  const help = fs.readFileSync(path.join(REPO_ROOT, '__tests__', 'fixtures', 'codex', 'exec-help-0.169.txt'), 'utf8');
+  const codex = writeCodexStub(bin, { versionText: 'codex-cli 0.169.0', help, answer: 'OK', provider: 'openai', model: 'gpt-5' });
+  const run = async () => parseJson<{ results: Array<{ status: string; code: string; message: string; fix: string }> }>(await cli(['test', 'gpt-oss-20b', '--no-tools', '--json', '--codex-bin', codex])).results[0]!;
+
+  const plain = await run();
+  expect(plain).toMatchObject({ status: 'fail', code: 'wrong_target' });
+  expect(plain.message).not.toContain('administrator');
+
+  const sys = sandboxEnv(sb).CODEX_PROFILES_SYSTEM_CONFIG_DIR!;
+  fs.mkdirSync(sys, { recursive: true });
+  fs.writeFileSync(path.join(sys, 'managed_config.toml'), 'model_provider = "openai"\n');
+  const pinned = await run();
+  expect(pinned).toMatchObject({ status: 'fail', code: 'wrong_target' });
+  expect(pinned.message).toContain(`because the administrator pins model_provider = "openai" (${path.join(sys, 'managed_config.toml')})`);
+  expect(pinned.fix).toMatch(/^Ask whoever manages this machine to lift the pin/);
+});

@@ -12,7 +12,9 @@ import { sandboxEnv } from '../helpers/tmp.js';
 import { codexBinPath } from '../helpers/codex-bins.js';
 import { refusedPort, SIDE_EFFECT_PATHS } from '../helpers/fake-http.js';
 import { startFakeOllama } from '../helpers/fake-ollama.js';
-import { startFakeLmStudio } from '../helpers/fake-lmstudio.js';
+import { lmsSpec, startFakeLmStudio, type FakeLmModel } from '../helpers/fake-lmstudio.js';
+import { startFakeVllm } from '../helpers/fake-vllm.js';
+import { startFakeLlamaCpp } from '../helpers/fake-llamacpp.js';
 import { responsesHandler } from '../helpers/responses-sse.js';
 import { useDiscoveryBox, ollamaListText } from '../helpers/fake-cli.js';
 import type { DiscoveryResult } from '../../src/discover/types.js';
@@ -147,6 +149,34 @@ describe('codex-profiles models', () => {
     const text = await runCli(['models', '--provider', 'ollama', ...PATIENT], { env: env({ OLLAMA_HOST: `0.0.0.0:${o.port}` }) });
     expect(text.stdout).toMatch(/\[exposed\]/);
     expect(text.stdout).toMatch(/listen on every network interface/);
+  });
+
+  it('locality (issue 13): every entry of every server kind carries one; an LM Link model on another device is `network`', async () => {
+    const remote: FakeLmModel = { key: 'openai/gpt-oss-120b', maxContextLength: 131072, device: { identifier: 'dev-gpu-box', name: 'GPU Box' } };
+    const local: FakeLmModel = { key: 'qwen/qwen3-coder-30b', maxContextLength: 262144 };
+    const l = await startFakeLmStudio({ models: [local, remote] });
+    const v = await startFakeVllm({ models: [{ id: 'Qwen/Qwen3-8B', maxModelLen: 32768 }] });
+    const c = await startFakeLlamaCpp({ modelId: 'gemma-3-4b', nCtx: 8192 });
+    const compat = await startFakeVllm({ models: [{ id: 'proxy-model' }] });
+    box.servers.push(l, v, c, compat);
+    box.cli.add('lms', lmsSpec([local, remote]));
+    const refused = `http://127.0.0.1:${await refusedPort()}`;
+    const r = await runCli(['models', '--json', '--ollama-url', refused, '--lmstudio-url', l.url, '--vllm-url', v.url, '--llamacpp-url', c.url, '--url', compat.url, ...PATIENT], { env: env() });
+    const result = parseJson<DiscoveryResult>(r);
+    const seen = result.providers.flatMap((p) => p.models.map((m) => [p.provider, m.id, m.locality?.locality]));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['lmstudio', 'qwen/qwen3-coder-30b', 'this-machine'],
+        ['lmstudio', 'openai/gpt-oss-120b', 'network'],
+        ['vllm', 'Qwen/Qwen3-8B', 'this-machine'],
+        ['llamacpp', 'gemma-3-4b', 'this-machine'],
+        ['openai-compatible', 'proxy-model', 'this-machine'],
+      ]),
+    );
+    for (const p of result.providers) for (const m of p.models) expect(m.locality?.reason).toEqual(expect.any(String));
+    expect(result.providers.find((p) => p.provider === 'lmstudio')!.models.find((m) => m.id === remote.key)!.locality).toMatchObject({ place: 'GPU Box', reason: expect.stringContaining('LM Link') });
+    const text = await runCli(['models', '--provider', 'lmstudio', '--lmstudio-url', l.url, ...PATIENT], { env: env() });
+    expect(text.stdout).toMatch(/Not on this machine[^]*openai\/gpt-oss-120b: another host \(LM Link: the model runs on the device GPU Box/);
   });
 
   it('hostile model names reach JSON exactly and the terminal harmlessly', async () => {

@@ -15,9 +15,21 @@ export interface CliResult {
  * Run the built CLI (`npm test` builds dist/ first) as a user would, with an explicit
  * environment (see sandboxEnv) and stdin closed unless `input` is given.
  */
-export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
+  return runProgram(process.execPath, [CLI, ...args], opts);
+}
+
+export interface RunOptions {
+  env: NodeJS.ProcessEnv;
+  input?: string;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Any program (an installed `codex-profiles`, the standalone executable) run as runCli runs the CLI. */
+export function runProgram(file: string, args: string[], opts: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(file, args, {
       env: opts.env,
       cwd: opts.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import type { FakeCliSpec } from './fake-cli.js';
 import { startFakeHttp, type FakeHttpOptions, type FakeServer, type RecordedRequest, type RouteAnswer } from './fake-http.js';
 
 /**
@@ -23,6 +24,11 @@ export interface FakeLmModel {
   /** capabilities.trained_for_tool_use (default true for llm). */
   toolUse?: boolean;
   vision?: boolean;
+  /**
+   * LM Link: the device that holds the model (another machine on the link). The REST lists do not
+   * say (as in LM Studio); `lmsSpec` puts it in `lms ls --json` as `deviceIdentifier`.
+   */
+  device?: { identifier: string; name: string };
 }
 
 export type LmStudioApi = 'v1' | 'v0' | 'openai';
@@ -39,6 +45,27 @@ export interface FakeLmStudioOptions extends FakeHttpOptions {
 }
 
 export type FakeLmStudio = FakeServer & { options: FakeLmStudioOptions };
+
+/**
+ * The `lms` that goes with this LM Studio (for makeFakeCliDir().add('lms', ...)): `ls --json` with
+ * each model's `deviceIdentifier` (null on this device, as lmstudio-js ModelInfoBase), and
+ * `link status --json` naming this device and the peers that hold models.
+ */
+export function lmsSpec(models: FakeLmModel[], self = { identifier: 'dev-this-machine', name: 'This Laptop' }): FakeCliSpec {
+  const ls = models.map((m) => ({
+    type: m.type === 'embedding' ? 'embedding' : 'llm',
+    modelKey: m.key,
+    displayName: m.displayName ?? m.key,
+    path: `${m.key}.gguf`,
+    sizeBytes: m.sizeBytes ?? 4_000_000_000,
+    maxContextLength: m.maxContextLength ?? 32768,
+    trainedForToolUse: m.toolUse ?? true,
+    deviceIdentifier: m.device?.identifier ?? null,
+  }));
+  const peers = [...new Map(models.filter((m) => m.device).map((m) => [m.device!.identifier, { deviceIdentifier: m.device!.identifier, deviceName: m.device!.name, status: 'connected' }])).values()];
+  const status = { status: 'online', issues: [], peers, deviceIdentifier: self.identifier, deviceName: self.name };
+  return { commands: { 'ls --json': { stdout: JSON.stringify(ls) + '\n' }, 'link status --json': { stdout: JSON.stringify(status) + '\n' } } };
+}
 
 const levels: Record<LmStudioApi, number> = { openai: 0, v0: 1, v1: 2 };
 

@@ -7,7 +7,7 @@
  * 2. src/discover/ imports nothing from src/codex/, src/verify/, src/plan/, src/write/,
  *    src/route/, src/run/, src/commands/ (discovery knows nothing of Codex or of the commands).
  * 3. src/run/ (one runner per command) is imported only by src/commands/, by other runners
- *    (setup runs the test runner) and by src/fast-list.ts (the `list` command without yargs).
+ *    (setup runs the test runner).
  * 4. No import cycles.
  *
  * There are no known exceptions. A new rule that today's code breaks may list them here, each
@@ -23,7 +23,7 @@ const COMMAND_IMPORTERS = new Set(['src/cli.ts']);
 /** What discovery must not know about. */
 const ABOVE_DISCOVER = /^src\/(codex|verify|plan|write|route|run|commands)\//;
 /** Who may import a runner, besides commands/ and run/ itself. */
-const RUN_IMPORTERS = new Set(['src/fast-list.ts']);
+const RUN_IMPORTERS = new Set<string>();
 
 function listTs(dir: string): string[] {
   const out: string[] = [];
@@ -115,7 +115,7 @@ describe('architecture (layering of src/)', () => {
     expect(where((from, to) => from.startsWith('src/discover/') && ABOVE_DISCOVER.test(to))).toEqual([]);
   });
 
-  it('src/run/ is imported only by commands/, other runners and the fast list entry', () => {
+  it('src/run/ is imported only by commands/ and other runners', () => {
     expect(where((from, to) => to.startsWith('src/run/') && !/^src\/(commands|run)\//.test(from) && !RUN_IMPORTERS.has(from))).toEqual([]);
   });
 

@@ -20,6 +20,7 @@ import { CODEX_INSTALL_FIX } from '../diagnostics.js';
 import { compareVersions, isVersion } from '../version-order.js';
 
 import type { ProfileLayout } from '../config/profiles.js';
+import { BUILD } from '../version.js';
 
 export type { ProfileLayout };
 
@@ -53,8 +54,14 @@ export interface DetectOptions {
   packageRoot?: string;
 }
 
-/** src/codex/detect.ts and dist/codex/detect.js are both two folders below the package root. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * src/codex/detect.ts is two folders below the package root, the bundle's dist/*.js one (src/version.ts
+ * BUILD); the standalone executable has no package, so no node_modules/.bin of its own either.
+ */
+export const PACKAGE_ROOT =
+  BUILD?.layout === 'sea'
+    ? path.dirname(process.execPath)
+    : path.resolve(path.dirname(fileURLToPath(import.meta.url)), ...(BUILD ? ['..'] : ['..', '..']));
 
 /** 0.134.0: `-p` reads `NAME.config.toml`. */
 const FILE_ERA = '0.134.0';

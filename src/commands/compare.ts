@@ -8,6 +8,8 @@ interface CompareArgs {
   prompt?: string[];
   file?: string;
   profiles?: string[];
+  local?: string | string[];
+  hosted?: string | string[];
   out?: string;
   timeout?: string;
   'include-hosted': boolean;
@@ -28,14 +30,24 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
         type: 'string',
         array: true,
         requiresArg: true,
-        describe: 'Two or more profile names, comma-separated (A,B,C)',
+        describe: 'Profile names, comma-separated (A,B,C); two or more targets in all',
       })
-      .demandOption('profiles', 'Name the profiles to compare: --profiles A,B')
+      // Not `array`: an array option would swallow a prompt written after it; repeat the flag instead.
+      .option('local', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'A target without a profile (repeatable): ollama:MODEL or lmstudio:MODEL, run as `codex exec --oss --local-provider KIND -m MODEL` (only when the server has MODEL: nothing is downloaded)',
+      })
+      .option('hosted', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'A target without a profile (repeatable): MODEL, run as `codex exec -m MODEL` (the base config\'s provider; same hosted rules as a hosted profile)',
+      })
       .option('file', { type: 'string', requiresArg: true, describe: 'Read the prompt from a file (- for stdin)' })
       .option('out', {
         type: 'string',
         requiresArg: true,
-        describe: 'Save NAME.md (each final answer) and compare.json here (default: a new temporary folder)',
+        describe: 'Save NAME.md (each final answer) and compare.json here, never inside the Codex home (default: a new temporary folder, printed)',
       })
       .option('timeout', { type: 'string', requiresArg: true, describe: `Per run, before codex is stopped (${DURATION_HELP}; default 2m)` })
       .option('redact', {
@@ -52,12 +64,14 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
       .example('$0 compare "explain this regex" --profiles ollama-qwen,lmstudio-coder', 'Two local models, side by side, with a diff')
       .example('$0 compare --file prompt.txt --profiles local-a,local-b --out answers/', 'Keep the answers in answers/')
       .example('$0 compare "..." --profiles ollama-qwen,hosted --include-hosted --redact', 'A hosted profile gets a redacted copy of a sensitive prompt')
+      .example('$0 compare "explain this regex" --local ollama:llama3.2 --hosted gpt-5.2-codex --include-hosted', 'The guide\'s local vs hosted comparison, without profiles')
       .example('$0 compare "..." --profiles a,b --dry-run', 'Show the codex command lines and where the prompt would go; run nothing')
       .example('$0 compare "..." --profiles a,b --json', 'Everything as one JSON document')
       .epilogue(
         'A prompt goes to a hosted profile only with --include-hosted (or a yes on a terminal); with nothing left to run: exit 2.\n' +
           'A prompt that `classify` marks local is not sent to a hosted profile (exit 2) unless --redact or --include-hosted.\n' +
           'Every profile must exist where the installed codex reads -p (NAME.config.toml from 0.134; [profiles.NAME] before).\n' +
+          'A --local model must be listed by the server Codex calls (CODEX_OSS_BASE_URL respected); else nothing runs (exit 2).\n' +
           'Exit 0 when every profile answered with its own provider and model, 1 when a run failed, 2 for usage and config errors.\n' +
           'Extra hosted provider ids: CODEX_PROFILES_HOSTED_PROVIDERS=id1,id2. See docs/routing.md.',
       ),
@@ -69,6 +83,8 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
       prompt: words.length > 0 ? words.join(' ') : undefined,
       file: argv.file,
       profiles: (argv.profiles ?? []).map(String),
+      local: [argv.local ?? []].flat().map(String),
+      hosted: [argv.hosted ?? []].flat().map(String),
       out: argv.out,
       timeoutSeconds: (parseRunTimeout(argv.timeout) ?? 120_000) / 1000,
       allowHosted: argv.includeHosted,

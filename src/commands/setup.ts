@@ -19,6 +19,7 @@ export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {
         .option('test', { type: 'boolean', default: false, describe: 'Smoke-test the new profiles with the real codex after writing' })
         .option('force', { type: 'boolean', default: false, describe: 'Rewrite profiles that already exist for the chosen models; write a --layout this codex does not read' })
         .option('allow-no-tools', { type: 'boolean', default: false, describe: 'Write profiles for models without tool support anyway (they cannot drive Codex)' })
+        .option('allow-cloud', { type: 'boolean', default: false, describe: 'Offer and write models that run in the cloud (Ollama cloud models: prompts go to ollama.com)' })
         .example('$0 setup', 'The wizard: pick models, name profiles, choose oss_provider, review the diff')
         .example('$0 setup --yes --provider ollama --models gpt-oss:20b,qwen3-coder:30b', 'Unattended (scripts, CI)')
         .example('$0 setup --dry-run --models gpt-oss:20b', 'Show the diff it would write')

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../errors.js';
 import { TomlEditor } from './toml-edit.js';
+import { BUILD } from '../version.js';
 import { plannedText, putChange, type Plan } from '../write/plan.js';
 import { sanitizeProfileName } from './naming.js';
 import { editableConfig, editableProfileFile } from './home-edit.js';
@@ -32,13 +33,13 @@ export interface ProfileSpec {
   providerTable?: TomlTable;
 }
 
-const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 const templateCache = new Map<ProfileKind, string>();
 
 function loadTemplate(kind: ProfileKind): string {
   let text = templateCache.get(kind);
   if (text === undefined) {
-    text = fs.readFileSync(`${TEMPLATES_DIR}${kind}.toml`, 'utf8').replace(/\r\n/g, '\n');
+    // The bundle carries the templates (src/version.ts BUILD); src/ reads templates/ beside it.
+    text = (BUILD?.templates[kind] ?? fs.readFileSync(fileURLToPath(new URL(`../../templates/${kind}.toml`, import.meta.url)), 'utf8')).replace(/\r\n/g, '\n');
     templateCache.set(kind, text);
   }
   return text;

@@ -153,7 +153,54 @@ export function recordsFromLmsLs(stdout: string): ParsedList | undefined {
     if (typeof m.vision === 'boolean') caps.vision = m.vision;
     if (typeof m.trainedForToolUse === 'boolean' || typeof m.vision === 'boolean') rec.sources.capabilities = `${src} trainedForToolUse/vision`;
     rec.capabilities = caps;
+    // LM Link: null for a model on this device, else the id of the device that holds it.
+    const device = str(m.deviceIdentifier);
+    if (device !== undefined && device !== '') {
+      rec.device = { identifier: device, local: false };
+      rec.sources.device = `${src} deviceIdentifier`;
+    }
   });
+}
+
+/** `lms link status --json` (LMLinkStatusResult in lmstudio-js): this device, and its peers by id. */
+export interface LmLinkStatus {
+  /** This device's id (null: LM Link never set up here). */
+  deviceIdentifier: string | null;
+  deviceName?: string;
+  peers: Map<string, string>;
+}
+
+export function parseLmsLinkStatus(stdout: string): LmLinkStatus | undefined {
+  const start = stdout.indexOf('{');
+  if (start < 0) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout.slice(start));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(json)) return undefined;
+  const peers = new Map<string, string>();
+  for (const p of Array.isArray(json.peers) ? json.peers : []) {
+    const id = isRecord(p) ? str(p.deviceIdentifier) : undefined;
+    if (id !== undefined) peers.set(id, str((p as Record<string, unknown>).deviceName) ?? id);
+  }
+  const name = str(json.deviceName);
+  return { deviceIdentifier: str(json.deviceIdentifier) ?? null, ...(name !== undefined ? { deviceName: name } : {}), peers };
+}
+
+/**
+ * Give LM Link models their device's name, and call a model on this device's own id local (lms
+ * does the same: `isLocal` in lms src/deviceNameLookup.ts). Without a status every device id is
+ * another device: the model list says the model is not on this one.
+ */
+export function resolveDevices(models: ModelRecord[], status: LmLinkStatus | undefined): void {
+  for (const m of models) {
+    if (!m.device) continue;
+    const local = status?.deviceIdentifier !== null && status?.deviceIdentifier === m.device.identifier;
+    const name = local ? status?.deviceName : status?.peers.get(m.device.identifier);
+    m.device = { identifier: m.device.identifier, ...(name !== undefined ? { name } : {}), local };
+  }
 }
 
 export const PARSERS: Record<LmStudioShape, (json: unknown) => ParsedList | undefined> = {

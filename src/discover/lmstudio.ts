@@ -6,7 +6,7 @@ import { oneLine, requestJson, type JsonResult } from './http.js';
 import type { ProbeOptions } from './types.js';
 import type { Hint, ModelRecord, ProviderReport, ProviderStatus } from './types.js';
 import { isRecord, num } from './util.js';
-import { PARSERS, recordsFromLmsLs, type LmStudioShape } from './lmstudio-lists.js';
+import { parseLmsLinkStatus, PARSERS, recordsFromLmsLs, resolveDevices, type LmStudioShape } from './lmstudio-lists.js';
 export { recordsFromLmsLs, recordsFromOpenAi, recordsFromV0, recordsFromV1 } from './lmstudio-lists.js';
 
 export const LMSTUDIO_DEFAULT_PORT = 1234;
@@ -241,6 +241,7 @@ export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeO
       notes.push({ level: 'warn', code: 'ENTRIES_SKIPPED', message: `${outcome.skipped} model entr${outcome.skipped === 1 ? 'y was' : 'ies were'} skipped (no usable id)` });
     }
     report.models = dedupe(outcome.models);
+    if (lms && report.models.length > 0 && isLoopbackHost(hostOf(target.url) ?? '')) await linkDevicesFromLms(lms, opts, report.models);
     for (const m of report.models) m.hints = judgeModel(m, opts.env);
     if (report.models.length === 0) {
       notes.push({
@@ -266,6 +267,7 @@ export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeO
       const parsed = r.ok ? recordsFromLmsLs(r.stdout) : undefined;
       if (parsed) {
         report.models = dedupe(parsed.models);
+        if (report.models.some((m) => m.device)) resolveDevices(report.models, await linkStatus(lms, opts));
         for (const m of report.models) m.hints = judgeModel(m, opts.env);
         report.via = 'cli';
         notes.push({
@@ -288,6 +290,32 @@ export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeO
     }
   }
   return report;
+}
+
+async function linkStatus(lms: string, opts: ProbeOptions) {
+  const r = await runCli(lms, ['link', 'status', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs });
+  return r.ok ? parseLmsLinkStatus(r.stdout) : undefined;
+}
+
+/**
+ * LM Link: this machine's server may run a model on another device. The REST lists carry no
+ * device (LM Studio's docs, 2026-04); `lms ls --json` does (`deviceIdentifier`), and
+ * `lms link status --json` names the devices. Asked only for a loopback server that lists models;
+ * a failing `lms` leaves the models as the server listed them.
+ */
+async function linkDevicesFromLms(lms: string, opts: ProbeOptions, models: ModelRecord[]): Promise<void> {
+  const r = await runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs });
+  const listed = r.ok ? recordsFromLmsLs(r.stdout)?.models.filter((m) => m.device) : undefined;
+  if (!listed?.length) return;
+  const status = await linkStatus(lms, opts);
+  resolveDevices(listed, status);
+  const byId = new Map(listed.map((m) => [m.id, m]));
+  for (const m of models) {
+    const other = byId.get(m.id);
+    if (!other?.device) continue;
+    m.device = other.device;
+    m.sources.device = other.sources.device ?? '`lms ls --json` deviceIdentifier';
+  }
 }
 
 function dedupe(models: ModelRecord[]): ModelRecord[] {

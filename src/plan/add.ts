@@ -9,7 +9,7 @@ import type { DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } f
 import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
 import { suggestProfileName } from '../config/naming.js';
 import { providerTargetFor } from './provider-target.js';
-import { localityOfModel, LOCALITY_WORDS } from '../codex/destination.js';
+import { localityOfModel, LOCALITY_WORDS, type LocalityVerdict } from '../codex/destination.js';
 import { webSearchPlan, WEB_SEARCH_KEY } from '../codex/web-search.js';
 
 /** One profile to add, as the wizard or `add` flags describe it. */
@@ -55,7 +55,7 @@ export interface PlannedProfile {
   /** Discovery's judgement of the model (no tools, small context...), as judgeModel gives it. */
   hints: Hint[];
   /** Where its prompts go (src/codex/destination.ts). */
-  locality?: { locality: string; reason: string; place?: string };
+  locality?: LocalityVerdict;
   /** The profile already existed with these exact settings: nothing to do. */
   unchanged?: boolean;
 }
@@ -109,7 +109,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
 
   const locality = (name: string) => {
     const l = localityOf.get(name);
-    return l ? { locality: l } : { locality: { locality: 'cloud', reason: 'a hosted profile', place: 'api.openai.com' } };
+    return { locality: l ?? { locality: 'cloud' as const, reason: 'a hosted profile', place: 'api.openai.com' } };
   };
   for (const req of requests) {
     let spec: ProfileSpec;
@@ -166,6 +166,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
           throw new ConfigError(
             `${modelId} does not run on this machine: ${where.reason}. Prompts sent with this profile would go to ${where.place ?? 'a hosted service'}.`,
             'Pass --allow-cloud to write it anyway, or pick a local model (`codex-profiles models`).',
+            'HOSTED_NOT_ALLOWED',
           );
         }
         plan.warnings.push(`${modelId}: ${where.reason}; prompts sent with this profile go to ${where.place ?? 'a hosted service'} (${LOCALITY_WORDS.cloud}).`);

@@ -15,6 +15,7 @@ import { contextFor, planProfiles, type PlannedProfile, type ProfileRequest } fr
 import { profileNameProblem, suggestProfileName } from '../config/naming.js';
 import { preflight, type Preflight } from './preflight.js';
 import { providerTargetFor } from './provider-target.js';
+import { leavesMachine, localityOfModel, LOCALITY_WORDS, type LocalityVerdict } from '../codex/destination.js';
 
 export interface SetupArgs {
   provider?: ProviderId[];
@@ -33,6 +34,8 @@ export interface SetupArgs {
   apiKeyEnv?: string;
   timeout?: string;
   allowNoTools?: boolean;
+  /** Offer (and write) models that run in the cloud (Ollama cloud models); same flag as `add`. */
+  allowCloud?: boolean;
 }
 
 interface Pick {
@@ -52,6 +55,18 @@ function markers(m: ModelRecord): string {
   const errors = words('error');
   const warns = words('warn');
   return (errors ? ' ' + chalk.red(`✖ ${errors}`) : '') + (warns ? ' ' + chalk.yellow(`⚠ ${warns}`) : '');
+}
+
+/** Where a model's prompts go (src/codex/destination.ts); annotated once per discovery. */
+function localityOf(r: ProviderReport, m: ModelRecord): LocalityVerdict {
+  if (!m.locality) m.locality = localityOfModel(r.provider, r.url, m);
+  return m.locality;
+}
+
+/** ` → cloud: ...` for a model whose prompts leave this machine; nothing for one that runs here. */
+function awayMarker(r: ProviderReport, m: ModelRecord): string {
+  const l = localityOf(r, m);
+  return leavesMachine(l) ? ' ' + chalk.yellow(`→ ${LOCALITY_WORDS[l.locality]}: ${l.reason}`) : '';
 }
 
 function describeProvider(r: ProviderReport): string {
@@ -76,7 +91,7 @@ export function describeFindings(pre: Preflight): string[] {
     lines.push(describeProvider(r));
     for (const m of r.models) {
       if (!isUsableForProfiles(m)) continue;
-      lines.push(`  ${modelLine(m)}${markers(m)}`);
+      lines.push(`  ${modelLine(m)}${markers(m)}${awayMarker(r, m)}`);
     }
     for (const n of r.notes) if (n.level !== 'info') lines.push(chalk.yellow(`  ${n.message}`));
   }
@@ -111,7 +126,7 @@ function existingProfileFor(pre: Preflight, pick: Pick, env: NodeJS.ProcessEnv):
   return pre.state.profiles.find((p) => p.model === pick.model && (p.provider === target.id || p.provider === pick.provider))?.name;
 }
 
-async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessEnv, out: CommandContext['out'], allowNoTools: boolean): Promise<Pick[]> {
+async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessEnv, out: CommandContext['out'], allowNoTools: boolean, allowCloud: boolean): Promise<Pick[]> {
   const choices: Choice<Pick>[] = [];
   const ticked = new Map<Pick, string>();
   for (const r of upProviders(pre.discovery)) {
@@ -123,11 +138,15 @@ async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessE
       // Shown but not offered: picking it would only end in planProfiles' refusal after the names
       // were asked for. --allow-no-tools offers it.
       const noTools = m.capabilities.tools === false && !allowNoTools;
+      // A cloud model is shown, so that nobody wonders where it went, but only --allow-cloud offers it.
+      const where = localityOf(r, m);
+      const cloud = where.locality === 'cloud' && !allowCloud;
+      const disabled = noTools ? 'no tool calling: cannot drive Codex (--allow-no-tools offers it)' : cloud ? `cloud: prompts would go to ${where.place ?? 'a hosted service'} (--allow-cloud offers it)` : undefined;
       choices.push({
-        name: `${displayNameOf(r.provider)}: ${modelLine(m)}${markers(m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
+        name: `${displayNameOf(r.provider)}: ${modelLine(m)}${markers(m)}${awayMarker(r, m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
         value: pick,
-        checked: existing !== undefined && !noTools,
-        ...(noTools ? { disabled: 'no tool calling: cannot drive Codex (--allow-no-tools offers it)' } : {}),
+        checked: existing !== undefined && disabled === undefined,
+        ...(disabled !== undefined ? { disabled } : {}),
       });
     }
   }
@@ -155,6 +174,8 @@ export function missingPieces(pre: Preflight): Diagnostic[] {
 export interface SetupResult {
   /** Set when nothing could be set up: what to install or start (exit 1). */
   missing?: Diagnostic[];
+  /** The models setup could offer, where their prompts go, and whether they were offered. */
+  choices?: Array<{ provider: ProviderId; model: string; locality: LocalityVerdict; offered: boolean; why?: string }>;
   outcome?: PlanOutcome;
   profiles: PlannedProfile[];
   ossProvider?: ProviderId;
@@ -177,9 +198,10 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
     return { profiles: [], missing };
   }
 
+  const choices = modelChoices(pre, args);
   let picks: Pick[];
   if (args.models !== undefined) picks = picksFromFlags(args.models, pre.discovery, args.provider);
-  else if (prompter) picks = await askPicks(pre, prompter, ctx.env, ctx.out, Boolean(args.allowNoTools));
+  else if (prompter) picks = await askPicks(pre, prompter, ctx.env, ctx.out, Boolean(args.allowNoTools), Boolean(args.allowCloud));
   else {
     throw new UsageError(
       'setup needs to know which models to set up, and there is no terminal to ask on.',
@@ -221,10 +243,21 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
 
   if (requests.length === 0 && (!oss || oss === pre.state.ossProvider)) {
     ctx.out.line(picks.length ? 'Every chosen model already has a profile; nothing to change.' : 'No models chosen; nothing to change.');
-    return { profiles: [], ossProvider: oss };
+    return { choices, profiles: [], ossProvider: oss };
   }
-  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, allowNoTools: args.allowNoTools, env: ctx.env, ossProvider: oss, urls, apiKeyEnv: args.apiKeyEnv });
+  const { plan, profiles } = planProfiles(pre.state, pre.codex, pre.discovery, requests, { force: args.force, allowNoTools: args.allowNoTools, allowCloud: args.allowCloud, env: ctx.env, ossProvider: oss, urls, apiKeyEnv: args.apiKeyEnv });
   for (const line of hintSummaryLines(profiles.flatMap((p) => p.hints.map((hint) => ({ subject: p.model, hint }))))) ctx.out.note(line);
   const outcome = await showAndApply(ctx, plan, prompter ? { confirm: (message) => prompter.confirm({ message, default: true }) } : {});
-  return { outcome, profiles, ossProvider: oss };
+  return { choices, outcome, profiles, ossProvider: oss };
+}
+
+/** Every model setup could write a profile for, with where it sends prompts (setup --json). */
+function modelChoices(pre: Preflight, args: SetupArgs): NonNullable<SetupResult['choices']> {
+  return upProviders(pre.discovery).flatMap((r) =>
+    r.models.filter(isUsableForProfiles).map((m) => {
+      const locality = localityOf(r, m);
+      const why = m.capabilities.tools === false && !args.allowNoTools ? 'no tool calling (--allow-no-tools)' : locality.locality === 'cloud' && !args.allowCloud ? 'cloud model (--allow-cloud)' : undefined;
+      return { provider: r.provider, model: m.id, locality, offered: why === undefined, ...(why !== undefined ? { why } : {}) };
+    }),
+  );
 }

@@ -9,6 +9,7 @@ import type { CodexInfo } from '../codex/detect.js';
 import { buildExecArgs } from '../codex/exec.js';
 import { showCommand } from '../verify/test-plan.js';
 import { destinationLabel, HOSTED_FLAG, hostedConsent, whereTo } from './hosted-consent.js';
+import { adhocExecArgs } from './compare-adhoc.js';
 import type { PlannedRun } from './compare.js';
 
 export function labelOf(plan: PlannedRun): string {
@@ -39,6 +40,8 @@ export interface CompareDryRun {
   destination: { kind: string; place: string; label: string };
   promptSent: 'original' | 'redacted';
   command: string[] | null;
+  /** `--profiles NAME`, `--local KIND:MODEL` or `--hosted MODEL`. */
+  target: string;
 }
 
 export function planCompareDryRun(plans: readonly PlannedRun[], codex: CodexInfo, allowed: ReadonlySet<string>): CompareDryRun[] {
@@ -54,7 +57,8 @@ export function planCompareDryRun(plans: readonly PlannedRun[], codex: CodexInfo
       hosted: j.hosted,
       destination: { ...whereTo({ provider: j.provider, model: j.model, baseUrl: j.baseUrl, hosted: j.hosted }), label: labelOf(p) },
       promptSent: p.promptSent,
-      command: runs ? [codex.bin ?? 'codex', ...buildExecArgs(codex, { profile: p.profile, outputFile, prompt: p.prompt })] : null,
+      command: runs ? [codex.bin ?? 'codex', ...buildExecArgs(codex, p.adhoc ? { outputFile, prompt: p.prompt, extraArgs: adhocExecArgs(p.adhoc) } : { profile: p.profile, outputFile, prompt: p.prompt })] : null,
+      target: p.adhoc?.spec ?? `--profiles ${p.profile}`,
     };
   });
 }

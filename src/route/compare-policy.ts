@@ -27,7 +27,8 @@ export type PrivacyDecision =
 export function decidePrivacy(input: {
   prompt: string;
   classification: Classification;
-  profiles: ReadonlyArray<{ name: string; hosted: boolean; reason: string }>;
+  /** `locality`: where the prompt goes when not this machine (`network` or `cloud`), for the message. */
+  profiles: ReadonlyArray<{ name: string; hosted: boolean; reason: string; locality?: string }>;
   allowHosted: boolean;
   redact: boolean;
 }): PrivacyDecision {
@@ -89,9 +90,11 @@ export function decidePrivacy(input: {
   }
 
   const why = hosted.map((p) => `  ${p.name}: ${p.reason}`).join('\n');
+  // A GPU box on the LAN or an Ollama cloud model is refused like a hosted service: say which.
+  const where = hosted.map((p) => `${p.name} (${p.locality ?? 'hosted'})`).join(', ');
   return {
     action: 'refuse',
-    message: `Not comparing: ${summary}, and ${names} ${hosted.length === 1 ? 'is' : 'are'} hosted. Nothing was sent.\n${why}`,
+    message: `Not comparing: ${summary}, and sent to ${where} it leaves this machine. Nothing was sent.\n${why}`,
     hint: [
       'See what was found and a redacted copy:  codex-profiles classify --redact "PROMPT"',
       'Send hosted profiles the redacted copy:  add --redact',

@@ -17,13 +17,16 @@ const USAGE_HINT = [
   '  codex-profiles compare --file prompt.txt --profiles local-a,local-b --out answers/',
 ].join('\n');
 
-/** `--profiles a,b --profiles c` -> [a, b, c]; refuses fewer than two, duplicates, bad names. */
-export function parseProfileList(values: readonly string[]): string[] {
+/**
+ * `--profiles a,b --profiles c` -> [a, b, c]; refuses fewer than `min` (two, or fewer when
+ * `--local` / `--hosted` targets make up the rest), duplicates, bad names.
+ */
+export function parseProfileList(values: readonly string[], min = 2): string[] {
   const names = values
     .flatMap((v) => v.split(','))
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (names.length < 2) {
+  if (names.length < min) {
     throw new UsageError('compare needs at least two profiles: --profiles A,B[,C...].', USAGE_HINT);
   }
   const seen = new Set<string>();

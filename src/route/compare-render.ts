@@ -4,6 +4,7 @@
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import { colorDiff } from '../ui/diff.js';
+import { renderSummary } from './answer-summary.js';
 import { renderTable } from '../ui/table.js';
 import type { CompareReport, DiffReport, RunReport } from './compare-types.js';
 
@@ -95,6 +96,8 @@ export function renderReport(report: CompareReport, savedFiles: readonly string[
       } else {
         lines.push(chalk.bold(`Diff ${d.from} -> ${d.to}:`));
         lines.push(colorDiff(d.patch.replace(/\n$/, '')));
+        const summary = report.summaries?.find((s) => s.from === d.from && s.to === d.to);
+        if (summary) lines.push('', ...renderSummary(summary));
       }
       lines.push('');
     }

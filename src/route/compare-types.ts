@@ -5,7 +5,10 @@
 import type { detectCodex, CodexInfo } from '../codex/detect.js';
 import type { ExecOptions, ExecResult, FailureCode } from '../codex/exec.js';
 import type { Profile } from '../config/profiles.js';
+import type { AnswerSummary } from './answer-summary.js';
 import type { Classification } from './classify.js';
+import type { AdhocTarget } from './compare-adhoc.js';
+import type { LocalCheck } from './compare-adhoc-guard.js';
 import type { ProviderJudgement } from './hosted.js';
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
@@ -17,6 +20,10 @@ export interface CompareOptions {
   file?: string;
   /** `--profiles A,B`: may be given several times; each value may hold commas. */
   profiles: string[];
+  /** `--local KIND:MODEL` (issue 18): `codex exec --oss --local-provider KIND -m MODEL`, no profile. */
+  local?: string[];
+  /** `--hosted MODEL` (issue 18): `codex exec -m MODEL`, no profile. */
+  hosted?: string[];
   /** `--out DIR`: where to save the answers (default: a new temporary folder). */
   out?: string;
   /** Per run, in seconds. */
@@ -53,6 +60,17 @@ export interface PlannedRun {
   /** What this profile is sent: the prompt, or its redacted copy (hosted profiles with --redact). */
   prompt: string;
   promptSent: 'original' | 'redacted';
+  /** Set for `--local` / `--hosted` targets: run without a profile (src/route/compare-adhoc.ts). */
+  adhoc?: AdhocTarget;
+}
+
+/** What a run is: a saved profile, or a target written on the command line. */
+export interface RunTarget {
+  type: 'profile' | 'local' | 'hosted';
+  /** `--profiles NAME`, `--local ollama:MODEL`, `--hosted MODEL`. */
+  spec: string;
+  /** `--local`: the `--local-provider` id. */
+  localProvider?: string;
 }
 
 export interface RunReport {
@@ -76,6 +94,9 @@ export interface RunReport {
   /** The saved `NAME.md` (answered runs only). */
   file: string | null;
   failure: CompareFailure | null;
+  target?: RunTarget;
+  /** The answer's first lines, like `head -n 2` (empty without an answer). */
+  preview?: string[];
 }
 
 export interface DiffReport {
@@ -104,5 +125,9 @@ export interface CompareReport {
   outDir: string;
   runs: RunReport[];
   diffs: DiffReport[];
+  /** Per diff, what each answer says that the other does not (src/route/answer-summary.ts). */
+  summaries?: AnswerSummary[];
+  /** The `--local` models, looked up before anything ran (the no-download guard). */
+  localChecks?: LocalCheck[];
 }
 

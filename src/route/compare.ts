@@ -22,3 +22,5 @@ export * from './compare-preflight.js';
 export * from './compare-policy.js';
 export * from './compare-judge.js';
 export * from './compare-render.js';
+export * from './compare-adhoc.js';
+export * from './compare-adhoc-guard.js';

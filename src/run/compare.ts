@@ -14,6 +14,8 @@ import { loadHome } from '../config/profiles.js';
 import { canPrompt, type CommandContext } from '../context.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { classify } from '../route/classify.js';
+import { summarizeAnswers } from '../route/answer-summary.js';
+import { adhocExecArgs, adhocProfile, guardLocalTargets, parseAdhocTargets, tooFewTargets, type AdhocTarget } from '../route/compare.js';
 import {
   answerFileText,
   buildDiffs,
@@ -22,6 +24,7 @@ import {
   formatSeconds,
   parseProfileList,
   planLanes,
+  previewLines,
   readPrompt,
   refuseInvalidToml,
   renderReport,
@@ -39,10 +42,21 @@ import { safe } from '../ui/output.js';
 
 export type { CompareDeps, CompareOptions } from '../route/compare.js';
 
-async function prepareOutDir(out: string | undefined): Promise<string> {
+/** Codex's own folders: answers are never saved there (Codex reads every *.config.toml in them). */
+function insideCodexHome(dir: string, codexHome: string): string | undefined {
+  for (const home of [codexHome, path.join(os.homedir(), '.codex')]) {
+    const rel = path.relative(path.resolve(home), dir);
+    if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return home;
+  }
+  return undefined;
+}
+
+async function prepareOutDir(out: string | undefined, codexHome: string): Promise<string> {
   if (out === undefined) return fs.mkdtemp(path.join(os.tmpdir(), 'codex-profiles-compare-'));
   if (out.trim() === '') throw new UsageError('--out needs a folder.');
   const dir = path.resolve(out);
+  const home = insideCodexHome(dir, codexHome);
+  if (home !== undefined) throw new UsageError(`--out ${dir} is inside ${home}, Codex's own folder: save the answers elsewhere.`);
   try {
     await fs.mkdir(dir, { recursive: true });
     const st = await fs.stat(dir);
@@ -61,7 +75,12 @@ function defaultProgress(): (line: string) => void {
 }
 
 export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps: CompareDeps = {}): Promise<number> {
-  const names = parseProfileList(opts.profiles);
+  const extra = (opts.local?.length ?? 0) + (opts.hosted?.length ?? 0);
+  if (extra === 0 && opts.profiles.every((p) => p.trim() === '')) throw tooFewTargets(0);
+  const profileNames = extra === 0 || opts.profiles.length > 0 ? parseProfileList(opts.profiles, Math.max(0, 2 - extra)) : [];
+  let adhoc: AdhocTarget[] = parseAdhocTargets(opts.local ?? [], opts.hosted ?? [], profileNames);
+  if (profileNames.length + adhoc.length < 2) throw tooFewTargets(profileNames.length + adhoc.length);
+  const names = [...profileNames, ...adhoc.map((t) => t.name)];
   if (!Number.isFinite(opts.timeoutSeconds) || opts.timeoutSeconds <= 0) {
     throw new UsageError('--timeout needs a number of seconds greater than 0.');
   }
@@ -74,25 +93,38 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   for (const w of codex.warnings) ctx.out.warn(w);
 
   const state = await loadHome(ctx.opts.codexHome);
-  const profiles = findProfiles(state, codex, names);
+  const profiles = findProfiles(state, codex, profileNames);
   refuseInvalidToml(state, profiles);
-  const judged = profiles.map((p) => ({ profile: p, judgement: judgeProfile(state, p, ctx.env) }));
+  // The no-download guard: GET requests only, before any prompt goes anywhere.
+  const guarded = await guardLocalTargets(adhoc, { env: ctx.env, timeoutMs: 3000 });
+  adhoc = guarded.targets;
+  const judged = [
+    ...profiles.map((p) => ({ profile: p, judgement: judgeProfile(state, p, ctx.env), adhoc: undefined })),
+    ...adhoc.map((t) => {
+      const p = adhocProfile(state, t);
+      return { profile: p, judgement: judgeProfile(state, p, ctx.env), adhoc: t };
+    }),
+  ];
 
   const classification = classify(prompt);
   const decision = decidePrivacy({
     prompt,
     classification,
-    profiles: judged.map(({ profile, judgement }) => ({ name: profile.name, hosted: judgement.hosted, reason: judgement.reason })),
+    profiles: judged.map(({ profile, judgement }) => ({ name: profile.name, hosted: judgement.hosted, reason: judgement.reason, locality: judgement.locality })),
     allowHosted: opts.allowHosted,
     redact: opts.redact,
   });
   if (decision.action === 'refuse') throw new CliError(decision.message, EXIT_USAGE, decision.hint, 'HOSTED_NOT_ALLOWED');
+  for (const { profile, judgement, adhoc: t } of judged) {
+    // `codex exec -m MODEL` follows the base config: say so when that is not a hosted service.
+    if (t?.type === 'hosted' && !judgement.hosted) ctx.out.warn(`${t.spec}: ${judgement.reason}, so ${profile.name} runs on this machine, not on a hosted service.`);
+  }
   for (const w of decision.warnings) ctx.out.warn(w);
   for (const n of decision.notes) ctx.out.note(n);
 
-  const plans: PlannedRun[] = judged.map(({ profile, judgement }) => {
+  const plans: PlannedRun[] = judged.map(({ profile, judgement, adhoc: target }) => {
     const sent = decision.prompts.get(profile.name) ?? { text: prompt, sent: 'original' as const };
-    return { profile: profile.name, layout: profile.layout, path: profile.path, judgement, prompt: sent.text, promptSent: sent.sent };
+    return { profile: profile.name, layout: profile.layout, path: profile.path, judgement, prompt: sent.text, promptSent: sent.sent, ...(target ? { adhoc: target } : {}) };
   });
   // The one hosted rule (src/route/hosted-consent.ts): the flag, or a yes on a terminal.
   const cp = await import('../route/compare-plan.js');
@@ -102,7 +134,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   if (ctx.opts.dryRun) {
     const entries = cp.planCompareDryRun(plans, codex, allowed);
     if (ctx.opts.json) {
-      ctx.out.json({ ok: true, dryRun: true, codexHome: ctx.opts.codexHome, codex: { bin: codex.bin ?? null, version: codex.version ?? null, layout: codex.layout }, prompt: { source, verdict: classification.verdict }, runs: entries });
+      ctx.out.json({ ok: true, dryRun: true, codexHome: ctx.opts.codexHome, codex: { bin: codex.bin ?? null, version: codex.version ?? null, layout: codex.layout }, prompt: { source, verdict: classification.verdict }, localChecks: guarded.checks, runs: entries });
     } else for (const line of cp.renderCompareDryRun(entries)) ctx.out.line(line);
     return EXIT_OK;
   }
@@ -116,7 +148,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
   }
   for (const p of plans) if (!runnable.includes(p)) ctx.out.warn(`${p.profile} not run: ${cp.notAllowedFailure(p).message} ${cp.notAllowedFailure(p).fix}`);
 
-  const outDir = await prepareOutDir(opts.out);
+  const outDir = await prepareOutDir(opts.out, ctx.opts.codexHome);
 
   const exec = deps.exec ?? runCodexExec;
   const progress = deps.progress ?? defaultProgress();
@@ -142,8 +174,11 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
     progress(`${plan.profile}: running (${judgement.hosted ? 'hosted' : 'local'}, ${judgement.provider}${judgement.model ? ` / ${judgement.model}` : ''})...`);
     let result: ExecResult;
     try {
-      const pin = { provider: judgement.provider, model: judgement.model };
-      result = await exec({ codex, codexHome: ctx.opts.codexHome, profile: plan.profile, pin, prompt: plan.prompt, timeoutMs, env: ctx.env, signal: interrupt.signal, hosted: judgement.hosted });
+      // A profile runs with -p and the approved provider pinned; an ad-hoc target with the guide's flags.
+      const route = plan.adhoc
+        ? { extraArgs: adhocExecArgs(plan.adhoc) }
+        : { profile: plan.profile, pin: { provider: judgement.provider, model: judgement.model } };
+      result = await exec({ codex, codexHome: ctx.opts.codexHome, ...route, prompt: plan.prompt, timeoutMs, env: ctx.env, signal: interrupt.signal, hosted: judgement.hosted });
     } catch (err) {
       // Not expected (runCodexExec reports failures as results); keep the other runs' answers.
       const message = `could not run codex: ${err instanceof Error ? err.message : String(err)}`;
@@ -191,7 +226,14 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
     interrupt.dispose();
   }
 
-  const runs = names.map((n) => results.get(n)!);
+  const runs = names.map((n) => {
+    const r = results.get(n)!;
+    const t = byName.get(n)!.adhoc;
+    const target = t ? { type: t.type, spec: t.spec, ...(t.type === 'local' ? { localProvider: t.kind } : {}) } : { type: 'profile' as const, spec: `--profiles ${n}` };
+    return { ...r, target, preview: r.answer === null ? [] : previewLines(r.answer, 2).slice(0, 2) };
+  });
+  const diffs = buildDiffs(runs);
+  const answerOf = (name: string) => ({ name, answer: runs.find((r) => r.profile === name)?.answer ?? '' });
   const report: CompareReport = {
     ok: runs.every((r) => r.status !== 'failed') && !interrupt.interrupted,
     ...(interrupt.interrupted ? { interrupted: true } : {}),
@@ -207,7 +249,9 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
     },
     outDir,
     runs,
-    diffs: buildDiffs(runs),
+    diffs,
+    summaries: diffs.map((d) => summarizeAnswers(answerOf(d.from), answerOf(d.to))),
+    localChecks: guarded.checks,
   };
   const jsonFile = path.join(outDir, 'compare.json');
   await fs.writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n', 'utf8');

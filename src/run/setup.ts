@@ -8,6 +8,7 @@ import { setupFlow, type SetupArgs, type SetupResult } from '../plan/setup.js';
 import { reportError } from '../report-error.js';
 import { isPromptCancel, type Prompter } from '../ui/prompter.js';
 import { runTest } from './test.js';
+import { LOCALITY_WORDS } from '../codex/destination.js';
 
 export type { SetupArgs } from '../plan/setup.js';
 
@@ -28,6 +29,11 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     if (result.missing) return EXIT_CHECK_FAILED;
     if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
       ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')} --tools\` (codex exec: "Reply with exactly OK", then the tool-call check); nothing was run.`);
+    }
+    // Where each new profile sends its prompts, said once more at the end (issue 13).
+    if (!ctx.opts.json && result.profiles.length > 0) {
+      ctx.out.line('Where prompts go:');
+      for (const x of result.profiles) if (x.locality) ctx.out.line(`  ${x.name}: ${LOCALITY_WORDS[x.locality.locality]} (${x.locality.reason})`);
     }
     if (written.length > 0 && runTest) return await smokeTest(ctx, written);
     if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);

@@ -243,6 +243,10 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
     live.stop();
     early.abort();
   }
+  // A managed config that pins the provider or model explains a failure (issue 13).
+  const { readAdminPins } = await import('../codex/admin-pins.js');
+  const { explainAdminPins } = await import('../verify/smoke-explain.js');
+  report = { ...report, results: explainAdminPins(report.results, readAdminPins(ctx.env).pins) };
 
   if (ctx.opts.json) {
     ctx.out.json({

@@ -11,6 +11,7 @@ import { isTable } from '../config/toml.js';
 import { invalidProfileName, legacySelector, legacyTable, modelUnset, profileFileUnsupported, unknownProvider } from '../codex/can-run.js';
 import { allProviderTables, BUILT_IN, draftOf, providerTableFindings, settingAt } from './audit-rule-helpers.js';
 import { SERVER_RULES } from './audit-rules-server.js';
+import { LOCALITY_RULES } from './audit-rules-locality.js';
 
 // ---------------------------------------------------------------------------------------------
 // The rules
@@ -136,6 +137,8 @@ export const AUDIT_RULES: AuditRule[] = [
       return out;
     },
   },
+  // Where prompts go: web_search left on, administrator pins (audit-rules-locality.ts).
+  ...LOCALITY_RULES,
   {
     id: 'hosted-profile',
     severity: 'info',

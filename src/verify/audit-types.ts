@@ -2,6 +2,7 @@
  * The audit's shapes: a finding, a rule, and the context the rules read. Shared by the rules
  * (audit-rules.ts), the context builder (audit-context.ts) and the report (audit-report.ts).
  */
+import type { AdminPins } from '../codex/admin-pins.js';
 import type { CodexInfo } from '../codex/detect.js';
 import type { Diagnostic, Place, Severity } from '../diagnostic.js';
 import type { HomeState, Profile } from '../config/profiles.js';
@@ -40,6 +41,8 @@ export interface AuditContext {
   profiles: AuditedProfile[];
   /** Probe of Codex's URL for `oss_provider`, when it names ollama or lmstudio. */
   ossProbe?: ServerProbe;
+  /** What an administrator pins above the user's config (readAdminPins; none when absent). */
+  adminPins?: AdminPins;
 }
 
 export type Draft = Omit<Finding, 'rule' | 'severity' | 'code' | 'place'> & { severity?: Severity };

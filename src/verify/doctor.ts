@@ -11,7 +11,8 @@
  * Invalid TOML is exit 2 (a config error), after the report.
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
-import { pinWarnings, readAdminPins, type AdminPins } from '../codex/admin-pins.js';
+import { pinWarnings, type AdminPins } from '../codex/admin-pins.js';
+import { LOCALITY_WORDS, localityOfUrl, profileDestination, type LocalityVerdict } from '../codex/destination.js';
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
@@ -60,6 +61,8 @@ export interface DoctorProvider {
    * is set up to call it: shown in the table, never a problem while nothing answers there.
    */
   defaultAddress?: boolean;
+  /** Where prompts sent to this URL go (src/codex/destination.ts). */
+  locality?: LocalityVerdict;
 }
 
 export interface DoctorReport {
@@ -76,6 +79,8 @@ export interface DoctorReport {
     legacySelector?: string;
   };
   providers: DoctorProvider[];
+  /** Every profile (the one this codex reads, per name) and where its prompts go. */
+  profiles: Array<{ name: string; layout: string; locality: LocalityVerdict }>;
   problems: DoctorProblem[];
 }
 
@@ -226,11 +231,26 @@ export function buildDoctorReport(input: DoctorInputs): DoctorReport {
       profileFiles: state.profiles.filter((p) => p.layout === 'file').length,
       profileTables: tables.length,
     },
-    providers,
+    providers: providers.map((p) => ({ ...p, locality: p.locality ?? localityOfUrl(p.url) })),
+    profiles: profileLocalities(state, codex, env),
     problems,
   };
   if (state.profileSelector !== undefined) report.config.legacySelector = state.profileSelector;
   return report;
+}
+
+/** Where each profile's prompts go: one line per name, the layout this codex reads first. */
+function profileLocalities(state: HomeState, codex: CodexInfo, env: NodeJS.ProcessEnv): DoctorReport['profiles'] {
+  const preferred = codex.layout;
+  const byName = new Map<string, HomeState['profiles'][number]>();
+  for (const p of state.profiles) {
+    const seen = byName.get(p.name);
+    if (!seen || (seen.layout !== preferred && p.layout === preferred)) byName.set(p.name, p);
+  }
+  return [...byName.values()].map((p) => {
+    const d = profileDestination(state, p, env);
+    return { name: p.name, layout: p.layout, locality: { locality: d.locality, reason: d.reason, ...(d.place !== undefined ? { place: d.place } : {}) } };
+  });
 }
 
 type Target = Omit<DoctorProvider, 'status' | 'probed' | 'exposed' | 'models'>;
@@ -336,6 +356,10 @@ export function renderDoctor(r: DoctorReport): string {
       ]),
     ),
   );
+  if (r.profiles.length > 0) {
+    lines.push('', 'Profiles (where prompts go):');
+    for (const p of r.profiles) lines.push(`  ${p.name}: ${LOCALITY_WORDS[p.locality.locality]} (${p.locality.reason})`);
+  }
   lines.push('');
   if (r.problems.length === 0) {
     lines.push(chalk.green('No problems found.'));

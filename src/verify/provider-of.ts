@@ -18,7 +18,7 @@ import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import type { ServerKindId } from '../discover/types.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import { judgeProfile, providerTable, resolveProfile } from '../route/hosted.js';
-import { guessKindOf } from '../codex/destination.js';
+import { guessKindOf, type Locality } from '../codex/destination.js';
 
 /** What kind of server answers at a provider's URL (as far as the configuration says). */
 export type ServerKind = ServerKindId | 'unknown';
@@ -38,6 +38,8 @@ export interface EffectiveProvider {
   definedAt?: { file: string; line?: number };
   /** What Codex sends through this provider leaves the machine (route/hosted.ts). */
   hosted: boolean;
+  /** this-machine, network or cloud (src/codex/destination.ts); `hosted` is "not this-machine". */
+  locality: Locality;
   /** One sentence: why hosted or local. */
   reason: string;
   /** The base URL Codex calls (with `/v1`), when known. */
@@ -90,6 +92,7 @@ export function effectiveProvider(state: HomeState, profile: Profile, env: NodeJ
     builtIn,
     defined: builtIn || table !== undefined,
     hosted: judgement.hosted,
+    locality: judgement.locality,
     reason: judgement.reason,
     kind: 'unknown',
     queueKey: `provider:${id}`,

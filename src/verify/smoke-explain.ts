@@ -2,6 +2,7 @@
  * The smoke test's verdict on a finished run: did the prompt reach the profile's provider and
  * model, and was the answer exactly OK.
  */
+import type { AdminPin } from '../codex/admin-pins.js';
 import type { ExecResult } from '../codex/exec.js';
 import { judgeAnswer } from './answer.js';
 import type { EffectiveProvider } from './provider-of.js';
@@ -91,4 +92,26 @@ export function summarize(results: SmokeResult[]): SmokeSummary {
     else s.notRun++;
   }
   return s;
+}
+
+/**
+ * A failure an administrator's pin can explain (issue 13): a managed `model_provider` / `model`
+ * wins over the profile's, so the prompt went where the pin says. When codex reported the pinned
+ * value the pin is the cause; for any other failure it is named as a likely one.
+ */
+export function explainAdminPins(results: SmokeResult[], pins: readonly AdminPin[]): SmokeResult[] {
+  const active = pins.filter((p) => p.overridesProfiles);
+  if (active.length === 0) return results;
+  return results.map((r) => {
+    if (r.status !== 'fail') return r;
+    const reported: Record<string, string | undefined> = { model_provider: r.reportedProvider, model: r.reportedModel };
+    const proven = active.filter((p) => reported[p.key] === p.value);
+    const named = (proven.length > 0 ? proven : active).map((p) => `${p.key} = "${p.value}" (${p.file})`).join(', ');
+    const why = proven.length > 0 ? `because the administrator pins ${named}, which Codex uses over the profile's own` : `perhaps because the administrator pins ${named}, which Codex uses over the profile's own`;
+    return {
+      ...r,
+      message: `${r.message ?? 'failed'} This happened ${why}.`,
+      fix: `Ask whoever manages this machine to lift the pin (\`codex-profiles doctor\` shows it).${r.fix ? ` Otherwise: ${r.fix}` : ''}`,
+    };
+  });
 }

@@ -3,6 +3,7 @@ import { AUDIT_RULES, buildAuditContext, runRules, smokeFindings, type Finding }
 import type { ServerProbe } from '../../../src/verify/probe.js';
 import type { SmokeReport, SmokeResult } from '../../../src/verify/smoke.js';
 import type { CodexInfo } from '../../../src/codex/detect.js';
+import type { AdminPins } from '../../../src/codex/admin-pins.js';
 import { startFix } from '../../../src/discover/fixes.js';
 import { FILE_CODEX, homeWith, model, OLD_CODEX, probeOf, V2_CODEX } from './fixtures.js';
 import { decoyConfig } from '../../helpers/codex-info.js';
@@ -21,6 +22,7 @@ interface Opts {
   env?: NodeJS.ProcessEnv;
   probe?: (url: string) => ServerProbe;
   ossProbe?: (url: string) => ServerProbe;
+  adminPins?: AdminPins;
 }
 
 const healthy = (url: string) => probeOf('ollama', url, [model('ollama', 'qwen3:8b')]);
@@ -38,15 +40,18 @@ async function audit(files: Record<string, string>, o: Opts = {}): Promise<Findi
     },
     async (url) => (o.ossProbe ?? healthy)(url),
   );
+  if (o.adminPins) ctx.adminPins = o.adminPins;
   const findings = runRules(ctx);
   for (const f of findings) fired.add(f.rule);
   return findings;
 }
 const only = (fs: Finding[], rule: string) => fs.filter((f) => f.rule === rule);
 const P = 'model = "qwen3:8b"\nmodel_provider = "ollama"\n';
+/** P as add writes it now: web search off. */
+const P_OFF = `${P}web_search = "disabled"\n`;
 
 test('a clean home: no findings', async () => {
-  expect(await audit({ 'a.config.toml': P })).toEqual([]);
+  expect(await audit({ 'a.config.toml': P_OFF })).toEqual([]);
 });
 
 test('toml-syntax: file, line and column; a valid file: none', async () => {
@@ -191,6 +196,31 @@ test('non-loopback-provider: a LAN base_url, or CODEX_OSS_BASE_URL elsewhere; lo
     expect.objectContaining({ file: '(environment)', message: expect.stringContaining('10.0.0.5') }),
   ]);
   expect(only(await audit({ 'a.config.toml': P }, { env: { CODEX_OSS_BASE_URL: 'http://127.0.0.1:11434/v1' } }), 'non-loopback-provider')).toEqual([]);
+});
+
+test('web-search-on: a local profile without web_search = "disabled" (file and table); disabled, hosted or an old codex: none', async () => {
+  const on = only(await audit({ 'a.config.toml': 'model = "qwen3:8b"\nmodel_provider = "ollama"\n' }), 'web-search-on');
+  expect(on).toEqual([expect.objectContaining({ severity: 'warn', profile: 'a', fix: expect.stringContaining('web_search = "disabled"') })]);
+  expect(on[0]!.fix).toContain('codex-profiles add qwen3:8b --name a --force');
+  const live = only(await audit({ 'a.config.toml': 'model = "qwen3:8b"\nmodel_provider = "ollama"\nweb_search = "live"\n' }), 'web-search-on');
+  expect(live).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining('web_search = "live"') })]);
+  const table = only(await audit({ 'config.toml': DECOY + '\n[profiles.t]\nmodel = "qwen3:8b"\nmodel_provider = "ollama"\n' }, { codex: V2_CODEX }), 'web-search-on');
+  expect(table).toEqual([expect.objectContaining({ profile: 't', line: 8, fix: expect.stringContaining('[profiles.t]') })]);
+  expect(only(await audit({ 'a.config.toml': P_OFF }), 'web-search-on')).toEqual([]);
+  expect(only(await audit({ 'h.config.toml': 'model = "gpt-5.4"\nmodel_provider = "openai"\n' }), 'web-search-on')).toEqual([]);
+  expect(only(await audit({ 'config.toml': DECOY + '\n[profiles.t]\nmodel = "qwen3:8b"\nmodel_provider = "ollama"\n' }, { codex: OLD_CODEX }), 'web-search-on')).toEqual([]);
+});
+
+test('admin-pin: a managed model_provider pin over local profiles; a requirements-only value or no pin: none', async () => {
+  const file = '/etc/codex/managed_config.toml';
+  const pinned: AdminPins = { dir: '/etc/codex', files: [file], pins: [{ file, key: 'model_provider', value: 'openai', overridesProfiles: true }], errors: [] };
+  expect(only(await audit({ 'a.config.toml': P }, { adminPins: pinned }), 'admin-pin')).toEqual([
+    expect.objectContaining({ severity: 'warn', file, message: expect.stringContaining('model_provider = "openai" is pinned by the administrator') }),
+  ]);
+  expect(only(await audit({ 'a.config.toml': P }, { adminPins: pinned }), 'admin-pin')[0]!.message).toContain('the local profile a does not run as written');
+  const soft: AdminPins = { ...pinned, pins: [{ file: '/etc/codex/requirements.toml', key: 'web_search', value: 'disabled', overridesProfiles: false }] };
+  expect(only(await audit({ 'a.config.toml': P }, { adminPins: soft }), 'admin-pin')).toEqual([]);
+  expect(only(await audit({ 'a.config.toml': P }), 'admin-pin')).toEqual([]);
 });
 
 test('hosted-profile: info for a profile on openai; a local one: none', async () => {

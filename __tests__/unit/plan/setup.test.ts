@@ -169,17 +169,23 @@ test('unattended with a model nobody has, or nothing to go on, is a usage error'
   expect(fs.existsSync(sb.codexHome)).toBe(false);
 });
 
-describe('issue 11: the first run', () => {
-  let stdout: string[];
+/** What the command prints to stdout in each test of the enclosing describe (emptied before each). */
+function captureStdout(): string[] {
+  const lines: string[] = [];
   let spy: { mockRestore(): void };
   beforeEach(() => {
-    stdout = [];
+    lines.length = 0;
     spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-      stdout.push(String(chunk));
+      lines.push(String(chunk));
       return true;
     });
   });
   afterEach(() => spy.mockRestore());
+  return lines;
+}
+
+describe('issue 11: the first run', () => {
+  const stdout = captureStdout();
 
   test('nothing running (no codex, no Ollama, no LM Studio): what is missing, with doctor\'s fixes, exit 1', async () => {
     const closed = 'http://127.0.0.1:9'; // the discard port: refused at once
@@ -220,5 +226,55 @@ describe('issue 11: the first run', () => {
     fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), 'model = \n');
     await expect(runSetup(ctx({ yes: true }), args({ models: 'gpt-oss:20b', provider: ['ollama'] }))).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/config\.toml:1:\d+: not valid TOML/) });
     expect(fs.readdirSync(sb.codexHome)).toEqual(['config.toml']);
+  });
+});
+
+describe('issue 13: where prompts go', () => {
+  let cloudy: FakeOllama;
+  const stdout = captureStdout();
+  beforeAll(async () => {
+    cloudy = await startFakeOllama({
+      models: [
+        { name: 'gpt-oss:20b', contextLength: 131072 },
+        { name: 'gpt-oss:120b-cloud', remoteHost: 'https://ollama.com:443' },
+        { name: 'kimi-k2.6:cloud' },
+      ],
+    });
+  });
+  afterAll(async () => cloudy.close());
+  const cloudArgs = (over: Partial<SetupArgs> = {}) => args({ provider: ['ollama'], ollamaUrl: cloudy.url, ...over });
+
+  test('cloud models are shown with where they go, but offered only with --allow-cloud', async () => {
+    const seen: Choice<unknown>[][] = [];
+    const script = () => new ScriptedPrompter([(choices) => (seen.push(choices!), []), (choices) => choices![0]!.value, () => false]);
+    await runSetup(ctx(), cloudArgs(), script());
+    await runSetup(ctx(), cloudArgs({ allowCloud: true }), script());
+    const named = (cs: Choice<unknown>[], id: string) => cs.find((c) => c.name.includes(id))!;
+    for (const id of ['gpt-oss:120b-cloud', 'kimi-k2.6:cloud']) {
+      expect(named(seen[0]!, id).disabled).toEqual(expect.stringMatching(/^cloud: prompts would go to ollama\.com \(--allow-cloud offers it\)$/));
+      expect(named(seen[0]!, id).name).toContain('→ cloud:');
+      expect(named(seen[1]!, id).disabled).toBeUndefined();
+    }
+    expect(named(seen[0]!, 'gpt-oss:20b').disabled).toBeUndefined();
+    expect(named(seen[0]!, 'gpt-oss:20b').name).not.toContain('→');
+  });
+
+  test('unattended: a cloud model needs --allow-cloud; --json lists every choice with its locality; the summary says where prompts go', async () => {
+    await expect(runSetup(ctx({ yes: true }), cloudArgs({ models: 'kimi-k2.6:cloud' }))).rejects.toMatchObject({ code: 'HOSTED_NOT_ALLOWED', message: expect.stringContaining('would go to ollama.com'), hint: expect.stringContaining('--allow-cloud') });
+    expect(fs.existsSync(path.join(sb.codexHome, 'kimi-k2-6-cloud.config.toml'))).toBe(false);
+
+    expect(await runSetup(ctx({ yes: true }), cloudArgs({ models: 'gpt-oss:20b' }))).toBe(0);
+    expect(stdout.join('')).toMatch(/Where prompts go:\n {2}gpt-oss-20b: this machine \(/);
+
+    stdout.length = 0;
+    const json = makeContext({ codexHome: sb.codexHome, json: true, dryRun: true, yes: true, color: false, codexBin: path.join(sb.root, 'no-codex') }, sandboxEnv(sb));
+    expect(await runSetup(json, cloudArgs({ models: 'gpt-oss:120b-cloud', allowCloud: true, force: true }))).toBe(0);
+    const doc = JSON.parse(stdout.join('')) as { choices: Array<{ model: string; offered: boolean; locality: { locality: string } }>; profiles: Array<{ locality: { locality: string; place: string } }> };
+    expect(doc.choices.map((c) => [c.model, c.locality.locality, c.offered])).toEqual([
+      ['gpt-oss:20b', 'this-machine', true],
+      ['gpt-oss:120b-cloud', 'cloud', true],
+      ['kimi-k2.6:cloud', 'cloud', true],
+    ]);
+    expect(doc.profiles[0]!.locality).toMatchObject({ locality: 'cloud', place: 'ollama.com' });
   });
 });

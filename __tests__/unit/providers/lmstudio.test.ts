@@ -5,7 +5,7 @@ import { parseLmsServerStatus, recordsFromLmsLs, recordsFromOpenAi } from '../..
 import type { ProviderReport } from '../../../src/discover/types.js';
 import { UsageError } from '../../../src/errors.js';
 import { refusedPort, SIDE_EFFECT_PATHS } from '../../helpers/fake-http.js';
-import { startFakeLmStudio, type FakeLmModel, type FakeLmStudioOptions } from '../../helpers/fake-lmstudio.js';
+import { lmsSpec, startFakeLmStudio, type FakeLmModel, type FakeLmStudioOptions } from '../../helpers/fake-lmstudio.js';
 import { useDiscoveryBox } from '../../helpers/fake-cli.js';
 
 const box = useDiscoveryBox();
@@ -283,5 +283,37 @@ describe('parsers', () => {
     const ids = ['text-embedding-nomic-embed-text-v1.5', 'nomic-ai/nomic-embed-text-v1.5', 'bge-embeddings', 'qwen/qwen3-coder-30b', 'embeddinggemma-ish-chat'];
     const r = recordsFromOpenAi({ data: ids.map((id) => ({ id })) })!;
     expect(r.models.map((m) => m.capabilities.embedding === true)).toEqual([true, true, true, false, false]);
+  });
+});
+
+describe('LM Link: a model this server runs on another device', () => {
+  const REMOTE: FakeLmModel = { key: 'openai/gpt-oss-120b', maxContextLength: 131072, device: { identifier: 'dev-gpu-box', name: 'GPU Box' } };
+
+  it('the REST list says nothing of devices; `lms ls --json` and `lms link status --json` do', async () => {
+    const s = await fake({ models: [CODER, REMOTE] });
+    box.cli.add('lms', lmsSpec([CODER, REMOTE]));
+    const r = await lmstudio(s.url);
+    expect(r.status).toBe('up');
+    expect(r.models.find((m) => m.id === REMOTE.key)).toMatchObject({ device: { identifier: 'dev-gpu-box', name: 'GPU Box', local: false }, sources: { device: '`lms ls --json` deviceIdentifier' } });
+    expect(r.models.find((m) => m.id === CODER.key)!.device).toBeUndefined();
+    expect(box.cli.calls().map((c) => c.args.join(' '))).toEqual(['ls --json', 'link status --json']);
+  });
+
+  it("this device's own id is local; no link status: the device id alone says another device", async () => {
+    const own: FakeLmModel = { ...CODER, device: { identifier: 'dev-this-machine', name: 'This Laptop' } };
+    const s = await fake({ models: [own, REMOTE] });
+    box.cli.add('lms', lmsSpec([own, REMOTE]));
+    const r = await lmstudio(s.url);
+    expect(r.models.find((m) => m.id === CODER.key)!.device).toEqual({ identifier: 'dev-this-machine', name: 'This Laptop', local: true });
+    const ls = recordsFromLmsLs(lmsSpec([REMOTE]).commands['ls --json']!.stdout!)!;
+    expect(ls.models[0]!.device).toEqual({ identifier: 'dev-gpu-box', local: false });
+  });
+
+  it('lms failing: the models stay as the server listed them, with no warning', async () => {
+    const s = await fake({ models: [REMOTE] });
+    box.cli.add('lms', { commands: { 'ls --json': { stderr: 'boom\n', exitCode: 1 } } });
+    const r = await lmstudio(s.url);
+    expect(r.models[0]!.device).toBeUndefined();
+    expect(r.notes.map((n) => n.level)).not.toContain('warn');
   });
 });

@@ -141,7 +141,7 @@ describe('decidePrivacy', () => {
   const secret = `deploy with key ${FAKE.awsAccessKeyId} please`;
   const profiles = [
     { name: 'local', hosted: false, reason: 'loopback' },
-    { name: 'cloud', hosted: true, reason: 'provider `cloudish` is listed in CODEX_PROFILES_HOSTED_PROVIDERS' },
+    { name: 'cloud', hosted: true, reason: 'provider `cloudish` is listed in CODEX_PROFILES_HOSTED_PROVIDERS', locality: 'cloud' },
   ];
 
   test('a hosted prompt goes to everyone as it is', () => {
@@ -169,7 +169,7 @@ describe('decidePrivacy', () => {
     expect(d.action).toBe('refuse');
     if (d.action !== 'refuse') return;
     expect(d.message).toBe(
-      'Not comparing: the prompt is classified local (1 finding: aws-access-key-id at 1:17), and cloud is hosted. Nothing was sent.\n' +
+      'Not comparing: the prompt is classified local (1 finding: aws-access-key-id at 1:17), and sent to cloud (cloud) it leaves this machine. Nothing was sent.\n' +
         '  cloud: provider `cloudish` is listed in CODEX_PROFILES_HOSTED_PROVIDERS',
     );
     expect(d.hint).toContain('codex-profiles classify --redact');
@@ -177,6 +177,14 @@ describe('decidePrivacy', () => {
     expect(d.hint).toContain('add --include-hosted');
     // The secret itself is not repeated in the message.
     expect(d.message + d.hint).not.toContain(FAKE.awsAccessKeyId);
+  });
+
+  test('a local prompt and a profile on another host (network): refused like a hosted one, unless --include-hosted', () => {
+    const box = { name: 'box', hosted: true, reason: 'provider `box`: the server is on another machine (gpu-box)', locality: 'network' };
+    const d = decidePrivacy({ prompt: secret, classification: classify(secret), profiles: [profiles[0]!, box], allowHosted: false, redact: false });
+    expect(d.action).toBe('refuse');
+    if (d.action === 'refuse') expect(d.message).toContain('sent to box (network) it leaves this machine. Nothing was sent.');
+    expect(decidePrivacy({ prompt: secret, classification: classify(secret), profiles: [profiles[0]!, box], allowHosted: true, redact: false }).action).toBe('run');
   });
 
   test('--redact: hosted profiles get a redacted copy that classifies hosted; local ones the original', () => {
@@ -492,7 +500,7 @@ describe('runCompare (codex stood in for)', () => {
     const { ctx } = context(sb.codexHome, false, hostedEnv);
     const err = await usageErrorAsync(runCompare(ctx, opts({ prompt: `key ${FAKE.awsAccessKeyId}`, profiles: ['a1,cloud'] }), { exec: exec.fn, detect }));
     expect(err.exitCode).toBe(2);
-    expect(err.message).toContain('cloud is hosted. Nothing was sent.');
+    expect(err.message).toContain('sent to cloud (cloud) it leaves this machine. Nothing was sent.');
     expect(err.hint).toContain('codex-profiles classify --redact');
     expect(exec.calls).toEqual([]);
     expect(fs.existsSync(outDir)).toBe(false);
