@@ -30,7 +30,7 @@ function lastUserText(body: unknown): string | undefined {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(CLI) || !fs.existsSync(path.join(REPO_ROOT, 'dist', 'route', 'compare-adhoc.js'))) throw new Error('dist/ is not built: run node scripts/build.mjs');
+  if (!fs.existsSync(CLI) || !fs.existsSync(path.join(REPO_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is not built: run node scripts/build.mjs');
 });
 
 let ollama: FakeOllama;
