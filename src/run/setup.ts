@@ -8,6 +8,7 @@ import { setupFlow, type SetupArgs, type SetupResult } from '../plan/setup.js';
 import { reportError } from '../report-error.js';
 import { isPromptCancel, type Prompter } from '../ui/prompter.js';
 import { runTest } from './test.js';
+import { offerOssTest } from './test-oss.js';
 
 export type { SetupArgs } from '../plan/setup.js';
 
@@ -29,9 +30,16 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
       ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')} --tools\` (codex exec: "Reply with exactly OK", then the tool-call check); nothing was run.`);
     }
-    if (written.length > 0 && runTest) return await smokeTest(ctx, written);
-    if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
-    return EXIT_OK;
+    let code: number = EXIT_OK;
+    if (written.length > 0 && runTest) code = await smokeTest(ctx, written);
+    else if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
+    // oss_provider was written (or would be): confirm it the same way, `--test` or a question.
+    if (result.ossProvider !== undefined && (result.outcome?.applied || ctx.opts.dryRun)) {
+      const ask = p && !ctx.opts.json ? (message: string) => p.confirm({ message, default: true }) : undefined;
+      const oss = await offerOssTest(ctx, { test: args.test, ask });
+      if (oss !== undefined && code === EXIT_OK) code = oss;
+    }
+    return code;
   } catch (err) {
     if (isPromptCancel(err)) {
       // A cancel after the write (at the test question) must not claim nothing was written.

@@ -98,3 +98,33 @@ export async function runTestOss(args: TestOssArgs, ctx: CommandContext): Promis
   if (interrupted) return EXIT_INTERRUPTED;
   return result.status === 'pass' ? EXIT_OK : EXIT_CHECK_FAILED;
 }
+
+/** What `setup` and `default` say or do after they set oss_provider. */
+export const OSS_TEST_COMMAND = 'codex-profiles test --oss';
+
+/**
+ * After a command set oss_provider: with `--test`, confirm it now; on a terminal, ask (default
+ * yes); otherwise print the command. Never in --json mode (stdout holds one document) or a dry
+ * run. Runs in this process with the context `test` would get from the same global flags.
+ */
+export async function offerOssTest(ctx: CommandContext, opts: { test: boolean; ask?: (message: string) => Promise<boolean> }): Promise<number | undefined> {
+  if (ctx.opts.json) return undefined;
+  if (ctx.opts.dryRun) {
+    if (opts.test) ctx.out.line(`Dry run: --test would then run \`${OSS_TEST_COMMAND}\` (the model is checked first; nothing is downloaded); nothing was run.`);
+    return undefined;
+  }
+  const run = opts.test || (opts.ask ? await opts.ask(`Confirm oss_provider now with a real \`codex exec --oss\` (${OSS_TEST_COMMAND}; checks the model is installed first, downloads nothing)?`) : false);
+  if (!run) {
+    ctx.out.line(`Confirm it any time: ${OSS_TEST_COMMAND}`);
+    return undefined;
+  }
+  const { makeContext } = await import('../context.js');
+  const { reportError } = await import('../report-error.js');
+  const { parseTimeoutSeconds } = await import('./test.js');
+  const testCtx = makeContext({ codexHome: ctx.opts.codexHome, codexBin: ctx.opts.codexBin, json: false, color: ctx.opts.color }, ctx.env);
+  try {
+    return await runTestOss({ timeoutMs: parseTimeoutSeconds(undefined) }, testCtx);
+  } catch (err) {
+    return reportError(err, []);
+  }
+}
