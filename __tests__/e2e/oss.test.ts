@@ -4,7 +4,10 @@
  * CODEX_OSS_BASE_URL (what Codex reads for `--oss`). What the fakes received is the proof: the
  * prompt reached the oss_provider's server, and nothing ever asked for a download (`/api/pull`).
  */
-import { baseConfig, cli, LMS_MODEL, makeHome, OLLAMA_MODEL, parseJson, PROMPT, startFakes, type Fakes, type Home } from '../helpers/checks-home.js';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { baseConfig, cli, fileProfile, LMS_MODEL, makeHome, OLLAMA_MODEL, parseJson, PROMPT, providerToml, startFakes, type Fakes, type Home } from '../helpers/checks-home.js';
+import { codexBinPath } from '../helpers/codex-bins.js';
 import { refusedPort } from '../helpers/fake-http.js';
 
 const responses = (s: { requests: Array<{ method: string; path: string; json?: unknown }> }) =>
@@ -152,3 +155,74 @@ describe('checks before codex runs (codex 0.171)', () => {
     h.sb.cleanup();
   });
 });
+
+describe('one-off equivalents (list, add)', () => {
+  const v = '0.171';
+  const setUp = (): Home => {
+    const h = home('ollama');
+    h.write('oll.config.toml', fileProfile('ollama', OLLAMA_MODEL));
+    // A table of its own at exactly where the built-in `ollama` points: the same route.
+    h.write('same.config.toml', fileProfile('ollama-here', 'llama3.2:latest', providerToml('ollama-here', `${f.ollama.url}/v1`)));
+    // Another URL: no --oss form reaches it.
+    h.write('elsewhere.config.toml', fileProfile('lms', LMS_MODEL, providerToml('lms', `${f.lms.url}/v1`)));
+    h.write('hosted.config.toml', 'model = "gpt-5.2-codex"\nmodel_provider = "openai"\n');
+    return h;
+  };
+
+  test('list --json: an `equivalent` per profile, the same on the fast path and through yargs', async () => {
+    const h = setUp();
+    const fast = await cli(v, h, ['list', '--json']);
+    const slow = await cli(v, h, ['list', '--json'], { ...h.env, CODEX_PROFILES_NO_FAST_PATH: '1' });
+    expect(fast.stdout).toBe(slow.stdout);
+    const by = Object.fromEntries(parseJson(fast).profiles.map((p: { name: string; equivalent: unknown }) => [p.name, p.equivalent]));
+    expect(by.oll).toMatchObject({ command: `codex exec --oss --local-provider ollama -m ${OLLAMA_MODEL}`, args: ['exec', '--oss', '--local-provider', 'ollama', '-m', OLLAMA_MODEL] });
+    expect(by.same).toMatchObject({ command: 'codex exec --oss --local-provider ollama -m llama3.2:latest' });
+    expect(by.elsewhere).toMatchObject({ command: null, note: expect.stringContaining(`custom provider \`lms\` at ${f.lms.url}/v1`) });
+    expect(by.hosted).toMatchObject({ command: null, note: expect.stringContaining('not a local profile') });
+  });
+
+  test('list (text): the equivalents under the table, hosted profiles left out, identical on both paths', async () => {
+    const h = setUp();
+    const fast = await cli(v, h, ['list']);
+    const slow = await cli(v, h, ['list'], { ...h.env, CODEX_PROFILES_NO_FAST_PATH: '1' });
+    expect(fast.stdout).toBe(slow.stdout);
+    const tail = fast.stdout.slice(fast.stdout.indexOf('One-off equivalents'));
+    expect(tail).toMatch(new RegExp(`oll\\s+codex exec --oss --local-provider ollama -m ${OLLAMA_MODEL.replace('.', '\\.')}`));
+    expect(tail).toMatch(/elsewhere\s+none: custom provider `lms`/);
+    expect(tail).toContain('--oss downloads the model when the server does not have it');
+    expect(tail).not.toContain('hosted');
+  });
+
+  test('the equivalent really routes the same way: run as printed, the prompt reaches the fake Ollama', async () => {
+    const h = setUp();
+    const eq = parseJson(await cli(v, h, ['list', '--json'])).profiles.find((p: { name: string }) => p.name === 'same').equivalent;
+    f.reset();
+    const r = await runCodex(v, [...eq.args.slice(0, 1), '--skip-git-repo-check', '--ephemeral', ...eq.args.slice(1), '--', PROMPT], h.env);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/provider: ollama/);
+    expect(responses(f.ollama).map((b) => b.model)).toEqual(['llama3.2:latest']);
+    expect(pulls(f)).toEqual([]);
+    expect(f.decoy.requests).toEqual([]);
+  });
+
+  test("add's closing lines name the equivalent", async () => {
+    const h = home('ollama');
+    const r = await cli(v, h, ['add', OLLAMA_MODEL, '--provider', 'ollama', '--ollama-url', f.ollama.url, '--name', 'q', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`One-off equivalent (this run only, no profile): codex exec --oss --local-provider ollama -m ${OLLAMA_MODEL}`);
+  });
+});
+
+function runCodex(v: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+  // Not spawnSync: the fakes answering codex live in this process.
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [codexBinPath(v), ...args], { env, cwd: os.tmpdir(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
+}

@@ -53,7 +53,12 @@ export const testCommand: CommandModule<GlobalArgs, GlobalArgs & TestFlags> = {
           'Exit codes: 0 all passed, 1 a profile failed or was skipped by a failed check, 2 usage or config error (also: every named profile is hosted and --include-hosted was not given), 130 interrupted (Ctrl-C). See docs/checks.md.',
       ),
   handler: handle<TestFlags>(async (argv, ctx) => {
+    const args = { names: argv.names, all: argv.all, timeout: argv.timeout, includeHosted: argv['include-hosted'], tools: argv.tools, oss: argv.oss, model: argv.model };
+    if (argv.oss) {
+      const { runTestOssFlags } = await import('../run/test-oss.js');
+      return runTestOssFlags(args, ctx);
+    }
     const { runTest } = await import('../run/test.js');
-    return runTest({ names: argv.names, all: argv.all, timeout: argv.timeout, includeHosted: argv['include-hosted'], tools: argv.tools, oss: argv.oss, model: argv.model }, ctx);
+    return runTest(args, ctx);
   }),
 };

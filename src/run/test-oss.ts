@@ -12,12 +12,12 @@ import { buildExecArgs } from '../codex/exec.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration } from '../diagnostics.js';
-import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
 import { confirmOss, ossArgs, ossTarget, type OssResult } from '../verify/oss.js';
 import { probeServer } from '../verify/probe.js';
 import { SMOKE_PROMPT } from '../verify/smoke-types.js';
-import { codeWords, eraLabel, requireCodex, throwOnSyntaxErrors } from './test.js';
+import { codeWords, eraLabel, parseTimeoutSeconds, requireCodex, throwOnSyntaxErrors, type TestArgs } from './test.js';
 
 export interface TestOssArgs {
   model?: string;
@@ -43,6 +43,14 @@ function render(r: OssResult): string {
   }
   for (const w of r.warnings) lines.push(`${chalk.yellow('note:')} ${w}`);
   return lines.join('\n');
+}
+
+/** `test --oss` as the command parses it: the flags that only mean something for profiles are refused. */
+export async function runTestOssFlags(args: TestArgs, ctx: CommandContext): Promise<number> {
+  if ((args.names ?? []).length > 0 || args.all || args.tools || args.includeHosted) {
+    throw new UsageError('--oss confirms oss_provider on its own: leave out profile names, --all, --tools and --include-hosted');
+  }
+  return runTestOss({ model: args.model, timeoutMs: parseTimeoutSeconds(args.timeout) }, ctx);
 }
 
 export async function runTestOss(args: TestOssArgs, ctx: CommandContext): Promise<number> {
@@ -120,7 +128,6 @@ export async function offerOssTest(ctx: CommandContext, opts: { test: boolean; a
   }
   const { makeContext } = await import('../context.js');
   const { reportError } = await import('../report-error.js');
-  const { parseTimeoutSeconds } = await import('./test.js');
   const testCtx = makeContext({ codexHome: ctx.opts.codexHome, codexBin: ctx.opts.codexBin, json: false, color: ctx.opts.color }, ctx.env);
   try {
     return await runTestOss({ timeoutMs: parseTimeoutSeconds(undefined) }, testCtx);

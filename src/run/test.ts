@@ -26,7 +26,7 @@ export interface TestArgs {
   includeHosted?: boolean;
   /** Also run the tool-call check (src/checks/tool-call.ts). */
   tools?: boolean;
-  /** Confirm config.toml's oss_provider instead (src/run/test-oss.ts). */
+  /** Confirm config.toml's oss_provider instead: the command hands those runs to src/run/test-oss.ts. */
   oss?: boolean;
   /** With `oss`: the model to confirm with (default: an installed one). */
   model?: string;
@@ -144,11 +144,6 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   if (names.length > 0 && args.all) throw new UsageError('name profiles or pass --all, not both');
   const timeoutMs = parseTimeoutSeconds(args.timeout);
   if (args.model !== undefined && !args.oss) throw new UsageError('--model goes with --oss (a profile names its own model)');
-  if (args.oss) {
-    if (names.length > 0 || args.all || args.tools || args.includeHosted) throw new UsageError('--oss confirms oss_provider on its own: leave out profile names, --all, --tools and --include-hosted');
-    const { runTestOss } = await import('./test-oss.js');
-    return runTestOss({ model: args.model, timeoutMs }, ctx);
-  }
   // Detection first: from the disk cache it is a few file reads; otherwise two short codex runs,
   // which loading the rest of the code, reading the config and the first probes overlap.
   const detecting = detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
