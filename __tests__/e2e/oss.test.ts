@@ -4,10 +4,9 @@
  * CODEX_OSS_BASE_URL (what Codex reads for `--oss`). What the fakes received is the proof: the
  * prompt reached the oss_provider's server, and nothing ever asked for a download (`/api/pull`).
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { baseConfig, cli, fileProfile, LMS_MODEL, makeHome, OLLAMA_MODEL, parseJson, PROMPT, providerToml, startFakes, type Fakes, type Home } from '../helpers/checks-home.js';
-import { codexBinPath } from '../helpers/codex-bins.js';
+import { runCodexBin } from '../helpers/codex-bins.js';
 import { refusedPort } from '../helpers/fake-http.js';
 
 const responses = (s: { requests: Array<{ method: string; path: string; json?: unknown }> }) =>
@@ -197,7 +196,7 @@ describe('one-off equivalents (list, add)', () => {
     const h = setUp();
     const eq = parseJson(await cli(v, h, ['list', '--json'])).profiles.find((p: { name: string }) => p.name === 'same').equivalent;
     f.reset();
-    const r = await runCodex(v, [...eq.args.slice(0, 1), '--skip-git-repo-check', '--ephemeral', ...eq.args.slice(1), '--', PROMPT], h.env);
+    const r = await runCodexBin(v, [...eq.args.slice(0, 1), '--skip-git-repo-check', '--ephemeral', ...eq.args.slice(1), '--', PROMPT], { env: h.env, cwd: os.tmpdir() });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/provider: ollama/);
     expect(responses(f.ollama).map((b) => b.model)).toEqual(['llama3.2:latest']);
@@ -213,16 +212,30 @@ describe('one-off equivalents (list, add)', () => {
   });
 });
 
-function runCodex(v: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
-  // Not spawnSync: the fakes answering codex live in this process.
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [codexBinPath(v), ...args], { env, cwd: os.tmpdir(), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stderr });
-    });
+
+describe('default offers the confirmation after setting oss_provider', () => {
+  const v = '0.171';
+  test('without a terminal: the command to run, no question, nothing sent', async () => {
+    const h = home(undefined);
+    const r = await cli(v, h, ['default', 'ollama', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Confirm it any time: codex-profiles test --oss');
+    expect(responses(f.ollama)).toEqual([]);
+    h.sb.cleanup();
   });
-}
+
+  test('--test: set, then confirmed with the real codex --oss (exit 0); --json never runs it', async () => {
+    const h = home(undefined);
+    const r = await cli(v, h, ['default', 'ollama', '--yes', '--test']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/oss_provider ollama at .*: pass/);
+    expect(responses(f.ollama).map((b) => b.model)).toEqual([OLLAMA_MODEL]);
+    expect(pulls(f)).toEqual([]);
+    f.reset();
+    const j = await cli(v, h, ['default', 'lmstudio', '--yes', '--test', '--json']);
+    expect(j.code).toBe(0);
+    expect(parseJson(j)).toMatchObject({ ok: true, ossProvider: 'lmstudio', next: 'codex-profiles test --oss' });
+    expect(f.ollama.requests.concat(f.lms.requests)).toEqual([]);
+    h.sb.cleanup();
+  });
+});

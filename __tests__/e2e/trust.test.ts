@@ -4,11 +4,12 @@
  * directories are never judged (a guard below proves the temporary root is not inside a git
  * repository, and GIT_CEILING_DIRECTORIES keeps git itself from looking above it).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { baseConfig, codexBin, fileProfile, makeHome, startFakes, type Fakes, type Home } from '../helpers/checks-home.js';
 import { parseJson, runCli } from '../helpers/cli.js';
+import { runCodexBin } from '../helpers/codex-bins.js';
 
 let f: Fakes;
 let home: Home;
@@ -92,18 +93,7 @@ test('doctor outside git and untrusted: what Codex will do, and the fix', async 
 
 test('the real codex agrees: a trusted entry does not let `codex exec` run outside git; a repository does', async () => {
   await cli(['trust', '--yes']);
-  // Not spawnSync: the decoy answering codex lives in this process.
-  const run = (cwd: string) =>
-    new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [codexBin('0.171'), 'exec', '--ephemeral', '--', 'Reply with exactly OK'], { cwd, env: { ...home.env, GIT_CEILING_DIRECTORIES: home.sb.root }, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('close', (status) => {
-        clearTimeout(timer);
-        resolve({ status, stderr });
-      });
-    });
+  const run = (cwd: string) => runCodexBin('0.171', ['exec', '--ephemeral', '--', 'Reply with exactly OK'], { cwd, env: { ...home.env, GIT_CEILING_DIRECTORIES: home.sb.root } });
   const refused = await run(work);
   expect(refused.status).toBe(1);
   expect(refused.stderr).toContain('Not inside a trusted directory and --skip-git-repo-check was not specified.');
