@@ -54,10 +54,14 @@ test('the wizard in a real terminal: pick, name, choose the backend, review the 
     pty.send(KEY.enter);
     await pty.expect('now with a real `codex exec`?');
     pty.send('n' + KEY.enter);
+    // oss_provider was just set: the same offer for it (issue 18), declined here.
+    await pty.expect('Confirm oss_provider now with a real `codex exec --oss`');
+    pty.send('n' + KEY.enter);
     expect(await pty.exitCode).toBe(0);
   } finally {
     pty.kill();
   }
+  expect(pty.plain).toContain('Confirm it any time: codex-profiles test --oss');
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'fast.config.toml'), 'utf8'))).toMatchObject({ model: 'gpt-oss:20b' });
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8')).oss_provider).toBe('ollama');
 });
@@ -152,9 +156,12 @@ test('setup --test proves the new profiles with the real codex right away', asyn
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/gpt-oss-20b.*pass/i);
   const responses = ollama.requests.slice(seen).filter((q) => q.path === '/v1/responses');
-  // The OK check, then the tool-call check (the call, then the answer with the output).
-  expect(responses).toHaveLength(3);
-  expect(responses.map((q) => (q.json as { model: string }).model)).toEqual(['gpt-oss:20b', 'gpt-oss:20b', 'gpt-oss:20b']);
+  // The OK check, then the tool-call check (the call, then the answer with the output), then
+  // the oss_provider this run set, confirmed through `--oss` (test --oss; issue 18).
+  expect(responses).toHaveLength(4);
+  expect(responses.slice(0, 3).map((q) => (q.json as { model: string }).model)).toEqual(['gpt-oss:20b', 'gpt-oss:20b', 'gpt-oss:20b']);
   expect(r.stdout).toContain('ran a command');
+  expect(r.stdout).toMatch(/oss_provider ollama at .*: pass/);
+  expect(ollama.calls()).not.toContain('POST /api/pull');
   expect(decoy.requests).toHaveLength(0);
 });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './cli.js';
 
@@ -29,4 +30,21 @@ export const LAYOUT_OF: Record<CodexVersion, 'file' | 'table'> = { '0.131': 'tab
  */
 export function decoyBaseConfig(decoyBaseUrl: string): string {
   return `model = "decoy-model"\nmodel_provider = "decoy"\n\n[model_providers.decoy]\nname = "decoy"\nbase_url = "${decoyBaseUrl}"\nwire_api = "responses"\n`;
+}
+
+/**
+ * Runs the real codex with `args` (async: fakes answering it usually live in the test's own
+ * process, which spawnSync would block), stdin closed, killed after 60 s.
+ */
+export function runCodexBin(version: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string }): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [codexBinPath(version), ...args], { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
 }

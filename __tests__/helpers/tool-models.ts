@@ -32,9 +32,14 @@ interface RequestBody {
   tools?: Array<{ type?: string; name?: string }>;
 }
 
+/** The input items; Codex's `--oss` load request for LM Studio sends `input` as a plain string (seen). */
+function inputItems(body: RequestBody): InputItem[] {
+  return Array.isArray(body.input) ? body.input : [];
+}
+
 /** The text of the last user message. */
 export function lastUserText(body: RequestBody): string {
-  const users = (body.input ?? []).filter((i) => i.role === 'user');
+  const users = inputItems(body).filter((i) => i.role === 'user');
   const c = users[users.length - 1]?.content;
   if (typeof c === 'string') return c;
   return (c ?? []).map((p) => p.text ?? '').join('');
@@ -91,7 +96,7 @@ export function toolModelEvents(kind: ToolModelKind, body: RequestBody): SseEven
   const command = requestedCommand(body);
   // The "Reply with exactly OK" check reaches the same fake: every kind passes that one.
   if (command === undefined) return turn(model, message('OK'));
-  const output = (body.input ?? []).find((i) => i.type === 'function_call_output');
+  const output = inputItems(body).find((i) => i.type === 'function_call_output');
   switch (kind) {
     case 'tool-caller':
     case 'forgetful': {

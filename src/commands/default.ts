@@ -10,7 +10,9 @@ export const defaultCommand: CommandModule<GlobalArgs, GlobalArgs & DefaultArgs>
   builder: (y) =>
     withWriteOptions(y)
       .positional('provider', { choices: ['ollama', 'lmstudio'] as const, demandOption: true, describe: 'ollama or lmstudio' })
+      .option('test', { type: 'boolean', default: false, describe: 'Then confirm it: `codex-profiles test --oss` (the model is checked first; nothing is downloaded). Without it: asked on a terminal, else the command is printed' })
       .example('$0 default ollama', 'codex --oss will use Ollama')
+      .example('$0 default ollama --test', 'Set it, then confirm it with a real `codex exec --oss`')
       .example('$0 default lmstudio --dry-run', 'Show the change only'),
   handler: handle<DefaultArgs>(async (argv, ctx) => {
     const { runDefault } = await import('../run/default.js');

@@ -16,6 +16,7 @@ import { migrateCommand } from './migrate.js';
 import { exportCommand } from './export.js';
 import { applyCommand } from './apply.js';
 import { runCommand } from './run.js';
+import { trustCommand } from './trust.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -35,4 +36,5 @@ export const commands: CommandModule<any, any>[] = [
   exportCommand,
   applyCommand,
   runCommand,
+  trustCommand,
 ];

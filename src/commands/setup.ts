@@ -16,7 +16,7 @@ export const setupCommand: CommandModule<GlobalArgs, GlobalArgs & SetupArgs> = {
         .option('models', { type: 'string', requiresArg: true, describe: 'Comma-separated model ids to set up without asking' })
         .option('oss-provider', { choices: ['ollama', 'lmstudio'] as const, describe: 'Backend for `codex --oss` (default: ask; unattended, the first model’s provider when unset)' })
         .option('context-window', { type: 'boolean', default: true, describe: 'Write model_context_window where the provider reports the context (--no-context-window to skip)' })
-        .option('test', { type: 'boolean', default: false, describe: 'Smoke-test the new profiles with the real codex after writing' })
+        .option('test', { type: 'boolean', default: false, describe: 'Smoke-test the new profiles with the real codex after writing, and confirm oss_provider (`codex-profiles test --oss`) when it was set' })
         .option('force', { type: 'boolean', default: false, describe: 'Rewrite profiles that already exist for the chosen models; write a --layout this codex does not read' })
         .option('allow-no-tools', { type: 'boolean', default: false, describe: 'Write profiles for models without tool support anyway (they cannot drive Codex)' })
         .option('allow-cloud', { type: 'boolean', default: false, describe: 'Offer and write models that run in the cloud (Ollama cloud models: prompts go to ollama.com)' })

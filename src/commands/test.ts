@@ -10,6 +10,8 @@ interface TestFlags {
   timeout?: string;
   'include-hosted': boolean;
   tools: boolean;
+  oss: boolean;
+  model?: string;
 }
 
 export const testCommand: CommandModule<GlobalArgs, GlobalArgs & TestFlags> = {
@@ -30,6 +32,14 @@ export const testCommand: CommandModule<GlobalArgs, GlobalArgs & TestFlags> = {
         default: false,
         describe: 'Also run the tool-call check: a second codex exec asking the model to run `cat nonce-XXXX.txt` in a temporary folder and reply with what it printed',
       })
+      .option('oss', {
+        type: 'boolean',
+        default: false,
+        describe: 'Confirm oss_provider: check the model is installed on that server, then run `codex exec --oss -m MODEL "Reply with exactly OK"` (never downloads)',
+      })
+      .option('model', { type: 'string', requiresArg: true, describe: 'With --oss: the model to confirm with (default: an installed one that can call tools)' })
+      .example('$0 test --oss', 'Confirm the backend `codex --oss` uses (oss_provider), with an installed model')
+      .example('$0 test --oss --model gpt-oss:20b --dry-run', 'The checks and the codex command line; nothing runs')
       .example('$0 test qwen-local --tools', 'Also prove the model makes Codex run a command (not only answer text)')
       .example('$0 test qwen-local', 'One profile: pre-checks, then codex exec, then the verdict')
       .example('$0 test --all', 'Every local profile; same server one at a time, different servers in parallel')
@@ -43,7 +53,12 @@ export const testCommand: CommandModule<GlobalArgs, GlobalArgs & TestFlags> = {
           'Exit codes: 0 all passed, 1 a profile failed or was skipped by a failed check, 2 usage or config error (also: every named profile is hosted and --include-hosted was not given), 130 interrupted (Ctrl-C). See docs/checks.md.',
       ),
   handler: handle<TestFlags>(async (argv, ctx) => {
+    const args = { names: argv.names, all: argv.all, timeout: argv.timeout, includeHosted: argv['include-hosted'], tools: argv.tools, oss: argv.oss, model: argv.model };
+    if (argv.oss) {
+      const { runTestOssFlags } = await import('../run/test-oss.js');
+      return runTestOssFlags(args, ctx);
+    }
     const { runTest } = await import('../run/test.js');
-    return runTest({ names: argv.names, all: argv.all, timeout: argv.timeout, includeHosted: argv['include-hosted'], tools: argv.tools }, ctx);
+    return runTest(args, ctx);
   }),
 };

@@ -7,6 +7,8 @@ import { hintSummaryLines } from '../discover/render.js';
 import { showAndApply } from '../ui/confirm.js';
 import { planProfiles } from '../plan/add.js';
 import { preflight } from '../plan/preflight.js';
+import { loadHome } from '../config/profiles.js';
+import { NO_DOWNLOAD_NOTE, profileEquivalent, type Equivalent } from '../codex/equivalent.js';
 
 /** `add`'s flags as yargs parses them (commands/add.ts). */
 export interface AddArgs extends DiscoveryArgs, LayoutArgs {
@@ -64,6 +66,17 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
   const outcome = await showAndApply(ctx, plan);
   // A hosted profile's test sends a prompt to the service: only with the flag (hosted-consent.ts).
   if (outcome.applied) ctx.out.line(`Try it: codex -p ${p.name}    Check it: codex-profiles test ${p.name}${argv.hosted ? ' --include-hosted' : ''}`);
-  if (ctx.opts.json) ctx.out.json({ ok: true, codex: { version: codex.version ?? null, layout: codex.layout }, profile: p, ...outcome });
+  const equivalent = outcome.applied && !argv.hosted ? await writtenEquivalent(state.home, p.name, codex.layout, ctx.env) : undefined;
+  if (equivalent && !ctx.opts.json) {
+    ctx.out.line(equivalent.command ? `One-off equivalent (this run only, no profile): ${equivalent.command}  (${NO_DOWNLOAD_NOTE})` : `No one-off equivalent: ${equivalent.note}.`);
+  }
+  if (ctx.opts.json) ctx.out.json({ ok: true, codex: { version: codex.version ?? null, layout: codex.layout }, profile: p, ...(equivalent ? { equivalent } : {}), ...outcome });
   return EXIT_OK;
+}
+
+/** The equivalent of the profile as written (read back, so it is what Codex will read). */
+async function writtenEquivalent(home: string, name: string, layout: 'file' | 'table', env: NodeJS.ProcessEnv): Promise<Equivalent | undefined> {
+  const state = await loadHome(home);
+  const written = state.profiles.find((x) => x.name === name && x.layout === layout) ?? state.profiles.find((x) => x.name === name);
+  return written ? profileEquivalent(state, written, env) : undefined;
 }

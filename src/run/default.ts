@@ -2,12 +2,14 @@
 import { emptyPlan } from '../write/plan.js';
 import { planSetTopLevel } from '../config/profile-writer.js';
 import { loadHome } from '../config/profiles.js';
-import type { CommandContext } from '../context.js';
+import { canPrompt, type CommandContext } from '../context.js';
 import { refuseInvalidConfig } from '../diagnostics.js';
 import { showAndApply } from '../ui/confirm.js';
 
 export interface DefaultArgs {
   provider: 'ollama' | 'lmstudio';
+  /** Then confirm it with `test --oss` (src/run/test-oss.ts). */
+  test?: boolean;
 }
 
 export async function runDefault(ctx: CommandContext, argv: DefaultArgs): Promise<number> {
@@ -17,6 +19,13 @@ export async function runDefault(ctx: CommandContext, argv: DefaultArgs): Promis
   planSetTopLevel(plan, state, 'oss_provider', argv.provider);
   if (plan.changes.length === 0) ctx.out.line(`oss_provider is already ${argv.provider}.`);
   const outcome = await showAndApply(ctx, plan);
-  if (ctx.opts.json) ctx.out.json({ ok: true, ossProvider: argv.provider, ...outcome });
+  if (ctx.opts.json) ctx.out.json({ ok: true, ossProvider: argv.provider, ...outcome, next: `codex-profiles test --oss` });
+  // Offered when it was set now (or already was): the value is in config.toml either way.
+  if (outcome.applied || plan.changes.length === 0 || ctx.opts.dryRun) {
+    const { offerOssTest } = await import('./test-oss.js');
+    const ask = !ctx.opts.yes && canPrompt() && !ctx.opts.json && !ctx.opts.dryRun ? async (message: string) => (await import('@inquirer/prompts')).confirm({ message, default: true }) : undefined;
+    const code = await offerOssTest(ctx, { test: Boolean(argv.test), ask });
+    if (code !== undefined) return code;
+  }
   return 0;
 }

@@ -4,6 +4,7 @@ import { loadHome } from '../config/profiles.js';
 import { EXIT_OK } from '../errors.js';
 import { renderTable } from '../ui/table.js';
 import { LOCALITY_WORDS, profileDestination } from '../codex/destination.js';
+import { equivalentLines, profileEquivalent } from '../codex/equivalent.js';
 
 export async function runList(ctx: CommandContext): Promise<number> {
   // Reading only: the syntax tree is built only where a line is listed (see LoadOptions).
@@ -26,6 +27,7 @@ export async function runList(ctx: CommandContext): Promise<number> {
       path: p.path,
       line: p.line ?? null,
       locality: where.get(p)!,
+      equivalent: profileEquivalent(state, p, ctx.env),
     })),
     errors: state.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
   };
@@ -57,5 +59,12 @@ export async function runList(ctx: CommandContext): Promise<number> {
       ]),
     ),
   );
+  // Only profiles that run here: a hosted one has no `--oss` form to show.
+  const local = report.profiles.filter((p) => p.locality.locality === 'this-machine');
+  if (local.length > 0) {
+    ctx.out.line('');
+    ctx.out.line('One-off equivalents (route one run the same way; the profile\'s other settings are not carried):');
+    for (const line of equivalentLines(local)) ctx.out.line(line);
+  }
   return EXIT_OK;
 }

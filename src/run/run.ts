@@ -31,6 +31,7 @@ import { isValidProfileName, loadHome } from '../config/profiles.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
+import { launchTrustNote, trustOf } from '../verify/trust.js';
 
 export const PROJECT_FILE = '.codex-profile';
 
@@ -123,16 +124,21 @@ export async function runRun(ctx: CommandContext, argv: RunArgs): Promise<number
   const launch = await launchCommand(codex.bin!);
   if (launch.warning) throw new CliError(launch.warning, 2);
   const line = `codex-profiles: ${name}${from ? ` (from ${from})` : ''}: provider ${provider.id}, model ${provider.model ?? '(default)'}, on ${where.text}`;
+  // Codex's own trust question (or exec's refusal outside git) would come first: say so before it starts.
+  const trust = trustOf(state, argv.cwd ?? process.cwd());
+  const trustNote = launchTrustNote(trust, argv.codexArgs);
 
   if (argv.dryRun) {
-    if (ctx.opts.json) ctx.out.json({ ok: true, started: false, dryRun: true, profile: name, from: from ?? null, provider: provider.id, model: provider.model ?? null, locality: where.kind, url: provider.baseUrl ?? null, command: [codex.bin, ...args] });
+    if (ctx.opts.json) ctx.out.json({ ok: true, started: false, dryRun: true, profile: name, from: from ?? null, provider: provider.id, model: provider.model ?? null, locality: where.kind, url: provider.baseUrl ?? null, command: [codex.bin, ...args], trust });
     else {
       ctx.out.note(line);
+      if (trustNote) ctx.out.note(`codex-profiles: ${trustNote}`);
       ctx.out.line(`Dry run: would start ${[codex.bin, ...args].map((a) => (/^[\w./:=@,+-]+$/.test(a!) ? a : JSON.stringify(a))).join(' ')}`);
     }
     return EXIT_OK;
   }
   ctx.out.note(line);
+  if (trustNote) ctx.out.note(`codex-profiles: ${trustNote}`);
   return launchInherited(launch.file, [...launch.prefixArgs, ...args], { ...env, CODEX_HOME: state.home });
 }
 

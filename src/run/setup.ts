@@ -9,6 +9,7 @@ import { reportError } from '../report-error.js';
 import { isPromptCancel, type Prompter } from '../ui/prompter.js';
 import { runTest } from './test.js';
 import { LOCALITY_WORDS } from '../codex/destination.js';
+import { offerOssTest } from './test-oss.js';
 
 export type { SetupArgs } from '../plan/setup.js';
 
@@ -35,9 +36,16 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
       ctx.out.line('Where prompts go:');
       for (const x of result.profiles) if (x.locality) ctx.out.line(`  ${x.name}: ${LOCALITY_WORDS[x.locality.locality]} (${x.locality.reason})`);
     }
-    if (written.length > 0 && runTest) return await smokeTest(ctx, written);
-    if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
-    return EXIT_OK;
+    let code: number = EXIT_OK;
+    if (written.length > 0 && runTest) code = await smokeTest(ctx, written);
+    else if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
+    // oss_provider was written (or would be): confirm it the same way, `--test` or a question.
+    if (result.ossProvider !== undefined && (result.outcome?.applied || ctx.opts.dryRun)) {
+      const ask = p && !ctx.opts.json ? (message: string) => p.confirm({ message, default: true }) : undefined;
+      const oss = await offerOssTest(ctx, { test: args.test, ask });
+      if (oss !== undefined && code === EXIT_OK) code = oss;
+    }
+    return code;
   } catch (err) {
     if (isPromptCancel(err)) {
       // A cancel after the write (at the test question) must not claim nothing was written.

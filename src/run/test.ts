@@ -26,6 +26,10 @@ export interface TestArgs {
   includeHosted?: boolean;
   /** Also run the tool-call check (src/checks/tool-call.ts). */
   tools?: boolean;
+  /** Confirm config.toml's oss_provider instead: the command hands those runs to src/run/test-oss.ts. */
+  oss?: boolean;
+  /** With `oss`: the model to confirm with (default: an installed one). */
+  model?: string;
 }
 
 /** The longest --timeout accepted, in seconds (one hour). */
@@ -139,6 +143,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   const names = (args.names ?? []).map(String);
   if (names.length > 0 && args.all) throw new UsageError('name profiles or pass --all, not both');
   const timeoutMs = parseTimeoutSeconds(args.timeout);
+  if (args.model !== undefined && !args.oss) throw new UsageError('--model goes with --oss (a profile names its own model)');
   // Detection first: from the disk cache it is a few file reads; otherwise two short codex runs,
   // which loading the rest of the code, reading the config and the first probes overlap.
   const detecting = detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });

@@ -18,7 +18,7 @@ function oneLine(text: string, max = 160): string {
 }
 
 /** Judges one finished run (pure: unit-tested). */
-export function judgeRun(result: SmokeResult, provider: EffectiveProvider, r: ExecResult): SmokeResult {
+export function judgeRun(result: SmokeResult, provider: Pick<EffectiveProvider, 'id' | 'model'>, r: ExecResult): SmokeResult {
   const out: SmokeResult = { ...result, warnings: [...result.warnings] };
   out.args = r.args;
   out.durationMs = r.durationMs;

@@ -83,10 +83,12 @@ test('the wizard: pick models, name them, choose oss_provider, confirm, write', 
     (choices) => choices!.find((c) => c.name === 'LM Studio')!.value,
     () => true, // write?
     () => false, // test now?
+    () => false, // confirm oss_provider now? (it was just set: issue 18)
   ]);
   const code = await runSetup(ctx(), args(), p);
   expect(code).toBe(0);
-  expect(p.asked.map((a) => a.kind)).toEqual(['checkbox', 'input', 'input', 'select', 'confirm', 'confirm']);
+  expect(p.asked.map((a) => a.kind)).toEqual(['checkbox', 'input', 'input', 'select', 'confirm', 'confirm', 'confirm']);
+  expect(p.asked[6]!.message).toContain('codex-profiles test --oss');
   expect(p.asked[1]!.default).toBe('gpt-oss-20b');
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'fast.config.toml'), 'utf8'))).toEqual({ model_provider: 'ollama', model: 'gpt-oss:20b', model_context_window: 65536, web_search: 'disabled' });
   expect(parse(fs.readFileSync(path.join(sb.codexHome, 'coder.config.toml'), 'utf8'))).toMatchObject({ model: 'qwen/qwen3-coder-30b' });
