@@ -168,11 +168,9 @@ describe('one-off equivalents (list, add)', () => {
     return h;
   };
 
-  test('list --json: an `equivalent` per profile, the same on the fast path and through yargs', async () => {
+  test('list --json: an `equivalent` per profile', async () => {
     const h = setUp();
     const fast = await cli(v, h, ['list', '--json']);
-    const slow = await cli(v, h, ['list', '--json'], { ...h.env, CODEX_PROFILES_NO_FAST_PATH: '1' });
-    expect(fast.stdout).toBe(slow.stdout);
     const by = Object.fromEntries(parseJson(fast).profiles.map((p: { name: string; equivalent: unknown }) => [p.name, p.equivalent]));
     expect(by.oll).toMatchObject({ command: `codex exec --oss --local-provider ollama -m ${OLLAMA_MODEL}`, args: ['exec', '--oss', '--local-provider', 'ollama', '-m', OLLAMA_MODEL] });
     expect(by.same).toMatchObject({ command: 'codex exec --oss --local-provider ollama -m llama3.2:latest' });
@@ -180,11 +178,9 @@ describe('one-off equivalents (list, add)', () => {
     expect(by.hosted).toMatchObject({ command: null, note: expect.stringContaining('not a local profile') });
   });
 
-  test('list (text): the equivalents under the table, hosted profiles left out, identical on both paths', async () => {
+  test('list (text): the equivalents under the table, hosted profiles left out', async () => {
     const h = setUp();
     const fast = await cli(v, h, ['list']);
-    const slow = await cli(v, h, ['list'], { ...h.env, CODEX_PROFILES_NO_FAST_PATH: '1' });
-    expect(fast.stdout).toBe(slow.stdout);
     const tail = fast.stdout.slice(fast.stdout.indexOf('One-off equivalents'));
     expect(tail).toMatch(new RegExp(`oll\\s+codex exec --oss --local-provider ollama -m ${OLLAMA_MODEL.replace('.', '\\.')}`));
     expect(tail).toMatch(/elsewhere\s+none: custom provider `lms`/);
