@@ -85,7 +85,9 @@ try {
   const notes = [];
   if (sea) {
     const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+    // What npm packs: not bin/'s code cache (dist/.v8-cache/, made on the user's machine).
     const packed = fs.readdirSync(path.join(root, 'dist'), { recursive: true }).reduce((sum, f) => {
+      if (String(f).startsWith('.v8-cache')) return sum;
       const st = fs.statSync(path.join(root, 'dist', String(f)));
       return st.isFile() ? sum + st.size : sum;
     }, 0);

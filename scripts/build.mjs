@@ -3,10 +3,11 @@
  * Builds what runs (issue 16, docs/architecture.md "Build and dependencies"), with esbuild:
  *
  * - dist/: the shipped CLI. src/main.ts bundled with every library (the package has no runtime
- *   dependencies), ESM with `splitting`, minified: dist/main.js holds yargs and the thin command
- *   files; each `await import('../run/<command>.js')` in src/commands/ becomes a chunk loaded only
- *   when that command runs, so a new command needs no entry here. dist/locales/: yargs' own
- *   translations (the bundle's yargs looks for them beside itself).
+ *   dependencies), split and minified, each piece CommonJS: dist/main.js holds yargs and the thin
+ *   command files; each `await import('../run/<command>.js')` in src/commands/ becomes a chunk
+ *   loaded only when that command runs, so a new command needs no entry here. dist/locales/:
+ *   yargs' own translations (the bundle's yargs looks for them beside itself). bin/ compiles the
+ *   pieces with a V8 code cache it keeps in dist/.v8-cache/ (not shipped, not in the stamp).
  * - lib/: src/ file by file, not bundled (bench/ imports single modules from it); not shipped.
  *
  * No type checking here (`npm run typecheck`). Templates and the version are baked into the
@@ -51,7 +52,7 @@ function hashOf(list) {
 }
 
 const inputHash = () => hashOf(INPUTS.flatMap(files));
-const outputHash = () => hashOf([...files('dist'), ...files('lib')].filter((f) => f !== 'dist/.build-stamp'));
+const outputHash = () => hashOf([...files('dist'), ...files('lib')].filter((f) => f !== 'dist/.build-stamp' && !f.startsWith('dist/.v8-cache/')));
 
 function upToDate() {
   try {
@@ -121,7 +122,7 @@ const yargsEdits = {
 };
 
 /**
- * The bundle of src/main.ts. `npm`: ESM chunks in `outdir` (dist/). `sea`: one CommonJS file
+ * The bundle of src/main.ts. `npm`: CommonJS chunks in `outdir` (dist/). `sea`: one CommonJS file
  * `outfile` (a single executable runs one CommonJS script; the lazy pieces are then functions
  * inside it, still evaluated only when their command runs).
  */
@@ -155,16 +156,30 @@ export async function buildBundle({ layout, outdir, outfile, minify = true }) {
       banner: { js: "var __cpMetaUrl=require('node:url').pathToFileURL(process.execPath).href;" },
     });
   }
-  // Libraries written as CommonJS call require() for Node's own modules: give the ESM chunks one.
-  const banner = "import{createRequire as __cpRequire}from'node:module';const require=__cpRequire(import.meta.url);";
+  // esbuild splits only ESM: split as ESM in memory, then turn each piece into CommonJS (Node 20's
+  // CommonJS loader starts ~4 ms sooner than its ESM loader, and a CommonJS file can be compiled
+  // from bin/'s V8 code cache). `import()` of a chunk becomes a require() run when it is reached,
+  // so runners stay lazy. import.meta.url: each file's own (the banner), as the ESM chunks had.
   const result = await esbuild.build({
     ...common,
     format: 'esm',
     splitting: true,
     outdir,
+    write: false,
     chunkNames: '[name]-[hash]',
-    banner: { js: banner },
+    define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
   });
+  fs.mkdirSync(outdir, { recursive: true });
+  const build = createHash('sha256');
+  for (const out of result.outputFiles) {
+    const cjs = await esbuild.transform(out.text, { format: 'cjs', platform: 'node', target: 'node20', minify, supported: { 'dynamic-import': false }, logLevel: 'warning' });
+    const banner = cjs.code.includes('__cpMetaUrl') ? "var __cpMetaUrl=require('node:url').pathToFileURL(__filename).href;" : '';
+    fs.writeFileSync(out.path, banner + cjs.code);
+    build.update(path.basename(out.path)).update(banner + cjs.code);
+  }
+  // A "type" boundary: dist/*.js are CommonJS in an ESM package. `build` names this build for
+  // bin/'s code cache.
+  fs.writeFileSync(path.join(outdir, 'package.json'), JSON.stringify({ type: 'commonjs', build: build.digest('hex').slice(0, 16) }) + '\n');
   const locales = path.join(ROOT, 'node_modules', 'yargs', 'locales');
   fs.cpSync(locales, path.join(outdir, 'locales'), { recursive: true });
   return result;

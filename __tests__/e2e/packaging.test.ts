@@ -49,6 +49,8 @@ test('the tarball holds only what runs: the bundle, bin, templates, docs, packag
   expect(files).toContain('templates/ollama.toml');
   const strays = files.filter((f) => !/^(bin|dist|docs|templates)\/|^(package\.json|README\.md|LICENSE)$/.test(f) || /\.(ts|map)$/.test(f) || f.includes('.build-stamp'));
   expect(strays).toEqual([]);
+  // bin/'s V8 code cache is made on the user's machine, for the user's Node.
+  expect(files.filter((f) => f.includes('.v8-cache'))).toEqual([]);
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: object };
   expect(pkg.dependencies ?? {}).toEqual({});
 });
