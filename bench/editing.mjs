@@ -32,7 +32,8 @@ export function editHome(prefix, size) {
   const sb = makeSandbox(prefix);
   const text = generateConfig(size);
   const cfg = path.join(sb.codexHome, 'config.toml');
-  const stub = writeCodexStub(sb.bin, 'table');
+  // Cached like a real codex after its first command (the warm-up run fills the cache).
+  const stub = writeCodexStub(sb.bin, 'table', { node: true });
   const reset = () => {
     fs.writeFileSync(cfg, text);
     // The state folder (backups, lock, journal: src/write/backup.ts stateDir) grows a backup per run.

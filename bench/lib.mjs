@@ -91,18 +91,27 @@ export function makeSandbox(prefix = 'cp-bench-') {
 /**
  * A codex stand-in that answers `--version` and `exec --help` like Codex 0.133 (profiles are
  * `[profiles.NAME]` tables in config.toml) or 0.169 (`NAME.config.toml` files). A shell script on
- * POSIX, so detection costs a fork rather than a Node start.
+ * POSIX, so detection costs a fork rather than a Node start; a shell script is never in the
+ * detection cache (src/codex/detect-cache.ts), so every command starts it twice.
+ * `{ node: true }`: a Node script instead (`#!/path/to/node`, like npm's `codex.js`), which the
+ * detection cache keeps: the first command starts it twice (a Node start each), later ones find
+ * the facts on disk, as with a real codex.
  */
-export function writeCodexStub(dir, era = 'table') {
+export function writeCodexStub(dir, era = 'table', { node = false } = {}) {
   const version = era === 'table' ? '0.133.0' : '0.169.0';
   const placeholder = era === 'table' ? 'CONFIG_PROFILE' : 'CONFIG_PROFILE_V2';
   const help = `Run Codex non-interactively\\n\\nUsage: codex exec [OPTIONS] [PROMPT]\\n\\nOptions:\\n  -p, --profile <${placeholder}>\\n          Configuration profile\\n      --ephemeral\\n          Do not persist session files\\n`;
+  const script = `const a = process.argv.slice(2);\nif (a[0] === '--version') console.log('codex-cli ${version}');\nelse if (a[0] === 'exec' && a[1] === '--help') process.stdout.write("${help}");\nelse process.exit(2);\n`;
   if (process.platform === 'win32') {
     const file = path.join(dir, `codex-${era}.js`);
-    fs.writeFileSync(file, `const a = process.argv.slice(2);\nif (a[0] === '--version') console.log('codex-cli ${version}');\nelse if (a[0] === 'exec' && a[1] === '--help') process.stdout.write("${help}");\nelse process.exit(2);\n`);
+    fs.writeFileSync(file, script);
     return file;
   }
   const file = path.join(dir, `codex-${era}`);
+  if (node) {
+    fs.writeFileSync(file, `#!${process.execPath}\n${script}`, { mode: 0o755 });
+    return file;
+  }
   fs.writeFileSync(
     file,
     `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "codex-cli ${version}"; exit 0; fi\nif [ "$1" = "exec" ] && [ "$2" = "--help" ]; then printf '${help}'; exit 0; fi\nexit 2\n`,

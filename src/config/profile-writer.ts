@@ -123,6 +123,11 @@ function known(plan: Plan, file: string, text: string): TomlEditor | undefined {
   return doc && doc.text === text ? doc : undefined;
 }
 
+/** The document `plan` produced for `file` when `text` is what it plans to write there. */
+export function plannedDocument(plan: Plan, file: string, text: string): TomlEditor | undefined {
+  return known(plan, file, text);
+}
+
 function docFor(plan: Plan, file: string, current: string | null): TomlEditor {
   const text = plannedText(plan, file, current);
   if (text === null) return TomlEditor.empty(file);

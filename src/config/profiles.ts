@@ -137,23 +137,7 @@ export async function loadHome(home: string, opts: LoadOptions = {}): Promise<Ho
   const configText = cfg?.text ?? null;
   const config = cfg?.doc ?? null;
   const profiles: Profile[] = [];
-
-  const tables = config?.get(['profiles']);
-  if (tables && typeof tables === 'object') {
-    for (const [name, values] of Object.entries(tables as TomlTable)) {
-      if (!values || typeof values !== 'object' || Array.isArray(values)) continue;
-      const v = values as TomlTable;
-      profiles.push({
-        name,
-        layout: 'table',
-        path: cfgPath,
-        line: config!.lineOf(['profiles', name]),
-        values: v,
-        provider: str(v.model_provider),
-        model: str(v.model),
-      });
-    }
-  }
+  if (config) profiles.push(...tableProfiles(config, cfgPath, true));
 
   const profileFiles = new Map<string, { path: string; text: string; doc: TomlReadDocument | null }>();
   let entries: string[] = [];
@@ -174,13 +158,33 @@ export async function loadHome(home: string, opts: LoadOptions = {}): Promise<Ho
     if (read === null) continue;
     const { text, doc } = read;
     profileFiles.set(name, { path: file, text, doc });
-    const v = doc?.data ?? {};
-    profiles.push({ name, layout: 'file', path: file, values: v, provider: str(v.model_provider), model: str(v.model) });
+    profiles.push(fileProfile(name, file, doc));
   }
+  return homeState(home, configText, config, profileFiles, profiles, errors);
+}
 
+/** The `[profiles.NAME]` tables of config.toml; `lines` asks the syntax index for their lines. */
+function tableProfiles(config: TomlReadDocument, cfgPath: string, lines: boolean): Profile[] {
+  const tables = config.get(['profiles']);
+  if (!tables || typeof tables !== 'object') return [];
+  const out: Profile[] = [];
+  for (const [name, values] of Object.entries(tables as TomlTable)) {
+    if (!values || typeof values !== 'object' || Array.isArray(values)) continue;
+    const v = values as TomlTable;
+    out.push({ name, layout: 'table', path: cfgPath, line: lines ? config.lineOf(['profiles', name]) : undefined, values: v, provider: str(v.model_provider), model: str(v.model) });
+  }
+  return out;
+}
+
+function fileProfile(name: string, file: string, doc: TomlReadDocument | null): Profile {
+  const v = doc?.data ?? {};
+  return { name, layout: 'file', path: file, values: v, provider: str(v.model_provider), model: str(v.model) };
+}
+
+function homeState(home: string, configText: string | null, config: TomlReadDocument | null, profileFiles: HomeState['profileFiles'], profiles: Profile[], errors: TomlSyntaxError[]): HomeState {
   return {
     home,
-    configPath: cfgPath,
+    configPath: configPath(home),
     configText,
     config,
     profileFiles,
@@ -189,4 +193,33 @@ export async function loadHome(home: string, opts: LoadOptions = {}): Promise<Ho
     profileSelector: str(config?.get(['profile'])),
     errors,
   };
+}
+
+/**
+ * The home once `changes` are written (texts we just wrote and read back byte for byte, see
+ * src/write/atomic-write.ts), without reading or parsing config.toml again: `docOf` gives the
+ * document a plan already made for a text (its data parsed and verified), else the text is parsed
+ * for its data alone. Table profiles carry no line. For what `add` says after writing.
+ */
+export async function homeAfter(
+  state: HomeState,
+  changes: readonly { path: string; after: string | null }[],
+  docOf: (file: string, text: string) => TomlReadDocument | undefined = () => undefined,
+): Promise<HomeState> {
+  const doc = async (file: string, text: string) => docOf(file, text) ?? (await TomlReadDocument.load(text, file, { index: 'lazy' }));
+  let { configText, config } = state;
+  const profileFiles = new Map(state.profileFiles);
+  for (const c of changes) {
+    if (c.path === state.configPath) {
+      configText = c.after;
+      config = c.after === null ? null : await doc(c.path, c.after);
+    } else if (path.dirname(c.path) === state.home && path.basename(c.path).endsWith(PROFILE_FILE_SUFFIX)) {
+      const name = path.basename(c.path).slice(0, -PROFILE_FILE_SUFFIX.length);
+      if (c.after === null) profileFiles.delete(name);
+      else profileFiles.set(name, { path: c.path, text: c.after, doc: await doc(c.path, c.after) });
+    }
+  }
+  const profiles = [...(config ? tableProfiles(config, state.configPath, false) : [])];
+  for (const [name, f] of profileFiles) profiles.push(fileProfile(name, f.path, f.doc));
+  return homeState(state.home, configText, config, profileFiles, profiles, state.errors);
 }

@@ -40,6 +40,11 @@ export interface DiscoverOptions {
   platform?: NodeJS.Platform;
   /** Cancels the HTTP requests (they end as timeouts). */
   signal?: AbortSignal;
+  /**
+   * The model ids whose details matter (`add` names one): a detail the list lacks is asked for
+   * these alone (Ollama before 0.30: one POST /api/show per model). Default: every model.
+   */
+  detailsFor?: readonly string[];
 }
 
 function checkTimeout(name: string, v: number | undefined, fallback: number): number {
@@ -89,6 +94,7 @@ export async function discoverProviders(opts: DiscoverOptions = {}): Promise<Pro
     useCli: opts.useCli !== false,
     platform: opts.platform,
     signal: opts.signal,
+    ...(opts.detailsFor ? { detailsFor: opts.detailsFor } : {}),
   };
   // Resolve (and validate) every target before any request goes out: bad flags fail fast.
   for (const k of wanted) SERVER_KINDS[k].resolveTarget(urls[k], env);

@@ -58,6 +58,12 @@ export function resolveOllamaUrl(flag?: string, env: NodeJS.ProcessEnv = process
   return resolveOllamaTarget(flag, env).url;
 }
 
+/** The listed id Ollama runs for `id`: an exact match, else a name without a tag means `:latest`. */
+export function resolveOllamaModelId(listed: readonly string[], id: string): string | undefined {
+  if (listed.includes(id)) return id;
+  return !id.includes(':') && listed.includes(`${id}:latest`) ? `${id}:latest` : undefined;
+}
+
 function statusFor(r: Extract<JsonResult, { ok: false }>): ProviderStatus {
   if (r.kind === 'refused') return 'down';
   if (r.kind === 'timeout') return 'not-responding';
@@ -277,9 +283,11 @@ export async function discoverOllama(target: OllamaTarget, opts: ProbeOptions): 
     report.notes.push({ level: 'info', code: 'PS_UNAVAILABLE', message: `could not tell which models are loaded (/api/ps: ${ps.reason})` });
   }
 
-  // Older servers: /api/tags lacks capabilities and context length; ask /api/show per model.
-  // Cloud models are skipped: their details live on the remote host.
-  const needShow = drafts.filter((d) => !d.record.remoteHost && (!d.capsKnown || d.record.contextLength === undefined));
+  // Older servers: /api/tags lacks capabilities and context length; ask /api/show per model (or
+  // only for the ones asked about). Cloud models are skipped: their details live on the remote host.
+  const listed = drafts.map((d) => d.record.id);
+  const wanted = opts.detailsFor && new Set(opts.detailsFor.map((id) => resolveOllamaModelId(listed, id)));
+  const needShow = drafts.filter((d) => !d.record.remoteHost && (!d.capsKnown || d.record.contextLength === undefined) && (!wanted || wanted.has(d.record.id)));
   if (needShow.length > 0) {
     const deadline = AbortSignal.timeout(opts.timeoutMs * 2);
     const failures: string[] = [];

@@ -117,4 +117,6 @@ export interface ProbeOptions {
   platform?: NodeJS.Platform;
   /** Cancels the HTTP requests (they end as timeouts); the CLI fallbacks are not affected. */
   signal?: AbortSignal;
+  /** See DiscoverOptions.detailsFor. */
+  detailsFor?: readonly string[];
 }

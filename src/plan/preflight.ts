@@ -15,6 +15,8 @@ export interface DiscoveryFlags {
   urls?: Partial<Record<ProviderId, string>>;
   apiKeyEnv?: string;
   timeoutMs?: number;
+  /** Only these models' details are needed (DiscoverOptions.detailsFor). */
+  detailsFor?: string[];
 }
 
 export interface LayoutFlags {
@@ -40,7 +42,7 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
     loadHome(ctx.opts.codexHome),
     detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) }),
     flags.discover
-      ? discover({ providers: flags.providers, urls: flags.urls, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, apiKeyEnv: flags.apiKeyEnv, timeoutMs: flags.timeoutMs, env: ctx.env })
+      ? discover({ providers: flags.providers, urls: flags.urls, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, apiKeyEnv: flags.apiKeyEnv, timeoutMs: flags.timeoutMs, detailsFor: flags.detailsFor, env: ctx.env })
       : Promise.resolve(undefined),
   ]);
   refuseInvalidConfig(state);

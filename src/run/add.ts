@@ -7,7 +7,9 @@ import { hintSummaryLines } from '../discover/render.js';
 import { showAndApply } from '../ui/confirm.js';
 import { planProfiles } from '../plan/add.js';
 import { preflight } from '../plan/preflight.js';
-import { loadHome } from '../config/profiles.js';
+import { homeAfter, type HomeState } from '../config/profiles.js';
+import { plannedDocument } from '../config/profile-writer.js';
+import type { Plan } from '../write/plan.js';
 import { NO_DOWNLOAD_NOTE, profileEquivalent, type Equivalent } from '../codex/equivalent.js';
 
 /** `add`'s flags as yargs parses them (commands/add.ts). */
@@ -49,6 +51,8 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
     urls,
     apiKeyEnv: argv.apiKeyEnv,
     timeoutMs: parseDiscoveryTimeout(argv.timeout),
+    // One model is planned: the others' details (Ollama's /api/show each) would go unused.
+    detailsFor: [argv.model],
     layout: argv.layout,
     force: argv.force,
   });
@@ -66,7 +70,7 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
   const outcome = await showAndApply(ctx, plan);
   // A hosted profile's test sends a prompt to the service: only with the flag (hosted-consent.ts).
   if (outcome.applied) ctx.out.line(`Try it: codex -p ${p.name}    Check it: codex-profiles test ${p.name}${argv.hosted ? ' --include-hosted' : ''}`);
-  const equivalent = outcome.applied && !argv.hosted ? await writtenEquivalent(state.home, p.name, codex.layout, ctx.env) : undefined;
+  const equivalent = outcome.applied && !argv.hosted ? await writtenEquivalent(state, plan, p.name, codex.layout, ctx.env) : undefined;
   if (equivalent && !ctx.opts.json) {
     ctx.out.line(equivalent.command ? `One-off equivalent (this run only, no profile): ${equivalent.command}  (${NO_DOWNLOAD_NOTE})` : `No one-off equivalent: ${equivalent.note}.`);
   }
@@ -74,9 +78,13 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
   return EXIT_OK;
 }
 
-/** The equivalent of the profile as written (read back, so it is what Codex will read). */
-async function writtenEquivalent(home: string, name: string, layout: 'file' | 'table', env: NodeJS.ProcessEnv): Promise<Equivalent | undefined> {
-  const state = await loadHome(home);
-  const written = state.profiles.find((x) => x.name === name && x.layout === layout) ?? state.profiles.find((x) => x.name === name);
-  return written ? profileEquivalent(state, written, env) : undefined;
+/**
+ * The equivalent of the profile as written: from the texts the plan wrote (each read back and
+ * compared byte for byte before it replaced the file, so they are what Codex will read), not
+ * from reading and parsing config.toml a second time.
+ */
+async function writtenEquivalent(state: HomeState, plan: Plan, name: string, layout: 'file' | 'table', env: NodeJS.ProcessEnv): Promise<Equivalent | undefined> {
+  const after = await homeAfter(state, plan.changes, (file, text) => plannedDocument(plan, file, text));
+  const written = after.profiles.find((x) => x.name === name && x.layout === layout) ?? after.profiles.find((x) => x.name === name);
+  return written ? profileEquivalent(after, written, env) : undefined;
 }

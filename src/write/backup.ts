@@ -82,6 +82,9 @@ export async function removeIncompleteBackups(codexHome: string): Promise<void> 
 }
 
 async function pruneBackups(codexHome: string): Promise<void> {
+  // Reading every manifest (the order is by the time each recorded) is only worth it when there
+  // are more folders than are kept: unusable folders count here, so fewer means nothing to prune.
+  if ((await listBackupIds(codexHome)).length <= BACKUPS_KEPT) return;
   const ids = (await listBackups(codexHome)).map((b) => b.id).reverse();
   for (const id of ids.slice(0, Math.max(0, ids.length - BACKUPS_KEPT))) {
     await fs.rm(path.join(backupsDir(codexHome), id), { recursive: true, force: true });

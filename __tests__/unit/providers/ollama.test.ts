@@ -76,6 +76,17 @@ describe('Ollama over HTTP', () => {
     expect(findModel([r], 'ollama', 'nomic-embed-text:latest')!.capabilities).toMatchObject({ embedding: true, completion: false });
   });
 
+  it('detailsFor (add): /api/show only for the model asked about, resolved as Ollama does (`:latest`)', async () => {
+    const many = Array.from({ length: 6 }, (_, i) => ({ name: `model-${i}:7b`, contextLength: 32768 + i }));
+    const s = await fake({ shape: 'old', models: [GPT_OSS, NOMIC, ...many] });
+    const r = await discover({ providers: ['ollama'], ollamaUrl: s.url, env: env(), timeoutMs: 10_000, cliTimeoutMs: 10_000, detailsFor: ['nomic-embed-text'] });
+    expect(s.showCalls()).toEqual([{ model: 'nomic-embed-text:latest' }]);
+    const report = r.providers[0]!;
+    expect(report.models).toHaveLength(8);
+    expect(findModel([report], 'ollama', 'nomic-embed-text')!.capabilities).toMatchObject({ embedding: true, completion: false });
+    expect(findModel([report], 'ollama', 'gpt-oss:20b')!.sources.capabilities).toBeUndefined();
+  });
+
   it('ancient servers: no capabilities anywhere, no /api/ps; embedding guessed from the family', async () => {
     const s = await fake({ shape: 'ancient', version: '0.1.30', models: [LLAMA2, NOMIC] });
     const r = await ollama(s.url);

@@ -2,7 +2,7 @@
  * Ollama behind the registry interface. Discovery itself stays in src/discover/ollama.ts
  * (wrapped, not changed); this file adds the registry's data: ports, env, fixes, Codex route.
  */
-import { OLLAMA_MIN_RESPONSES_VERSION, discoverOllama, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from '../ollama.js';
+import { OLLAMA_MIN_RESPONSES_VERSION, discoverOllama, resolveOllamaModelId, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from '../ollama.js';
 import { builtInOrCustom, findIn } from '../openai-compat.js';
 import { OLLAMA_MIN_CONTEXT } from '../hints.js';
 import type { ResponsesSupport, ServerKind, ServerTarget } from '../server-kind.js';
@@ -60,10 +60,7 @@ export const ollama: ServerKind = {
     return found === undefined ? undefined : findIn(report, found);
   },
   // A name without a tag means `:latest` (`qwen2.5-coder` is `qwen2.5-coder:latest`).
-  resolveModelId(listed, id) {
-    if (listed.includes(id)) return id;
-    return !id.includes(':') && listed.includes(`${id}:latest`) ? `${id}:latest` : undefined;
-  },
+  resolveModelId: resolveOllamaModelId,
   getModel: (model) => `ollama pull ${model}`,
   codexRoute(serverUrl, builtInUrls) {
     return builtInOrCustom(ollama, 'ollama', serverUrl, builtInUrls);
