@@ -18,7 +18,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateConfig } from './gen-config.mjs';
 import { BENCH_DIR, emit, fakeOllama, interleave, machine, makeSandbox, parseArgs, requireBuilt, row, runNode, stats, writeCodexStub } from './lib.mjs';
 
@@ -26,6 +26,7 @@ const MB = 1_000_000;
 export const SIZES = [10_000, 100_000, MB, 4 * MB];
 export const label = (n) => (n >= MB ? `${n / MB} MB` : `${n / 1000} KB`);
 const MODEL = 'bench-model:8b';
+const TRACE_PRELOAD = pathToFileURL(path.join(BENCH_DIR, 'add-trace-preload.mjs')).href;
 
 /** A sandbox whose config.toml is a generated config of `size` bytes; reset() puts it back. */
 export function editHome(prefix, size) {
@@ -79,15 +80,17 @@ export async function editingScenarios({ sizes, runs, bin, dist, rusage = false 
 
 /**
  * Where a whole `add` on a 10 KB config goes (issue 16: within 2x the editor's own time plus
- * `node -e 0`). Interleaved rounds of: `node -e 0`; `--version` (the CLI's start); `models
- * --json` against the fake Ollama (start + discovery); the editor alone; `add --dry-run` (start,
- * discovery, Codex detection by a shell stand-in, editor, diff); the whole `add` (all that plus
- * the lock, backup, atomic write and fsync). Each part is the difference of two medians.
+ * `node -e 0`). Interleaved rounds of: `node -e 0`; `--version` (the CLI's bare start); the editor
+ * alone (bench/editing-child.mjs); the whole `add`; and the same `add` watched by
+ * bench/add-trace-preload.mjs, which says when it first read config.toml, began and finished
+ * writing, and exited, with its HTTP requests, processes started and fsyncs. The steps are
+ * medians of those times; the editor and HTTP rows are parts of the step above them.
  */
 async function addBreakdown({ runs, bin, dist }) {
   const size = 10_000;
   const ollama = await fakeOllama({ models: [MODEL] });
   const { sb, stub, reset } = editHome('cp-bench-parts-', size);
+  const traceFile = path.join(sb.root, 'trace.json');
   try {
     const addArgs = [bin, 'add', MODEL, '--provider', 'ollama', '--ollama-url', ollama.url, '--name', 'bench-new', '--allow-missing', '--yes', '--codex-bin', stub];
     const ms = (argv) => () => {
@@ -97,7 +100,6 @@ async function addBreakdown({ runs, bin, dist }) {
     const scenarios = [
       { name: 'node', run: ms(['-e', '0']) },
       { name: 'version', run: ms([bin, '--version']) },
-      { name: 'models', run: ms([bin, 'models', '--json', '--provider', 'ollama', '--ollama-url', ollama.url]) },
       {
         name: 'editor',
         run: () => {
@@ -105,21 +107,46 @@ async function addBreakdown({ runs, bin, dist }) {
           return runNode([path.join(BENCH_DIR, 'editing-child.mjs'), dist, sb.codexHome, ollama.url, MODEL], { env: sb.env }).then((r) => JSON.parse(r.stdout).editor);
         },
       },
-      { name: 'dry', run: ms([...addArgs, '--dry-run']) },
       { name: 'add', run: ms(addArgs) },
+      {
+        name: 'traced',
+        run: async () => {
+          reset();
+          const r = await runNode(['--import', TRACE_PRELOAD, ...addArgs], { env: { ...sb.env, CP_BENCH_TRACE_FILE: traceFile } });
+          return { ms: r.ms, ...JSON.parse(fs.readFileSync(traceFile, 'utf8')) };
+        },
+      },
     ];
     const samples = await interleave(scenarios, runs);
-    const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
-    const budget = 2 * med.editor.median + med.node.median;
-    const part = (name, value) => row(name, { median: value }, 'ms', value / med.add.median, 'whole `add`, 10 KB');
+    const med = (xs) => stats(xs).median;
+    const t = samples.traced;
+    const m = {
+      node: med(samples.node),
+      version: med(samples.version),
+      editor: med(samples.editor),
+      add: stats(samples.add),
+      toRead: med(t.map((x) => x.read)),
+      preflight: med(t.map((x) => x.write - x.read)),
+      http: med(t.map((x) => x.http.last - x.http.first)),
+      writing: med(t.map((x) => x.replaced - x.write)),
+      after: med(t.map((x) => x.exit - x.replaced)),
+      rest: med(t.map((x) => x.ms - x.exit)),
+    };
+    const one = t[0];
+    const budget = 2 * m.editor + m.node;
+    const part = (name, value) => row(name, { median: value }, 'ms', value / m.add.median, 'whole `add`, 10 KB');
     return [
-      row('whole `add`, 10 KB, against 2x editor + `node -e 0`', med.add, 'ms', med.add.median / budget, `2x editor + \`node -e 0\` (${budget.toFixed(0)} ms)`, { target: 1 }),
-      part("Node's own start (`node -e 0`)", med.node.median),
-      part('the CLI starting (bundle, yargs): `--version` - `node -e 0`', med.version.median - med.node.median),
-      part('discovery (fake Ollama): `models --json` - `--version`', med.models.median - med.version.median),
-      part('the editor (load + plan)', med.editor.median),
-      part('Codex detection, diff, output: `add --dry-run` - `models` - editor', med.dry.median - med.models.median - med.editor.median),
-      part('writing (lock, backup, atomic write, fsync): `add` - `add --dry-run`', med.add.median - med.dry.median),
+      row('whole `add`, 10 KB, against 2x editor + `node -e 0`', m.add, 'ms', m.add.median / budget, `2x editor + \`node -e 0\` (${budget.toFixed(0)} ms)`, { target: 1 }),
+      part("Node's own start (`node -e 0`)", m.node),
+      part('start to the first read of config.toml: the bundle, yargs, the interrupted-run check, loading `add`\'s code', m.toRead),
+      part('- of which the CLI\'s bare start (`--version` - `node -e 0`)', m.version - m.node),
+      part('first read to first write: config.toml read and indexed, discovery and Codex detection alongside, the plan, the diff', m.preflight),
+      part('- of which the editor (load + plan; alone, in a process of its own)', m.editor),
+      part(`- of which discovery's ${one.http.count} HTTP requests, first sent to last answered (overlapping the parse)`, m.http),
+      part(`- Codex detection: codex started ${one.spawns} times (detection cache, as for a real codex after its first command)`, 0),
+      part(`writing: lock, backup, journal, atomic replace (${one.fsync.count} fsyncs, ${one.writeCalls} file system calls)`, m.writing),
+      part('after writing: journal and lock removed, the one-off equivalent, the output', m.after),
+      part("Node's exit, and the watching itself (traced run - its own exit time - `node -e 0`)", m.rest - m.node),
     ];
   } finally {
     sb.cleanup();

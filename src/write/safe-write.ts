@@ -70,13 +70,20 @@ export async function applyChanges(
   try {
     const recovered = await finishInterrupted(codexHome);
     if (recovered) (opts.onRecovered ?? ((m: string) => process.stderr.write(`${m}\n`)))(recovered);
-    await removeIncompleteBackups(codexHome);
-    for (const folder of new Set([codexHome, ...(await Promise.all(real.map(async (c) => path.dirname(await resolveWriteTarget(c.path)))))])) {
-      await removeStaleTemps(folder);
-    }
-    for (const change of real) {
-      const now = await readFileOrNull(change.path);
-      if (now !== change.before) {
+    // Three independent looks under the lock (the backups folder, temp files beside the targets,
+    // the targets themselves), at once: each is a few file system round trips. All settle before
+    // anything goes on (nothing runs past the lock), and the first failure in this order wins.
+    const looks = await Promise.allSettled([
+      removeIncompleteBackups(codexHome),
+      Promise.all(real.map(async (c) => path.dirname(await resolveWriteTarget(c.path)))).then(async (dirs) => {
+        for (const folder of new Set([codexHome, ...dirs])) await removeStaleTemps(folder);
+      }),
+      Promise.all(real.map((c) => readFileOrNull(c.path))),
+    ]);
+    for (const look of looks) if (look.status === 'rejected') throw look.reason;
+    const now = (looks[2] as PromiseFulfilledResult<(string | null)[]>).value;
+    for (const [i, change] of real.entries()) {
+      if (now[i] !== change.before) {
         throw new ConfigError(
           `${change.path} changed while codex-profiles was working (another program edited it); nothing was written.`,
           'Run the command again to plan against the new contents.',

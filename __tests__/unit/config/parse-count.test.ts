@@ -39,7 +39,8 @@ jest.unstable_mockModule('smol-toml', () => ({
 }));
 
 const { TomlEditor } = await import('../../../src/config/toml-edit.js');
-const { loadHome } = await import('../../../src/config/profiles.js');
+const { loadHome, homeAfter } = await import('../../../src/config/profiles.js');
+const { plannedDocument } = await import('../../../src/config/profile-writer.js');
 const { planProfiles } = await import('../../../src/plan/add.js');
 
 /** A config.toml of about `blocks` x 250 bytes: tables with comments, as people write them. */
@@ -160,5 +161,27 @@ describe('parser work per edit does not grow with the file', () => {
       expect(seen.smolCalls).toBe(3 + templateChecks);
       expect(seen.eslintChars).toBeLessThan(3000);
     }
+  });
+
+  test('add after writing (the one-off equivalent): the home as written comes from the plan, parsed by neither parser again', async () => {
+    const text = config(40);
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), text);
+    const state = await loadHome(sb.codexHome);
+    const discovery = { providers: [{ provider: 'ollama' as const, status: 'up' as const, url: 'http://127.0.0.1:11555', models: [] }] };
+    const { plan } = planProfiles(state, CODEX_TABLES, discovery as never, [{ model: 'gpt-oss:20b', provider: 'ollama', name: 'added' }], { allowMissing: true, ossProvider: 'ollama', env: {} });
+    reset();
+    const after = await homeAfter(state, plan.changes, (file, t) => plannedDocument(plan, file, t));
+    expect(seen.smolCalls + seen.eslintCalls).toBe(0);
+    // What reading the written file back gives (lines aside, which `add` does not say).
+    const change = plan.changes.find((c) => c.path.endsWith('config.toml'))!;
+    fs.writeFileSync(change.path, change.after!);
+    const reread = await loadHome(sb.codexHome);
+    const shape = (s: typeof after) => ({ oss: s.ossProvider, text: s.configText, profiles: s.profiles.map(({ line: _line, ...p }) => p) });
+    expect(shape(after)).toEqual(shape(reread));
+    expect(after.profiles.find((p) => p.name === 'added')).toMatchObject({ layout: 'table', provider: 'ollama-port-11555', model: 'gpt-oss:20b' });
+    // Without the plan's documents: the written text is parsed for its data alone (no syntax tree).
+    reset();
+    await homeAfter(state, plan.changes);
+    expect(seen).toMatchObject({ smolCalls: 1, eslintCalls: 0 });
   });
 });
