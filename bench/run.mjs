@@ -202,12 +202,15 @@ const PROSE = {
   editing:
     'Adding a profile to generated config.toml files (`node bench/editing.mjs`; bench/gen-config.mjs: ' +
     'tables of every family with comments above and inside, strings, arrays, inline tables). Codex is a ' +
-    '0.133 stand-in, so the profile is a `[profiles.NAME]` table; the fake Ollama listens on its own port, ' +
+    '0.133 stand-in (a Node script, kept in the detection cache as a real codex is after its first ' +
+    'command), so the profile is a `[profiles.NAME]` table; the fake Ollama listens on its own port, ' +
     'so `add` also writes a `[model_providers.ollama-port-N]` table: two verified edits. **editor** is a ' +
     'fresh process running `loadHome` + planning (bench/editing-child.mjs: parse, index, both edits, each ' +
     're-parsed and compared), cold as the CLI runs it; **whole process** is `codex-profiles add ... ' +
     '--allow-missing --yes` from start to exit (discovery, detection, diff, lock, backup, fsync, rename); ' +
-    'the last table splits a whole `add` on 10 KB into its parts, from processes run in the same rounds.',
+    'the last table splits a whole `add` on 10 KB into its steps: when one `add`, watched from outside its ' +
+    'code by bench/add-trace-preload.mjs, first read config.toml, first wrote, replaced it and exited, ' +
+    'with its HTTP requests, processes started and fsyncs, from the same interleaved rounds.',
   memory:
     'Peak RSS of the same processes, as each reports it on exit (`process.resourceUsage().maxRSS`, loaded ' +
     'with `--import bench/rusage-preload.mjs`; `node bench/memory.mjs`).',
