@@ -10,14 +10,13 @@
  *
  * with what happened in between: the HTTP requests (count; first sent to last closed), the
  * processes started (count), the fsync calls (count, ms waited) and the file system calls made
- * while writing. Only fs/promises, http and child_process are wrapped, the modules the CLI uses
- * for these, looked up at call time, so the CLI runs its own code unchanged.
+ * while writing. Only fs/promises, http and child_process are wrapped (the modules the CLI uses
+ * for these, whose functions it looks up at call time), so the CLI runs its own code unchanged.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import http from 'node:http';
+import Module from 'node:module';
 import path from 'node:path';
-import { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const out = process.env.CP_BENCH_TRACE_FILE;
@@ -64,18 +63,36 @@ if (out && home) {
     }
   };
 
-  const request = http.request;
-  http.request = function (...args) {
-    trace.http.count++;
-    trace.http.first ??= now();
-    const req = request.apply(this, args);
-    req.once('close', () => (trace.http.last = now()));
-    return req;
+  // node:http and node:child_process are wrapped when the CLI first requires them, not loaded
+  // here: loading them (node:net with http, some ms) stays in the CLI's own steps.
+  const patch = {
+    http(http) {
+      const request = http.request;
+      http.request = function (...args) {
+        trace.http.count++;
+        trace.http.first ??= now();
+        const req = request.apply(this, args);
+        req.once('close', () => (trace.http.last = now()));
+        return req;
+      };
+    },
+    child_process({ ChildProcess }) {
+      const spawn = ChildProcess.prototype.spawn;
+      ChildProcess.prototype.spawn = function (...args) {
+        trace.spawns++;
+        return spawn.apply(this, args);
+      };
+    },
   };
-  const spawn = ChildProcess.prototype.spawn;
-  ChildProcess.prototype.spawn = function (...args) {
-    trace.spawns++;
-    return spawn.apply(this, args);
+  const load = Module._load;
+  Module._load = function (request, ...rest) {
+    const exports = load.call(this, request, ...rest);
+    const name = request.replace(/^node:/, '');
+    if (Object.hasOwn(patch, name)) {
+      patch[name](exports);
+      delete patch[name];
+    }
+    return exports;
   };
 
   process.on('exit', () => {
