@@ -27,7 +27,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const LIB = path.join(ROOT, 'lib');
 const STAMP = path.join(DIST, '.build-stamp');
-const INPUTS = ['src', 'templates', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs'];
+const INPUTS = ['src', 'templates', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/string-width-ascii.mjs'];
 
 /** Every file under `rel` (or `rel` itself), as paths relative to ROOT with `/`, sorted. */
 function files(rel) {
@@ -138,8 +138,9 @@ export async function buildBundle({ layout, outdir, outfile, minify = true }) {
     plugins: [yargsEdits],
     // string-width (yargs' help layout) builds an Intl.Segmenter and an RGI_Emoji regular expression
     // as it loads and segments every string it measures: ~40 ms of `--help` (node --cpu-prof).
-    // fast-string-width gives the same widths for terminal text in a fraction of that.
-    alias: { 'string-width': 'fast-string-width' },
+    // fast-string-width gives the same widths for terminal text in a fraction of that, and
+    // scripts/string-width-ascii.mjs answers printable ASCII (nearly all of it) by its length.
+    alias: { 'string-width': path.join(ROOT, 'scripts', 'string-width-ascii.mjs') },
     logLevel: 'warning',
     // esbuild says so when a CommonJS library reads import.meta; the shim above covers the one that matters.
     logOverride: { 'empty-import-meta': 'silent' },
