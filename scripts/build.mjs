@@ -82,6 +82,7 @@ const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? 'asserti
  * - its ESM platform shim finds its translations and its "main" package.json from its own file
  *   (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or
  *   none, in the standalone executable): translations in dist/locales/, package.json one up;
+ * - it guesses its --version from the package.json above it, which src/cli.ts replaces;
  * - it renders the running command's whole help before the command's work, in case the handler
  *   calls showHelp() later (command.js cacheHelpMessage): ~6 ms of every command (node
  *   --cpu-prof). No handler here does (src/commands/shared.ts handle() passes argv only), and
@@ -98,6 +99,14 @@ const YARGS_EDITS = [
       // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
       ["import { notStrictEqual, strictEqual } from 'assert'", 'ASSERTS'],
     ],
+  },
+  {
+    // Every yargs() registers a default --version whose text it guesses by finding and parsing
+    // the package.json above its own file (a directory listing and a read, ~2-4 ms of every
+    // start, strace). src/cli.ts gives .version(VERSION) at once, which replaces it: the guess
+    // was never shown.
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
+    swaps: [['yargs.version();', "yargs.version('unknown');"]],
   },
   {
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
