@@ -83,6 +83,7 @@ const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? 'asserti
  *   (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or
  *   none, in the standalone executable): translations in dist/locales/, package.json one up;
  * - it guesses its --version from the package.json above it, which src/cli.ts replaces;
+ * - its help layout (wrap-ansi) copies lines without colour codes character by character;
  * - it renders the running command's whole help before the command's work, in case the handler
  *   calls showHelp() later (command.js cacheHelpMessage): ~6 ms of every command (node
  *   --cpu-prof). No handler here does (src/commands/shared.ts handle() passes argv only), and
@@ -107,6 +108,13 @@ const YARGS_EDITS = [
     // was never shown.
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
     swaps: [['yargs.version();', "yargs.version('unknown');"]],
+  },
+  {
+    // wrap-ansi (cliui's, for yargs' help) copies every wrapped line again character by character
+    // to carry colour codes across line breaks: ~3 ms of `add --help`. A line with no escape
+    // character comes out of that loop exactly as it went in, so it is returned as it is.
+    file: /[\\/]wrap-ansi[\\/]index\.js$/,
+    swaps: [['\tconst pre = [...preString];', "\tif (!preString.includes('\\u001B') && !preString.includes('\\u009B')) return preString;\n\tconst pre = [...preString];"]],
   },
   {
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
