@@ -168,6 +168,8 @@ export async function buildBundle({ layout, outdir, outfile, minify = true }) {
     return esbuild.build({
       ...common,
       format: 'cjs',
+      // A single executable has no dynamic import() callback: every import() must be a require().
+      supported: { 'dynamic-import': false },
       outfile,
       entryPoints: [path.join(ROOT, 'src', 'main.ts')],
       define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
