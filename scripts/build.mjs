@@ -27,7 +27,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const LIB = path.join(ROOT, 'lib');
 const STAMP = path.join(DIST, '.build-stamp');
-const INPUTS = ['src', 'templates', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs'];
+const INPUTS = ['src', 'templates', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/string-width-ascii.mjs'];
 
 /** Every file under `rel` (or `rel` itself), as paths relative to ROOT with `/`, sorted. */
 function files(rel) {
@@ -82,6 +82,8 @@ const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? 'asserti
  * - its ESM platform shim finds its translations and its "main" package.json from its own file
  *   (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or
  *   none, in the standalone executable): translations in dist/locales/, package.json one up;
+ * - it guesses its --version from the package.json above it, which src/cli.ts replaces;
+ * - its help layout (wrap-ansi) copies lines without colour codes character by character;
  * - it renders the running command's whole help before the command's work, in case the handler
  *   calls showHelp() later (command.js cacheHelpMessage): ~6 ms of every command (node
  *   --cpu-prof). No handler here does (src/commands/shared.ts handle() passes argv only), and
@@ -98,6 +100,21 @@ const YARGS_EDITS = [
       // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
       ["import { notStrictEqual, strictEqual } from 'assert'", 'ASSERTS'],
     ],
+  },
+  {
+    // Every yargs() registers a default --version whose text it guesses by finding and parsing
+    // the package.json above its own file (a directory listing and a read, ~2-4 ms of every
+    // start, strace). src/cli.ts gives .version(VERSION) at once, which replaces it: the guess
+    // was never shown.
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
+    swaps: [['yargs.version();', "yargs.version('unknown');"]],
+  },
+  {
+    // wrap-ansi (cliui's, for yargs' help) copies every wrapped line again character by character
+    // to carry colour codes across line breaks: ~3 ms of `add --help`. A line with no escape
+    // character comes out of that loop exactly as it went in, so it is returned as it is.
+    file: /[\\/]wrap-ansi[\\/]index\.js$/,
+    swaps: [['\tconst pre = [...preString];', "\tif (!preString.includes('\\u001B') && !preString.includes('\\u009B')) return preString;\n\tconst pre = [...preString];"]],
   },
   {
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
@@ -138,8 +155,9 @@ export async function buildBundle({ layout, outdir, outfile, minify = true }) {
     plugins: [yargsEdits],
     // string-width (yargs' help layout) builds an Intl.Segmenter and an RGI_Emoji regular expression
     // as it loads and segments every string it measures: ~40 ms of `--help` (node --cpu-prof).
-    // fast-string-width gives the same widths for terminal text in a fraction of that.
-    alias: { 'string-width': 'fast-string-width' },
+    // fast-string-width gives the same widths for terminal text in a fraction of that, and
+    // scripts/string-width-ascii.mjs answers printable ASCII (nearly all of it) by its length.
+    alias: { 'string-width': path.join(ROOT, 'scripts', 'string-width-ascii.mjs') },
     logLevel: 'warning',
     // esbuild says so when a CommonJS library reads import.meta; the shim above covers the one that matters.
     logOverride: { 'empty-import-meta': 'silent' },
@@ -150,6 +168,8 @@ export async function buildBundle({ layout, outdir, outfile, minify = true }) {
     return esbuild.build({
       ...common,
       format: 'cjs',
+      // A single executable has no dynamic import() callback: every import() must be a require().
+      supported: { 'dynamic-import': false },
       outfile,
       entryPoints: [path.join(ROOT, 'src', 'main.ts')],
       define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },

@@ -30,7 +30,9 @@ export const modelsCommand: CommandModule<GlobalArgs, GlobalArgs & ModelsFlags> 
       .example('$0 models --url http://127.0.0.1:4000 --api-key-env PROXY_KEY', 'An OpenAI-compatible server (e.g. a Responses-API proxy)')
       .epilogue('Read-only: never downloads or loads a model. Unreachable providers are reported, and the exit code is still 0.'),
   handler: handle<ModelsFlags>(async (argv, ctx) => {
-    const [{ runModels }, { annotateModels }] = await Promise.all([import('../run/models.js'), import('../codex/destination.js')]);
-    return runModels(argv, ctx, annotateModels);
+    const { runModels } = await import('../run/models.js');
+    // What places each model (codex/destination.ts) loads once the answers are in, not before the
+    // first request goes out (issue 16).
+    return runModels(argv, ctx, async (reports) => (await import('../codex/destination.js')).annotateModels(reports));
   }),
 };

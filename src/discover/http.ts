@@ -8,7 +8,7 @@
  * One connection per request (no keep-alive pool: a pooled socket the server has just closed
  * would read as a cut-off answer); redirects are never followed.
  */
-import http from 'node:http';
+import type http from 'node:http';
 
 /** Responses bigger than this are not model lists; stop reading rather than fill memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -117,7 +117,9 @@ async function send(url: string, opts: RequestOptions, elapsed: () => number): P
     // As fetch did: credentials in a URL are refused, never sent.
     return fail({ kind: 'network', reason: 'request failed: a URL with credentials (user:password@) is not used' });
   }
-  const mod: typeof http = target.protocol === 'https:' ? ((await import('node:https')) as unknown as typeof http) : http;
+  // Loaded here, not at the top: commands that only read profiles (list, test's pre-checks) load
+  // this module through the registry and never send a request (~1.5 ms of their start, issue 16).
+  const mod: typeof http = target.protocol === 'https:' ? ((await import('node:https')) as unknown as typeof http) : await import('node:http');
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   let body: string | undefined;
   if (opts.body !== undefined) {

@@ -2,13 +2,17 @@ import chalk from 'chalk';
 import type { CommandContext } from '../context.js';
 import { loadHome } from '../config/profiles.js';
 import { EXIT_OK } from '../errors.js';
-import { renderTable } from '../ui/table.js';
-import { LOCALITY_WORDS, profileDestination } from '../codex/destination.js';
-import { equivalentLines, profileEquivalent } from '../codex/equivalent.js';
 
 export async function runList(ctx: CommandContext): Promise<number> {
-  // Reading only: the syntax tree is built only where a line is listed (see LoadOptions).
-  const state = await loadHome(ctx.opts.codexHome, { index: 'lazy' });
+  // Reading only: the syntax tree is built only where a line is listed (see LoadOptions). The
+  // first read goes out before the code that places and shows profiles loads (the server
+  // registry with it), so loading that overlaps the I/O.
+  const [state, { LOCALITY_WORDS, profileDestination }, { equivalentLines, profileEquivalent }, { renderTable }] = await Promise.all([
+    loadHome(ctx.opts.codexHome, { index: 'lazy' }),
+    import('../codex/destination.js'),
+    import('../codex/equivalent.js'),
+    import('../ui/table.js'),
+  ]);
   const where = new Map(state.profiles.map((p) => {
     const d = profileDestination(state, p, ctx.env);
     return [p, { locality: d.locality, reason: d.reason, ...(d.place !== undefined ? { place: d.place } : {}) }] as const;

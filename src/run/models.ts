@@ -18,7 +18,7 @@ export interface ModelsArgs extends DiscoveryArgs {
  * this machine (src/codex/destination.ts annotateModels; passed in: providers/ imports nothing
  * above it).
  */
-export async function runModels(args: ModelsArgs, ctx: CommandContext, annotate: (reports: DiscoveryResult['providers']) => string[] = () => []): Promise<number> {
+export async function runModels(args: ModelsArgs, ctx: CommandContext, annotate: (reports: DiscoveryResult['providers']) => string[] | Promise<string[]> = () => []): Promise<number> {
   if (Array.isArray(args.provider)) throw new UsageError('give --provider once, or leave it out for every server kind');
   const timeoutMs = parseDiscoveryTimeout(args.timeout);
   for (const [flag, v] of [['--ollama-url', args.ollamaUrl], ['--lmstudio-url', args.lmstudioUrl], ['--vllm-url', args.vllmUrl], ['--llamacpp-url', args.llamacppUrl], ['--url', args.url], ['--api-key-env', args.apiKeyEnv]] as const) {
@@ -31,7 +31,7 @@ export async function runModels(args: ModelsArgs, ctx: CommandContext, annotate:
     timeoutMs,
     env: ctx.env,
   });
-  const away = annotate(result.providers);
+  const away = await annotate(result.providers);
   if (ctx.opts.json) ctx.out.json(result);
   else {
     ctx.out.line(renderDiscovery(result).replace(/\n$/, ''));

@@ -23,6 +23,11 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     const p = prompter ?? (interactive ? await (await import('../ui/prompter.js')).inquirerPrompter() : undefined);
     result = await setupFlow(ctx, args, p);
     const written = result.outcome?.applied ? result.profiles.filter((x) => !x.unchanged).map((x) => x.name) : [];
+    // Where each new profile sends its prompts, said once more before any test (issue 13).
+    if (!ctx.opts.json && result.profiles.length > 0) {
+      ctx.out.line('Where prompts go:');
+      for (const x of result.profiles) if (x.locality) ctx.out.line(`  ${x.name}: ${LOCALITY_WORDS[x.locality.locality]} (${x.locality.reason})`);
+    }
     // In JSON mode stdout holds one document: the smoke test is a separate `test --json` run.
     let runTest = args.test && !ctx.opts.json;
     if (!runTest && p && !ctx.opts.json && written.length > 0) runTest = await p.confirm({ message: `Test ${written.join(', ')} now with a real \`codex exec\`?`, default: true });
@@ -30,11 +35,6 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     if (result.missing) return EXIT_CHECK_FAILED;
     if (ctx.opts.dryRun && args.test && result.profiles.length > 0) {
       ctx.out.line(`Dry run: --test would then run \`codex-profiles test ${result.profiles.map((x) => x.name).join(' ')} --tools\` (codex exec: "Reply with exactly OK", then the tool-call check); nothing was run.`);
-    }
-    // Where each new profile sends its prompts, said once more at the end (issue 13).
-    if (!ctx.opts.json && result.profiles.length > 0) {
-      ctx.out.line('Where prompts go:');
-      for (const x of result.profiles) if (x.locality) ctx.out.line(`  ${x.name}: ${LOCALITY_WORDS[x.locality.locality]} (${x.locality.reason})`);
     }
     let code: number = EXIT_OK;
     if (written.length > 0 && runTest) code = await smokeTest(ctx, written);

@@ -152,11 +152,12 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
     () => (detected = true),
     () => (detected = true),
   );
-  const [{ loadHome }, { createProbes, runSmoke, selectNames, startEarlyProbes }] = await Promise.all([
-    import('../config/profiles.js'),
+  // The config's first read goes out before the smoke code loads, so compiling that overlaps the I/O.
+  const { loadHome } = await import('../config/profiles.js');
+  const [state, { createProbes, runSmoke, selectNames, startEarlyProbes }] = await Promise.all([
+    loadHome(ctx.opts.codexHome),
     import('../verify/smoke.js'),
   ]);
-  const state = await loadHome(ctx.opts.codexHome);
   throwOnSyntaxErrors(state);
   if (names.length === 0 && !args.all) {
     const known = [...new Set(state.profiles.map((p) => p.name))];

@@ -2,11 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { readRegularFile } from './read-file.js';
+import { stateDir } from './state-dir.js';
 
 /** Our own folder under CODEX_HOME: backups, the write lock and the journal. Codex ignores it. */
-export function stateDir(codexHome: string): string {
-  return path.join(codexHome, 'codex-profiles');
-}
+export { stateDir };
 
 function backupsDir(codexHome: string): string {
   return path.join(stateDir(codexHome), 'backups');

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { stateDir } from './backup.js';
+import { journalPath } from './state-dir.js';
 
 /**
  * The record of a run that is changing several files: written (with the backup) before the first
@@ -19,9 +18,7 @@ export interface Journal {
   files: { path: string; before: string | null; after: string | null }[];
 }
 
-export function journalPath(codexHome: string): string {
-  return path.join(stateDir(codexHome), 'journal.json');
-}
+export { journalPath };
 
 export function digest(text: string | null): string | null {
   return text === null ? null : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
