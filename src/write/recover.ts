@@ -38,9 +38,17 @@ export async function finishInterrupted(codexHome: string): Promise<string | und
     }
     const put: string[] = [];
     const left: string[] = [];
+    const unsure: string[] = [];
     for (const [i, f] of j.files.entries()) {
       if (now[i] === f.before) continue;
       if (now[i] === f.after && saved.has(f.path)) {
+        // The backup copy is not fsynced (the journal is): after a power cut it may be short.
+        // Put it back only when it is the text the journal says was there; otherwise the file
+        // keeps its complete new text, which is whole, rather than a torn old one.
+        if (digest(saved.get(f.path)!) !== f.before) {
+          unsure.push(f.path);
+          continue;
+        }
         await putFile(f.path, saved.get(f.path)!);
         put.push(path.basename(f.path));
       } else left.push(f.path);
@@ -48,6 +56,7 @@ export async function finishInterrupted(codexHome: string): Promise<string | und
     message =
       `${who} was interrupted part-way; it was undone (${put.length ? `put back ${put.join(', ')}` : 'nothing had changed yet'}, backup ${j.backupId})` +
       (left.length ? `; changed since by someone else, left as they are: ${left.join(', ')}` : '') +
+      (unsure.length ? `; its backup of ${unsure.join(', ')} does not match what was there (cut short?), so they keep their new text` : '') +
       '. Run that command again.';
   }
   await fs.rm(journalPath(codexHome), { force: true });
