@@ -79,3 +79,15 @@ test('test oll: the codex on PATH runs the profile against the fake Ollama and p
   expect(responsesCalls(f.ollama)).toHaveLength(1);
   expect(f.decoy.requests).toEqual([]);
 });
+
+test("installed beside the user's codex (one bin folder, as with Homebrew or ~/.local/bin): that codex is used, not ignored as our own", async () => {
+  const shared = path.join(work, 'shared-bin');
+  fs.mkdirSync(shared);
+  fs.copyFileSync(exe, path.join(shared, 'codex-profiles'));
+  fs.chmodSync(path.join(shared, 'codex-profiles'), 0o755);
+  fs.symlinkSync(nativeCodex('0.169'), path.join(shared, 'codex'));
+  const r = await runProgram(path.join(shared, 'codex-profiles'), ['test', 'oll', '--json', '--dry-run'], { env: { ...env, PATH: shared }, timeoutMs: 120_000 });
+  expect(r.code).toBe(0);
+  expect(r.stderr).not.toContain('own folder');
+  expect(parseJson(r)).toMatchObject({ codex: { bin: path.join(shared, 'codex'), version: '0.169.0' } });
+});

@@ -56,12 +56,12 @@ export interface DetectOptions {
 
 /**
  * src/codex/detect.ts is two folders below the package root, the bundle's dist/*.js one (src/version.ts
- * BUILD); the standalone executable has no package, so no node_modules/.bin of its own either.
+ * BUILD). The standalone executable has no package, so no node_modules/.bin of its own either:
+ * nothing is excluded. (Its own folder is often where the user's codex is too: /usr/local/bin,
+ * ~/.local/bin, Homebrew's bin; seen by hand, a codex beside the executable was ignored.)
  */
-export const PACKAGE_ROOT =
-  BUILD?.layout === 'sea'
-    ? path.dirname(process.execPath)
-    : path.resolve(path.dirname(fileURLToPath(import.meta.url)), ...(BUILD ? ['..'] : ['..', '..']));
+export const PACKAGE_ROOT: string | undefined =
+  BUILD?.layout === 'sea' ? undefined : path.resolve(path.dirname(fileURLToPath(import.meta.url)), ...(BUILD ? ['..'] : ['..', '..']));
 
 /** 0.134.0: `-p` reads `NAME.config.toml`. */
 const FILE_ERA = '0.134.0';
@@ -167,10 +167,10 @@ function notFound(warning: string, bin?: string): CodexInfo {
 async function resolveBin(
   codexBin: string | undefined,
   env: NodeJS.ProcessEnv,
-  packageRoot: string,
+  packageRoot: string | undefined,
   skipped: string[],
 ): Promise<string | undefined> {
-  const search = { exclude: [packageRoot], onExcluded: (file: string) => skipped.push(file) };
+  const search = { exclude: packageRoot === undefined ? [] : [packageRoot], onExcluded: (file: string) => skipped.push(file) };
   if (codexBin === undefined || codexBin.trim() === '') return findOnPath('codex', env, process.platform, search);
   const looksLikePath = codexBin.includes('/') || codexBin.includes('\\') || path.isAbsolute(codexBin);
   if (!looksLikePath) return findOnPath(codexBin, env, process.platform, search);
