@@ -30,6 +30,19 @@ export const FACT_SEVERITY = {
 
 export const CODEX_INSTALL_FIX = 'Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.';
 
+/**
+ * Why codex is missing, for a command that needs to run it: detection's note without its fix
+ * (printed on a line of its own) and without the layout it assumed (which matters to writers
+ * only).
+ */
+export function codexMissingReason(detail?: string): string {
+  const reason = (detail ?? '')
+    .replace(CODEX_INSTALL_FIX, '')
+    .replace(/[;.] assuming the newest profile layout \(NAME\.config\.toml\)\./i, '.')
+    .trim();
+  return reason || 'codex was not found.';
+}
+
 export function codexMissing(detail?: string): Diagnostic {
   // Detection's note ends with the same advice for the places that print no fix line; here the
   // fix has its own line, so the message stops before it.

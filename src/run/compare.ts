@@ -13,6 +13,7 @@ import { runCodexExec, type ExecResult } from '../codex/exec.js';
 import { loadHome } from '../config/profiles.js';
 import { canPrompt, type CommandContext } from '../context.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
+import { CODEX_INSTALL_FIX, codexMissingReason } from '../diagnostics.js';
 import { classify } from '../route/classify.js';
 import { summarizeAnswers } from '../route/answer-summary.js';
 import { adhocExecArgs, adhocProfile, guardLocalTargets, parseAdhocTargets, tooFewTargets, type AdhocTarget } from '../route/compare.js';
@@ -88,7 +89,7 @@ export async function runCompare(ctx: CommandContext, opts: CompareOptions, deps
 
   const codex = await (deps.detect ?? detectCodex)({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) });
   if (!codex.found) {
-    throw new CliError(`Cannot compare: ${codex.warnings[0] ?? 'codex was not found.'}`, EXIT_USAGE, 'Install it with `npm install -g @openai/codex`, or pass --codex-bin.', 'CODEX_NOT_FOUND');
+    throw new CliError(`Cannot compare: ${codexMissingReason(codex.warnings[0])}`, EXIT_USAGE, CODEX_INSTALL_FIX, 'CODEX_NOT_FOUND');
   }
   for (const w of codex.warnings) ctx.out.warn(w);
 

@@ -3,7 +3,7 @@
  * the optional smoke test of what was written (the `test` runner, run/test.ts).
  */
 import { makeContext, canPrompt, type CommandContext } from '../context.js';
-import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { setupFlow, type SetupArgs, type SetupResult } from '../plan/setup.js';
 import { reportError } from '../report-error.js';
 import { isPromptCancel, type Prompter } from '../ui/prompter.js';
@@ -40,7 +40,9 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     if (written.length > 0 && runTest) code = await smokeTest(ctx, written);
     else if (written.length > 0) ctx.out.line(`Check them any time: codex-profiles test ${written.join(' ')}`);
     // oss_provider was written (or would be): confirm it the same way, `--test` or a question.
-    if (result.ossProvider !== undefined && (result.outcome?.applied || ctx.opts.dryRun)) {
+    // A smoke test that could not start (no codex, an unreadable config: exit 2) has said why;
+    // the --oss check would only say it again.
+    if (result.ossProvider !== undefined && (result.outcome?.applied || ctx.opts.dryRun) && code !== EXIT_USAGE) {
       const ask = p && !ctx.opts.json ? (message: string) => p.confirm({ message, default: true }) : undefined;
       const oss = await offerOssTest(ctx, { test: args.test, ask });
       if (oss !== undefined && code === EXIT_OK) code = oss;

@@ -8,7 +8,7 @@ import { detectCodex, type CodexInfo } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
 import type { CommandContext } from '../context.js';
 import type { HomeState } from '../config/profiles.js';
-import { CODEX_INSTALL_FIX, formatDuration } from '../diagnostics.js';
+import { CODEX_INSTALL_FIX, codexMissingReason, formatDuration } from '../diagnostics.js';
 import { parseRunTimeout } from '../duration.js';
 import { canPrompt } from '../context.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
@@ -57,7 +57,7 @@ export function throwOnSyntaxErrors(state: HomeState): void {
 export function requireCodex(codex: CodexInfo): void {
   if (codex.found) return;
   throw new CliError(
-    codex.warnings[0] ?? 'codex was not found',
+    codexMissingReason(codex.warnings[0]),
     EXIT_USAGE,
     CODEX_INSTALL_FIX,
     'CODEX_NOT_FOUND',

@@ -32,6 +32,18 @@ test('throwOnSyntaxErrors: exit 2 naming file:line:col; requireCodex: exit 2 wit
   expect(() => requireCodex({ ...FILE_CODEX, found: false, warnings: ['codex was not found on PATH'] })).toThrow(/codex was not found/);
 });
 
+test("no codex: the error says why once, without the writers' layout guess; the fix is the hint", () => {
+  const note = 'codex was not found on PATH; assuming the newest profile layout (NAME.config.toml). Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.';
+  try {
+    requireCodex({ ...FILE_CODEX, found: false, warnings: [note] });
+    throw new Error('requireCodex did not throw');
+  } catch (err) {
+    expect((err as CliError).message).toBe('codex was not found on PATH.');
+    expect((err as CliError).hint).toBe('Install it (npm install -g @openai/codex), or pass --codex-bin /path/to/codex.');
+  }
+  expect(() => requireCodex({ ...FILE_CODEX, found: false, warnings: ['--codex-bin /x/codex: no such file. Assuming the newest profile layout (NAME.config.toml).'] })).toThrow(/^--codex-bin \/x\/codex: no such file\.$/);
+});
+
 test('eraLabel per era', () => {
   expect(eraLabel(FILE_CODEX)).toBe('codex 0.169.0 (profile files)');
   expect(eraLabel(V2_CODEX)).toBe('codex 0.133.0 ([profiles.*] tables; files with --profile-v2)');
