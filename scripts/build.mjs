@@ -99,7 +99,17 @@ const YARGS_EDITS = [
       ["resolve(__dirname, '../../../locales')", "resolve(__dirname, '../locales')"],
       // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
       ["import { notStrictEqual, strictEqual } from 'assert'", 'ASSERTS'],
+      // It read process.stdout.columns as it loaded, which makes the stdout stream (~1 ms of every
+      // start, issue 16); only help's layout needs it, so it is read when asked for.
+      ['stdColumns: typeof process.stdout.columns', 'get stdColumns() { return typeof process.stdout.columns'],
+      ["process.stdout.columns : null\n", "process.stdout.columns : null }\n"],
     ],
+  },
+  {
+    // The help width from src/cli.ts may be a function, called when help is laid out: the width
+    // depends on the terminal (process.stdout), which a command that prints no help never makes.
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]usage\.js$/,
+    swaps: [['        return wrap;\n', "        if (typeof wrap === 'function') wrap = wrap();\n        return wrap;\n"]],
   },
   {
     // Every yargs() registers a default --version whose text it guesses by finding and parsing
@@ -107,7 +117,10 @@ const YARGS_EDITS = [
     // start, strace). src/cli.ts gives .version(VERSION) at once, which replaces it: the guess
     // was never shown.
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
-    swaps: [['yargs.version();', "yargs.version('unknown');"]],
+    swaps: [
+      ['yargs.version();', "yargs.version('unknown');"],
+      ["argsert('<number|null|undefined>', [cols], arguments.length);", "argsert('<number|function|null|undefined>', [cols], arguments.length);"],
+    ],
   },
   {
     // wrap-ansi (cliui's, for yargs' help) copies every wrapped line again character by character
