@@ -77,8 +77,9 @@ const ASSERTS = `const strictEqual = (a, b, m) => { if (a !== b) throw new Error
 const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? 'assertion failed') };`;
 
 /**
- * Edits to yargs' own files as they go into the bundle (`keep yargs`: the parser is the same;
- * these only change where it looks for files and what it does before a command's work):
+ * Edits to yargs' own files (and chalk's, at the end) as they go into the bundle (`keep yargs`:
+ * the parser is the same; these only change where it looks for files and what it does before a
+ * command's work):
  * - its ESM platform shim finds its translations and its "main" package.json from its own file
  *   (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or
  *   none, in the standalone executable): translations in dist/locales/, package.json one up;
@@ -132,6 +133,36 @@ const YARGS_EDITS = [
   {
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
     swaps: [['yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();', '']],
+  },
+  // chalk asked whether stdout and stderr are terminals as it loaded: node:tty, and node:net
+  // behind it, ~1.5 ms before every command's work (issue 16). It now asks when its colour level
+  // is first read, which is when text is first coloured or printed; the answer is the same
+  // (supports-color's own test, with the same environment and arguments). src/ui/output.ts sets
+  // the level to 0 for --no-color and NO_COLOR before that, and then nothing is asked at all.
+  {
+    file: /[\\/]chalk[\\/]source[\\/]vendor[\\/]supports-color[\\/]index\.js$/,
+    swaps: [
+      ["import tty from 'node:tty';\n", ''],
+      [
+        '\tstdout: createSupportsColor({isTTY: tty.isatty(1)}),\n\tstderr: createSupportsColor({isTTY: tty.isatty(2)}),\n',
+        "\tget stdout() { const v = createSupportsColor({isTTY: process.getBuiltinModule('node:tty').isatty(1)}); Object.defineProperty(this, 'stdout', {value: v}); return v; },\n" +
+          "\tget stderr() { const v = createSupportsColor({isTTY: process.getBuiltinModule('node:tty').isatty(2)}); Object.defineProperty(this, 'stderr', {value: v}); return v; },\n",
+      ],
+    ],
+  },
+  {
+    file: /[\\/]chalk[\\/]source[\\/]index\.js$/,
+    swaps: [
+      ['const {stdout: stdoutColor, stderr: stderrColor} = supportsColor;\n', ''],
+      [
+        '\tconst colorLevel = stdoutColor ? stdoutColor.level : 0;\n\tobject.level = options.level === undefined ? colorLevel : options.level;\n',
+        '\tif (options.level !== undefined) { object.level = options.level; return; }\n' +
+          "\tlet level;\n\tObject.defineProperty(object, 'level', {enumerable: true, configurable: true, get() { if (level === undefined) level = supportsColor.stdout ? supportsColor.stdout.level : 0; return level; }, set(value) { level = value; }});\n",
+      ],
+      // Unused here; pure, so the bundle drops it rather than asking about stderr at load.
+      ['export const chalkStderr = createChalk({level: stderrColor ? stderrColor.level : 0});', 'export const chalkStderr = /* @__PURE__ */ createChalk({level: supportsColor.stderr ? supportsColor.stderr.level : 0});'],
+      ['\tstdoutColor as supportsColor,\n\tstderrColor as supportsColorStderr,\n', ''],
+    ],
   },
 ];
 
