@@ -159,8 +159,8 @@ const YARGS_EDITS = [
         '\tif (options.level !== undefined) { object.level = options.level; return; }\n' +
           "\tlet level;\n\tObject.defineProperty(object, 'level', {enumerable: true, configurable: true, get() { if (level === undefined) level = supportsColor.stdout ? supportsColor.stdout.level : 0; return level; }, set(value) { level = value; }});\n",
       ],
-      // Unused here; pure, so the bundle drops it rather than asking about stderr at load.
-      ['export const chalkStderr = createChalk({level: stderrColor ? stderrColor.level : 0});', 'export const chalkStderr = /* @__PURE__ */ createChalk({level: supportsColor.stderr ? supportsColor.stderr.level : 0});'],
+      // Unused here (an import of them would fail the build): made at load, they asked about stderr.
+      ['export const chalkStderr = createChalk({level: stderrColor ? stderrColor.level : 0});\n', ''],
       ['\tstdoutColor as supportsColor,\n\tstderrColor as supportsColorStderr,\n', ''],
     ],
   },
