@@ -120,6 +120,13 @@ const YARGS_EDITS = [
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
     swaps: [
       ['yargs.version();', "yargs.version('unknown');"],
+      // console.log's first call asks whether stderr is a terminal (Node's internal/util/colors),
+      // which makes the stderr stream (~0.7 ms of --help and --version). One string, the only
+      // thing yargs prints (help, version, completion script), is written as console.log writes it.
+      [
+        '                if (!this[kHasParseCallback]())\n                    console.log(...args);',
+        "                if (!this[kHasParseCallback]())\n                    if (args.length === 1 && typeof args[0] === 'string') process.stdout.write(args[0] + '\\n');\n                    else console.log(...args);",
+      ],
       ["argsert('<number|null|undefined>', [cols], arguments.length);", "argsert('<number|function|null|undefined>', [cols], arguments.length);"],
     ],
   },
@@ -136,6 +143,14 @@ const YARGS_EDITS = [
     // every start (node --cpu-prof). src/cli.ts is type-checked against yargs' types instead.
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
     swaps: [['export function argsert(arg1, arg2, arg3) {\n', 'export function argsert(arg1, arg2, arg3) {\n    return;\n']],
+  },
+  {
+    // Before exiting after help or --version, yargs sets terminal stdout and stderr blocking, which
+    // makes both streams (stderr ~0.7 ms, though nothing is written to it). It only ever asks for
+    // blocking, and Node's tty.WriteStream makes its handle blocking when it is made (lib/tty.js),
+    // so for `true` there is nothing left to do.
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]utils[\\/]set-blocking\.js$/,
+    swaps: [["    if (typeof process === 'undefined')\n        return;", "    if (typeof process === 'undefined' || blocking)\n        return;"]],
   },
   {
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
