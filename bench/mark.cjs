@@ -10,7 +10,8 @@
  * on Windows), the same in every process, so the bench subtracts the time it spawned the process.
  * The baseline (`node -e 0`) loads this file too, so its cost is on both sides; it is kept small
  * (the cost is added to both sides of the ratio and would pull it towards 1): node:child_process
- * and node:fs/promises are patched when the program first loads them, never loaded here.
+ * and node:fs/promises are patched when the program first loads them (require or
+ * process.getBuiltinModule), never loaded here.
  */
 'use strict';
 const fs = require('node:fs');
@@ -86,12 +87,17 @@ if (out) {
       return p;
     },
   });
-  const load = Module._load;
-  Module._load = function (request, ...rest) {
-    const loaded = load.call(this, request, ...rest);
-    const id = request.startsWith('node:') ? request.slice(5) : request;
+  const patchLoaded = (request, loaded) => {
+    const id = typeof request === 'string' && request.startsWith('node:') ? request.slice(5) : request;
     if (id === 'fs/promises') patchPromises(loaded);
     else if (id === 'child_process') patchChildProcess(loaded);
     return loaded;
   };
+  const load = Module._load;
+  Module._load = function (request, ...rest) {
+    return patchLoaded(request, load.call(this, request, ...rest));
+  };
+  // The CLI loads some built-in modules when first used, through process.getBuiltinModule.
+  const getBuiltin = process.getBuiltinModule;
+  if (typeof getBuiltin === 'function') process.getBuiltinModule = (id) => patchLoaded(id, getBuiltin.call(process, id));
 }

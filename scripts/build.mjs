@@ -77,8 +77,9 @@ const ASSERTS = `const strictEqual = (a, b, m) => { if (a !== b) throw new Error
 const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? 'assertion failed') };`;
 
 /**
- * Edits to yargs' own files as they go into the bundle (`keep yargs`: the parser is the same;
- * these only change where it looks for files and what it does before a command's work):
+ * Edits to yargs' own files (and chalk's, at the end) as they go into the bundle (`keep yargs`:
+ * the parser is the same; these only change where it looks for files and what it does before a
+ * command's work):
  * - its ESM platform shim finds its translations and its "main" package.json from its own file
  *   (node_modules/yargs/lib/platform-shims/esm.mjs). Bundled, its file is a file of dist/ (or
  *   none, in the standalone executable): translations in dist/locales/, package.json one up;
@@ -99,7 +100,17 @@ const YARGS_EDITS = [
       ["resolve(__dirname, '../../../locales')", "resolve(__dirname, '../locales')"],
       // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
       ["import { notStrictEqual, strictEqual } from 'assert'", 'ASSERTS'],
+      // It read process.stdout.columns as it loaded, which makes the stdout stream (~1 ms of every
+      // start, issue 16); only help's layout needs it, so it is read when asked for.
+      ['stdColumns: typeof process.stdout.columns', 'get stdColumns() { return typeof process.stdout.columns'],
+      ["process.stdout.columns : null\n", "process.stdout.columns : null }\n"],
     ],
+  },
+  {
+    // The help width from src/cli.ts may be a function, called when help is laid out: the width
+    // depends on the terminal (process.stdout), which a command that prints no help never makes.
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]usage\.js$/,
+    swaps: [['        return wrap;\n', "        if (typeof wrap === 'function') wrap = wrap();\n        return wrap;\n"]],
   },
   {
     // Every yargs() registers a default --version whose text it guesses by finding and parsing
@@ -107,7 +118,17 @@ const YARGS_EDITS = [
     // start, strace). src/cli.ts gives .version(VERSION) at once, which replaces it: the guess
     // was never shown.
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
-    swaps: [['yargs.version();', "yargs.version('unknown');"]],
+    swaps: [
+      ['yargs.version();', "yargs.version('unknown');"],
+      // console.log's first call asks whether stderr is a terminal (Node's internal/util/colors),
+      // which makes the stderr stream (~0.7 ms of --help and --version). One string, the only
+      // thing yargs prints (help, version, completion script), is written as console.log writes it.
+      [
+        '                if (!this[kHasParseCallback]())\n                    console.log(...args);',
+        "                if (!this[kHasParseCallback]())\n                    if (args.length === 1 && typeof args[0] === 'string') process.stdout.write(args[0] + '\\n');\n                    else console.log(...args);",
+      ],
+      ["argsert('<number|null|undefined>', [cols], arguments.length);", "argsert('<number|function|null|undefined>', [cols], arguments.length);"],
+    ],
   },
   {
     // wrap-ansi (cliui's, for yargs' help) copies every wrapped line again character by character
@@ -117,8 +138,53 @@ const YARGS_EDITS = [
     swaps: [['\tconst pre = [...preString];', "\tif (!preString.includes('\\u001B') && !preString.includes('\\u009B')) return preString;\n\tconst pre = [...preString];"]],
   },
   {
+    // yargs checks the types of the arguments of each of its own methods our code calls (a
+    // programming mistake, never the user's input): it parses a type string per call, ~0.5 ms of
+    // every start (node --cpu-prof). src/cli.ts is type-checked against yargs' types instead.
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
+    swaps: [['export function argsert(arg1, arg2, arg3) {\n', 'export function argsert(arg1, arg2, arg3) {\n    return;\n']],
+  },
+  {
+    // Before exiting after help or --version, yargs sets terminal stdout and stderr blocking, which
+    // makes both streams (stderr ~0.7 ms, though nothing is written to it). It only ever asks for
+    // blocking, and Node's tty.WriteStream makes its handle blocking when it is made (lib/tty.js),
+    // so for `true` there is nothing left to do.
+    file: /[\\/]yargs[\\/]build[\\/]lib[\\/]utils[\\/]set-blocking\.js$/,
+    swaps: [["    if (typeof process === 'undefined')\n        return;", "    if (typeof process === 'undefined' || blocking)\n        return;"]],
+  },
+  {
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/,
     swaps: [['yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();', '']],
+  },
+  // chalk asked whether stdout and stderr are terminals as it loaded: node:tty, and node:net
+  // behind it, ~1.5 ms before every command's work (issue 16). It now asks when its colour level
+  // is first read, which is when text is first coloured or printed; the answer is the same
+  // (supports-color's own test, with the same environment and arguments). src/ui/output.ts sets
+  // the level to 0 for --no-color and NO_COLOR before that, and then nothing is asked at all.
+  {
+    file: /[\\/]chalk[\\/]source[\\/]vendor[\\/]supports-color[\\/]index\.js$/,
+    swaps: [
+      ["import tty from 'node:tty';\n", ''],
+      [
+        '\tstdout: createSupportsColor({isTTY: tty.isatty(1)}),\n\tstderr: createSupportsColor({isTTY: tty.isatty(2)}),\n',
+        "\tget stdout() { const v = createSupportsColor({isTTY: process.getBuiltinModule('node:tty').isatty(1)}); Object.defineProperty(this, 'stdout', {value: v}); return v; },\n" +
+          "\tget stderr() { const v = createSupportsColor({isTTY: process.getBuiltinModule('node:tty').isatty(2)}); Object.defineProperty(this, 'stderr', {value: v}); return v; },\n",
+      ],
+    ],
+  },
+  {
+    file: /[\\/]chalk[\\/]source[\\/]index\.js$/,
+    swaps: [
+      ['const {stdout: stdoutColor, stderr: stderrColor} = supportsColor;\n', ''],
+      [
+        '\tconst colorLevel = stdoutColor ? stdoutColor.level : 0;\n\tobject.level = options.level === undefined ? colorLevel : options.level;\n',
+        '\tif (options.level !== undefined) { object.level = options.level; return; }\n' +
+          "\tlet level;\n\tObject.defineProperty(object, 'level', {enumerable: true, configurable: true, get() { if (level === undefined) level = supportsColor.stdout ? supportsColor.stdout.level : 0; return level; }, set(value) { level = value; }});\n",
+      ],
+      // Unused here (an import of them would fail the build): made at load, they asked about stderr.
+      ['export const chalkStderr = createChalk({level: stderrColor ? stderrColor.level : 0});\n', ''],
+      ['\tstdoutColor as supportsColor,\n\tstderrColor as supportsColorStderr,\n', ''],
+    ],
   },
 ];
 

@@ -17,7 +17,12 @@ function usageMistake(message: string, args: readonly string[]): UsageError {
   return new UsageError(message.startsWith('Did you mean') ? `unknown command "${args[0]}". ${message}` : message, HELP_HINT);
 }
 
-export function buildParser(args: string[], width: number = helpWidth()) {
+/**
+ * `width`: a number, or a function yargs calls when it lays help out (the build lets yargs take
+ * one, scripts/build.mjs): the terminal's width needs process.stdout, which a command that prints
+ * no help should not make before its work (issue 16).
+ */
+export function buildParser(args: string[], width: number | (() => number) = () => helpWidth()) {
   let parser = yargs(args)
     .scriptName('codex-profiles')
     .usage('$0 <command> [options]\n\nSet up and audit OpenAI Codex CLI profiles for local models (Ollama, LM Studio).')
@@ -39,7 +44,7 @@ export function buildParser(args: string[], width: number = helpWidth()) {
     .version(VERSION)
     .alias('v', 'version')
     .epilogue('Exit codes: 0 ok, 1 a check failed, 2 usage or config error, 130 interrupted (Ctrl-C).\nDocs: README.md and docs/*.md in the codex-profiles folder (your clone; also shipped in the package).')
-    .wrap(width)
+    .wrap(width as number)
     // yargs' own mistakes (unknown flag or command, missing argument) become UsageErrors, so
     // they read like every other error and carry code USAGE in --json; errors thrown by a
     // command's handler pass through unchanged.

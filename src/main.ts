@@ -9,10 +9,32 @@ import { main } from './cli.js';
 // which Node raises as an unhandled 'error' (a stack trace). End at once, quietly, exit 0 (the
 // reader had what it wanted). process.exit runs the 'exit' hook of src/codex/process.ts, which
 // kills any codex process group still running.
-for (const stream of [process.stdout, process.stderr]) {
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
     throw err;
+  });
+}
+
+// Node makes process.stdout and process.stderr on first use (a stream, and node:net or node:tty
+// behind it: ~1.5 ms), and most commands reach their work before writing anything (issue 16).
+// So the handler goes on when a stream is first asked for: every write, console.log's included,
+// asks process.stdout/stderr for it, so none can happen before its stream has the handler.
+for (const name of ['stdout', 'stderr'] as const) {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  if (own?.get === undefined || !own.configurable) {
+    quietOnClosedPipe(process[name]);
+    continue;
+  }
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: own.enumerable,
+    get() {
+      const stream = own.get!.call(process) as NodeJS.WriteStream;
+      Object.defineProperty(process, name, own);
+      quietOnClosedPipe(stream);
+      return stream;
+    },
   });
 }
 

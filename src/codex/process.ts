@@ -9,9 +9,14 @@
  * 2-CPU bench machine), paid by every command that detects or runs codex, and nothing here needs
  * more than spawn, pipes and the exit event.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+
+// node:child_process (and node:net behind it, ~1.5 ms) loads with the first process started, not
+// with this module: `test` reads the config first and starts codex only when detection has no
+// cached answer (issue 16).
+const childProcess = (): typeof import('node:child_process') => process.getBuiltinModule('node:child_process');
 
 const isWindows = process.platform === 'win32';
 
@@ -65,7 +70,7 @@ let handlersInstalled = false;
 function killTreeSync(pid: number): void {
   try {
     if (isWindows) {
-      spawnSync('taskkill', ['/T', '/F', '/PID', String(pid)], { windowsHide: true, stdio: 'ignore' });
+      childProcess().spawnSync('taskkill', ['/T', '/F', '/PID', String(pid)], { windowsHide: true, stdio: 'ignore' });
     } else {
       process.kill(-pid, 'SIGKILL');
     }
@@ -104,7 +109,7 @@ function removeHandlers(): void {
 export async function killTree(pid: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (isWindows) {
     await new Promise<void>((resolve) => {
-      const child = spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { windowsHide: true, stdio: 'ignore' });
+      const child = childProcess().spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { windowsHide: true, stdio: 'ignore' });
       child.once('error', () => resolve());
       child.once('close', () => resolve());
     });
@@ -165,7 +170,7 @@ export async function runTree(opts: TreeRunOptions): Promise<TreeRunResult> {
   let sub: ChildProcess;
   let spawnError: { code?: string; message: string } | undefined;
   try {
-    sub = spawn(opts.file, opts.args, {
+    sub = childProcess().spawn(opts.file, opts.args, {
       cwd: opts.cwd,
       env: opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],

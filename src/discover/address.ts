@@ -1,4 +1,13 @@
-import net from 'node:net';
+// node:net itself loads only for an IPv6 check (~1 ms, issue 16): `test` checks where each
+// profile's server is before its first read, and `list` after it, neither with a socket yet.
+const net = (): typeof import('node:net') => process.getBuiltinModule('node:net');
+
+/** node:net's isIPv4, the same expression (Node's lib/internal/net.js), without loading node:net. */
+const V4_SEG = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+const IPV4 = new RegExp(`^(?:${V4_SEG}\\.){3}${V4_SEG}$`);
+function isIPv4(h: string): boolean {
+  return IPV4.test(h);
+}
 
 /** `[::1]` -> `::1`; other hosts unchanged, lower-cased. */
 export function bareHost(host: string): string {
@@ -12,7 +21,7 @@ export function bareHost(host: string): string {
  * host names and IPv4 addresses never need.
  */
 export function isIPv6Text(h: string): boolean {
-  return h.includes(':') && net.isIPv6(h);
+  return h.includes(':') && net().isIPv6(h);
 }
 
 /** 0.0.0.0, :: and the empty host: a server bound there listens on every interface. */
@@ -26,7 +35,7 @@ export function isUnspecifiedHost(host: string): boolean {
 export function isLoopbackHost(host: string): boolean {
   const h = bareHost(host).replace(/\.$/, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
+  if (isIPv4(h)) return h.startsWith('127.');
   if (isIPv6Text(h)) {
     const n = normalizeIPv6(h);
     if (n === '::1') return true;
@@ -34,7 +43,7 @@ export function isLoopbackHost(host: string): boolean {
     const mapped = /^::ffff:(.+)$/.exec(n);
     if (mapped) {
       const v4 = mapped[1]!;
-      if (net.isIPv4(v4)) return v4.startsWith('127.');
+      if (isIPv4(v4)) return v4.startsWith('127.');
       const hex = /^([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(v4);
       if (hex) return parseInt(hex[1]!, 16) >> 8 === 127;
     }
