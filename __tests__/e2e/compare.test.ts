@@ -135,8 +135,8 @@ describe('codex 0.169 (profile files)', () => {
     ]);
   });
 
-  test('--json: one document with everything; without --out the answers go to a temporary folder', async () => {
-    const r = await compare([PROMPT, '--profiles', 'local,cloud', '--include-hosted', '--json']);
+  test('--json: one document with everything; without --out the answers go to a temporary folder (the prompt after --profiles is the prompt)', async () => {
+    const r = await compare(['--profiles', 'local,cloud', PROMPT, '--include-hosted', '--json']);
     expect(r.code).toBe(0);
     const doc = parseJson(r);
     try {

@@ -7,7 +7,7 @@ import { handle } from './shared.js';
 interface CompareArgs {
   prompt?: string[];
   file?: string;
-  profiles?: string[];
+  profiles?: string | string[];
   local?: string | string[];
   hosted?: string | string[];
   out?: string;
@@ -26,13 +26,13 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
         array: true,
         describe: 'The prompt (quote it; words are joined with spaces; put -- first if it starts with -)',
       })
+      // Not `array` (here and below): an array option swallows a prompt written after it
+      // (`--profiles a,b "the prompt"`, seen by hand); commas or a repeated flag instead.
       .option('profiles', {
         type: 'string',
-        array: true,
         requiresArg: true,
-        describe: 'Profile names, comma-separated (A,B,C); two or more targets in all',
+        describe: 'Profile names, comma-separated (A,B,C; or repeat the flag); two or more targets in all',
       })
-      // Not `array`: an array option would swallow a prompt written after it; repeat the flag instead.
       .option('local', {
         type: 'string',
         requiresArg: true,
@@ -82,7 +82,7 @@ export const compareCommand: CommandModule<GlobalArgs, GlobalArgs & CompareArgs>
     return runCompare(ctx, {
       prompt: words.length > 0 ? words.join(' ') : undefined,
       file: argv.file,
-      profiles: (argv.profiles ?? []).map(String),
+      profiles: [argv.profiles ?? []].flat().map(String),
       local: [argv.local ?? []].flat().map(String),
       hosted: [argv.hosted ?? []].flat().map(String),
       out: argv.out,
