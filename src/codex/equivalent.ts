@@ -15,6 +15,7 @@ import { sameEndpoint } from '../discover/address.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { codexOssUrls, isLocalBuiltInId, type CodexLocalBuiltInId } from './builtins.js';
 import { leavesMachine, profileDestination, providerTable } from './destination.js';
+import { shellWord } from '../system/shell-word.js';
 
 export interface Equivalent {
   /** The command (display form, quoted for a POSIX shell where needed); null: none. */
@@ -28,10 +29,6 @@ export interface Equivalent {
 /** Keys of a provider table that change what Codex sends, which `--oss` would drop. */
 const AUTH_KEYS = ['env_key', 'experimental_bearer_token', 'http_headers', 'env_http_headers', 'query_params'];
 
-/** Quoted for a POSIX shell when it holds anything but plain characters (display only). */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_.:/@+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export function equivalentArgs(provider: CodexLocalBuiltInId, model: string): string[] {
   return ['exec', '--oss', '--local-provider', provider, '-m', model];

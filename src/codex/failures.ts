@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
+import { shellWord } from '../system/shell-word.js';
 
 export type FailureCode =
   | 'spawn_failed'
@@ -302,7 +303,7 @@ function classifyLocalFailure(input: FailureInput): ExecFailure {
       code: 'model_missing',
       message: `The server does not have ${model}: ${errorText(m.input ?? '').replace(/, url: \S+$/, '')}`,
       fix: header.model
-        ? `Download or load it: \`ollama pull ${header.model}\` (Ollama) or \`lms get ${header.model}\` / \`lms load ${header.model}\` (LM Studio), or fix \`model\` in the profile.`
+        ? `Download or load it: \`ollama pull ${shellWord(header.model)}\` (Ollama) or \`lms get ${shellWord(header.model)}\` / \`lms load ${shellWord(header.model)}\` (LM Studio), or fix \`model\` in the profile.`
         : 'Download or load the model (`ollama pull MODEL`, `lms load MODEL`), or fix `model` in the profile.',
     };
   }

@@ -1,5 +1,6 @@
 import { FACT_SEVERITY } from '../diagnostics.js';
 import type { Hint, ModelRecord, ProviderId } from './types.js';
+import { shellWord } from '../system/shell-word.js';
 
 /** Ollama's docs ask for at least 64k tokens for coding agents. */
 export const OLLAMA_MIN_CONTEXT = 65536;
@@ -169,7 +170,3 @@ function ollamaContextFix(want: number): string {
   return `${OLLAMA_DEFAULT_TIERS_TEXT}. Start the server with OLLAMA_CONTEXT_LENGTH=${want}: \`OLLAMA_CONTEXT_LENGTH=${want} ollama serve\`, or set it in the Ollama app's settings, or give the model a \`num_ctx ${want}\` parameter (a Modelfile variant)`;
 }
 
-/** Quote a model id for a copy-paste command line (POSIX shells) when it needs quoting. */
-export function shellWord(s: string): string {
-  return /^[A-Za-z0-9._:/@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}

@@ -7,7 +7,7 @@ import path from 'node:path';
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import { buildExecArgs } from '../codex/exec.js';
-import { showCommand } from '../verify/test-plan.js';
+import { showCommand } from '../system/shell-word.js';
 import { destinationLabel, HOSTED_FLAG, hostedConsent, whereTo } from './hosted-consent.js';
 import { adhocExecArgs } from './compare-adhoc.js';
 import type { PlannedRun } from './compare.js';

@@ -7,7 +7,7 @@
 import chalk from 'chalk';
 import { detectCodex } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
-import { shellWord } from '../codex/equivalent.js';
+import { shellWord } from '../system/shell-word.js';
 import { buildExecArgs } from '../codex/exec.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';

@@ -14,6 +14,7 @@ import { destinationLabel, HOSTED_FLAG, whereTo } from '../route/hosted-consent.
 import { effectiveProvider } from './provider-of.js';
 import { toolCallPrompt, TOOL_CALL_ARGS } from './tool-call.js';
 import { chooseProfile, configRejection, noRetryArgs, SMOKE_PROMPT } from './smoke.js';
+import { showCommand } from '../system/shell-word.js';
 
 export interface DryRunEntry {
   name: string;
@@ -84,10 +85,6 @@ export function planDryRun(
   });
 }
 
-/** A shell-like rendering of a command line, for reading (the real run uses no shell). */
-export function showCommand(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
 
 export function renderDryRun(entries: readonly DryRunEntry[]): string {
   const lines = ['Dry run: codex was not started and no prompt was sent. It would run:', ''];

@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HomeState } from '../config/profiles.js';
-import { shellWord } from '../codex/equivalent.js';
+import { shellWord } from '../system/shell-word.js';
 
 export type TrustLevel = 'trusted' | 'untrusted';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import chalk from 'chalk';
-import { judgeModel, formatTokens, shellWord, OLLAMA_MIN_CONTEXT, LMSTUDIO_MIN_CONTEXT } from '../../../src/discover/hints.js';
+import { judgeModel, formatTokens, OLLAMA_MIN_CONTEXT, LMSTUDIO_MIN_CONTEXT } from '../../../src/discover/hints.js';
+import { shellWord } from '../../../src/system/shell-word.js';
 import { renderDiscovery, safeText, formatBytes } from '../../../src/discover/render.js';
 import { findLmsCli } from '../../../src/discover/exec.js';
 import { envValue, findOnPath, homeDir } from '../../../src/system/which.js';

@@ -15,6 +15,7 @@
  * - `--api-key` (env `LLAMA_API_KEY`) guards everything but /health, /v1/health, /models,
  *   /v1/models; `--host` / `--port` read `LLAMA_ARG_HOST` / `LLAMA_ARG_PORT`.
  */
+import { shellWord } from '../../system/shell-word.js';
 import { isUnspecifiedHost } from '../address.js';
 import { UsageError } from '../../errors.js';
 import { requestJson, requestText } from '../http.js';
@@ -199,7 +200,7 @@ export const llamacpp: ServerKind = {
   findModel: findIn,
   resolveModelId: exactModelId,
   // llama-server serves the GGUF it was started with (`-hf` downloads from Hugging Face).
-  getModel: (model) => `llama-server -hf ${model}`,
+  getModel: (model) => `llama-server -hf ${shellWord(model)}`,
   codexRoute(serverUrl) {
     return customRoute(llamacpp, serverUrl);
   },

@@ -1,6 +1,7 @@
 /**
  * LM Studio behind the registry interface; discovery stays in src/discover/lmstudio.ts.
  */
+import { shellWord } from '../../system/shell-word.js';
 import { DEFAULT_LMSTUDIO_URL, LMSTUDIO_DEFAULT_PORT, discoverLmStudio, normalizeLmStudioUrl } from '../lmstudio.js';
 import { LMSTUDIO_MIN_CONTEXT } from '../hints.js';
 import { builtInOrCustom, findIn } from '../openai-compat.js';
@@ -65,7 +66,7 @@ export const lmstudio: ServerKind = {
     const unprefixed = listed.filter((m) => m.toLowerCase().split('/').pop() === want);
     return unprefixed.length === 1 ? unprefixed[0] : undefined;
   },
-  getModel: (model) => `lms get ${model}`,
+  getModel: (model) => `lms get ${shellWord(model)}`,
   codexRoute(serverUrl, builtInUrls) {
     return builtInOrCustom(lmstudio, 'lmstudio', serverUrl, builtInUrls);
   },

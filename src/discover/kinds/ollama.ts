@@ -2,6 +2,7 @@
  * Ollama behind the registry interface. Discovery itself stays in src/discover/ollama.ts
  * (wrapped, not changed); this file adds the registry's data: ports, env, fixes, Codex route.
  */
+import { shellWord } from '../../system/shell-word.js';
 import { OLLAMA_MIN_RESPONSES_VERSION, discoverOllama, resolveOllamaModelId, resolveOllamaTarget, DEFAULT_OLLAMA_URL } from '../ollama.js';
 import { builtInOrCustom, findIn } from '../openai-compat.js';
 import { OLLAMA_MIN_CONTEXT } from '../hints.js';
@@ -61,7 +62,7 @@ export const ollama: ServerKind = {
   },
   // A name without a tag means `:latest` (`qwen2.5-coder` is `qwen2.5-coder:latest`).
   resolveModelId: resolveOllamaModelId,
-  getModel: (model) => `ollama pull ${model}`,
+  getModel: (model) => `ollama pull ${shellWord(model)}`,
   codexRoute(serverUrl, builtInUrls) {
     return builtInOrCustom(ollama, 'ollama', serverUrl, builtInUrls);
   },

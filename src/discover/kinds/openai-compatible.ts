@@ -5,6 +5,7 @@
  * `context_window` others); `POST /v1/responses` with `{}` for Responses support (no input, no
  * model: a server with the route rejects it, one without answers 404/405).
  */
+import { shellWord } from '../../system/shell-word.js';
 import { UsageError } from '../../errors.js';
 import { requestJson, requestText } from '../http.js';
 import {
@@ -95,7 +96,7 @@ export const openaiCompatible: ServerKind = {
   },
   findModel: findIn,
   resolveModelId: exactModelId,
-  getModel: (model) => `load ${model} on the server (it must appear in GET /v1/models)`,
+  getModel: (model) => `load ${shellWord(model)} on the server (it must appear in GET /v1/models)`,
   codexRoute(serverUrl) {
     return customRoute(openaiCompatible, serverUrl);
   },

@@ -11,6 +11,7 @@
  * body and no generation. `--api-key` / `VLLM_API_KEY` protects `/v1/*` (not `/version`).
  * The server binds `(args.host or "", port)`: every interface unless `--host` is given.
  */
+import { shellWord } from '../../system/shell-word.js';
 import { requestJson, requestText } from '../http.js';
 import {
   PROBE_RESPONSE_ID,
@@ -144,7 +145,7 @@ export const vllm: ServerKind = {
   findModel: findIn,
   resolveModelId: exactModelId,
   // vLLM serves the model it was started with: another model means another server.
-  getModel: (model) => `vllm serve ${model}`,
+  getModel: (model) => `vllm serve ${shellWord(model)}`,
   codexRoute(serverUrl) {
     return customRoute(vllm, serverUrl);
   },
