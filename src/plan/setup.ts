@@ -138,12 +138,13 @@ async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessE
       // Shown but not offered: picking it would only end in planProfiles' refusal after the names
       // were asked for. --allow-no-tools offers it.
       const noTools = m.capabilities.tools === false && !allowNoTools;
-      // A cloud model is shown, so that nobody wonders where it went, but only --allow-cloud offers it.
+      // A cloud model is shown, so that nobody wonders where it went, but only --allow-cloud offers it;
+      // its disabled note says where prompts would go, so the name does not say it again.
       const where = localityOf(r, m);
       const cloud = where.locality === 'cloud' && !allowCloud;
       const disabled = noTools ? 'no tool calling: cannot drive Codex (--allow-no-tools offers it)' : cloud ? `cloud: prompts would go to ${where.place ?? 'a hosted service'} (--allow-cloud offers it)` : undefined;
       choices.push({
-        name: `${displayNameOf(r.provider)}: ${modelLine(m)}${markers(m)}${awayMarker(r, m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
+        name: `${displayNameOf(r.provider)}: ${modelLine(m)}${markers(m)}${cloud ? '' : awayMarker(r, m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
         value: pick,
         checked: existing !== undefined && disabled === undefined,
         ...(disabled !== undefined ? { disabled } : {}),
