@@ -254,8 +254,10 @@ describe('issue 13: where prompts go', () => {
     const named = (cs: Choice<unknown>[], id: string) => cs.find((c) => c.name.includes(id))!;
     for (const id of ['gpt-oss:120b-cloud', 'kimi-k2.6:cloud']) {
       expect(named(seen[0]!, id).disabled).toEqual(expect.stringMatching(/^cloud: prompts would go to ollama\.com \(--allow-cloud offers it\)$/));
-      expect(named(seen[0]!, id).name).toContain('→ cloud:');
+      // Said once: the disabled note says where; the name does not repeat it.
+      expect(named(seen[0]!, id).name).not.toContain('→ cloud:');
       expect(named(seen[1]!, id).disabled).toBeUndefined();
+      expect(named(seen[1]!, id).name).toContain('→ cloud:');
     }
     expect(named(seen[0]!, 'gpt-oss:20b').disabled).toBeUndefined();
     expect(named(seen[0]!, 'gpt-oss:20b').name).not.toContain('→');
