@@ -27,7 +27,7 @@ export function parseProfileList(values: readonly string[], min = 2): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (names.length < min) {
-    throw new UsageError('compare needs at least two profiles: --profiles A,B[,C...].', USAGE_HINT);
+    throw new UsageError('compare needs at least two targets: --profiles A,B[,C...], or --local KIND:MODEL / --hosted MODEL beside them.', USAGE_HINT);
   }
   const seen = new Set<string>();
   for (const name of names) {

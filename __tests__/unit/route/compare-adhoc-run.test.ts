@@ -71,7 +71,7 @@ test('fewer than two targets in all, or a folder inside the Codex home: usage er
   const exec = async (o: ExecOptions) => (calls.push(o), answer(o));
   for (const [over, text] of [
     [{ hosted: ['gpt-5'] }, 'compare needs at least two targets (it has 1)'],
-    [{ profiles: ['mine'] }, 'compare needs at least two profiles'],
+    [{ profiles: ['mine'] }, 'compare needs at least two targets: --profiles'],
     [{ profiles: ['mine'], hosted: ['gpt-5'], out: path.join(sb.codexHome, 'answers') }, `is inside ${sb.codexHome}, Codex's own folder`],
   ] as Array<[Partial<CompareOptions>, string]>) {
     const err = await run(over, exec).done.catch((e: unknown) => e);

@@ -47,7 +47,7 @@ describe('parseProfileList', () => {
     expect(parseProfileList(['a, b', 'c,'])).toEqual(['a', 'b', 'c']);
   });
   test('fewer than two, duplicates and invalid names are usage errors', () => {
-    expect(usageError(() => parseProfileList(['a'])).message).toBe('compare needs at least two profiles: --profiles A,B[,C...].');
+    expect(usageError(() => parseProfileList(['a'])).message).toBe('compare needs at least two targets: --profiles A,B[,C...], or --local KIND:MODEL / --hosted MODEL beside them.');
     expect(usageError(() => parseProfileList(['a,,'])).exitCode).toBe(2);
     expect(usageError(() => parseProfileList(['a,b,a'])).message).toBe('Profile `a` is listed twice in --profiles.');
     const bad = usageError(() => parseProfileList(['a,gpt-oss:20b']));
