@@ -8,7 +8,7 @@
  * Kept free of runtime imports so list/audit pay nothing for it.
  */
 import type { Hint, ProviderReport } from '../discover/types.js';
-import { sameEndpoint } from '../discover/address.js';
+import { sameEndpoint, stripV1 } from '../discover/address.js';
 
 /** Codex's built-in provider ids. */
 export const CODEX_BUILT_IN_PROVIDER_IDS = ['openai', 'amazon-bedrock', 'ollama', 'lmstudio'] as const;
@@ -55,6 +55,14 @@ export interface CodexOssUrls {
  * CODEX_OSS_BASE_URL (not blank) for both; else `http://localhost:PORT/v1` with CODEX_OSS_PORT
  * when it parses as a port, else the provider's default port.
  */
+/**
+ * The server `codex --oss` reaches for a built-in id (no `/v1`): what must list a model before
+ * anything runs it with `--oss -m`, the one place test --oss, compare --local and the audit ask.
+ */
+export function ossServerUrl(id: CodexLocalBuiltInId, env: NodeJS.ProcessEnv): string {
+  return stripV1(codexOssUrls(env).effective[id]);
+}
+
 export function codexOssUrls(env: NodeJS.ProcessEnv): CodexOssUrls {
   const baseRaw = env.CODEX_OSS_BASE_URL;
   const baseUrl = baseRaw !== undefined && baseRaw.trim() !== '' ? baseRaw : undefined;

@@ -6,8 +6,7 @@
  * CODEX_OSS_PORT as Codex reads them). A server that does not answer, or a model it does not
  * list, stops the whole comparison: nothing is run, no prompt is sent.
  */
-import { codexOssUrls } from '../codex/builtins.js';
-import { stripV1 } from '../discover/address.js';
+import { ossServerUrl } from '../codex/builtins.js';
 import { discoverServers, findServerModel, type ServerReport } from '../discover/registry.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
 import type { AdhocTarget } from './compare-adhoc.js';
@@ -35,12 +34,11 @@ export interface LocalCheck {
 export async function guardLocalTargets(targets: readonly AdhocTarget[], opts: GuardOptions): Promise<{ targets: AdhocTarget[]; checks: LocalCheck[] }> {
   const local = targets.filter((t): t is Extract<AdhocTarget, { type: 'local' }> => t.type === 'local');
   if (local.length === 0) return { targets: [...targets], checks: [] };
-  const urls = codexOssUrls(opts.env).effective;
   const kinds = [...new Set(local.map((t) => t.kind))];
   const discover = opts.discover ?? discoverServers;
   const reports: ServerReport[] = await discover({
     kinds,
-    urls: Object.fromEntries(kinds.map((k) => [k, stripV1(urls[k])])),
+    urls: Object.fromEntries(kinds.map((k) => [k, ossServerUrl(k, opts.env)])),
     env: opts.env,
     timeoutMs: opts.timeoutMs,
     cliTimeoutMs: opts.timeoutMs,
@@ -51,7 +49,7 @@ export async function guardLocalTargets(targets: readonly AdhocTarget[], opts: G
   const resolved = new Map<string, string>();
   for (const t of local) {
     const report = reports.find((r) => r.kind === t.kind);
-    const server = report?.url ?? stripV1(urls[t.kind]);
+    const server = report?.url ?? ossServerUrl(t.kind, opts.env);
     if (!report || report.status !== 'up') {
       checks.push({ spec: t.spec, server, status: 'server-down' });
       continue;

@@ -5,7 +5,7 @@
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
-import { codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
+import { isLocalBuiltInId, ossServerUrl } from '../codex/builtins.js';
 import { probeServer, type ProbeFn } from './probe.js';
 import { effectiveProvider } from './provider-of.js';
 import type { AuditContext, AuditedProfile } from './audit-types.js';
@@ -43,7 +43,7 @@ export async function buildAuditContext(
   const ctx: AuditContext = { state, codex, env, profiles };
   const oss = state.ossProvider;
   if (oss !== undefined && isLocalBuiltInId(oss)) {
-    const url = codexOssUrls(env).effective[oss].replace(/\/v1\/?$/, '');
+    const url = ossServerUrl(oss, env);
     const host = endpointOf(url)?.host;
     if (host !== undefined && isLoopbackHost(host)) ctx.ossProbe = await ossProbe(url, oss);
   }

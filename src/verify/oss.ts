@@ -19,7 +19,7 @@
  * `provider:` header names that backend, `model:` the model, and the answer is OK.
  */
 import type { CodexInfo } from '../codex/detect.js';
-import { codexOssUrls, isLocalBuiltInId, type CodexLocalBuiltInId } from '../codex/builtins.js';
+import { codexOssUrls, isLocalBuiltInId, ossServerUrl, type CodexLocalBuiltInId } from '../codex/builtins.js';
 import { localityOfModel, leavesMachine } from '../codex/destination.js';
 import { runCodexExec, type ExecOptions, type ExecResult } from '../codex/exec.js';
 import type { HomeState } from '../config/profiles.js';
@@ -60,7 +60,7 @@ export function ossTarget(state: HomeState, env: NodeJS.ProcessEnv): { id?: Code
   const raw = state.ossProvider;
   if (raw === undefined || !isLocalBuiltInId(raw)) return { raw };
   const baseUrl = codexOssUrls(env).effective[raw];
-  return { id: raw, raw, baseUrl, serverUrl: cleanBaseUrl(baseUrl).replace(/\/v1\/?$/, '') };
+  return { id: raw, raw, baseUrl, serverUrl: cleanBaseUrl(ossServerUrl(raw, env)) };
 }
 
 /** The arguments `--oss` adds (after the era's own: `--skip-git-repo-check`, `--ephemeral`, `-o`). */
