@@ -15,7 +15,7 @@ import { sameEndpoint } from '../discover/address.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { codexOssUrls, isLocalBuiltInId, type CodexLocalBuiltInId } from './builtins.js';
 import { leavesMachine, profileDestination, providerTable } from './destination.js';
-import { shellWord } from '../system/shell-word.js';
+import { showCommand } from '../system/shell-word.js';
 
 export interface Equivalent {
   /** The command (display form, quoted for a POSIX shell where needed); null: none. */
@@ -36,7 +36,7 @@ export function equivalentArgs(provider: CodexLocalBuiltInId, model: string): st
 
 function some(provider: CodexLocalBuiltInId, model: string, note: string): Equivalent {
   const args = equivalentArgs(provider, model);
-  return { command: ['codex', ...args].map(shellWord).join(' '), args, note };
+  return { command: showCommand(['codex', ...args]), args, note };
 }
 
 /** Said with every equivalent: the profile never downloads, the flag form does (seen: POST /api/pull). */

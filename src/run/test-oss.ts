@@ -7,7 +7,7 @@
 import chalk from 'chalk';
 import { detectCodex } from '../codex/detect.js';
 import { userCacheDir } from '../codex/detect-cache.js';
-import { shellWord } from '../system/shell-word.js';
+import { showCommand } from '../system/shell-word.js';
 import { buildExecArgs } from '../codex/exec.js';
 import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';
@@ -27,7 +27,7 @@ export interface TestOssArgs {
 /** The command line codex gets (display form; `-o` points into a fresh temporary folder). */
 function commandLine(codex: { profileFlag: string; ephemeral: boolean }, model: string): string {
   const args = buildExecArgs(codex, { outputFile: 'LAST_MESSAGE_FILE', prompt: SMOKE_PROMPT, extraArgs: ossArgs(model) });
-  return ['codex', ...args].map(shellWord).join(' ');
+  return showCommand(['codex', ...args]);
 }
 
 function render(r: OssResult): string {
