@@ -18,7 +18,7 @@ import { parseDiscoveryTimeout } from '../duration.js';
 import { ConfigError, EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { expandUrl, parseFleet, type FleetProfile } from '../plan/fleet-file.js';
 import { readManaged, writeManaged } from '../write/fleet-state.js';
-import { shellWord } from '../system/shell-word.js';
+import { serverKind } from '../discover/registry.js';
 import { planProfiles, type ProfileRequest } from '../plan/add.js';
 import { preflight } from '../plan/preflight.js';
 import { findModel } from '../discover/discover.js';
@@ -89,7 +89,7 @@ export async function runApply(ctx: CommandContext, argv: ApplyArgs): Promise<nu
     readManaged(ctx.opts.codexHome),
   ]);
 
-  const missingModels: Array<{ profile: string; model: string; server: string; url?: string; reason: string }> = [];
+  const missingModels: Array<{ profile: string; model: string; server: 'ollama' | 'lmstudio'; url?: string; reason: string }> = [];
   const requests: ProfileRequest[] = fleet.profiles.map((p) => {
     if (p.server === 'hosted') return { name: p.name, model: p.model, hosted: true };
     const url = p.url === undefined ? undefined : expandUrl(p.url, ctx.env, `[profiles.${p.name}]`);
@@ -126,7 +126,7 @@ export async function runApply(ctx: CommandContext, argv: ApplyArgs): Promise<nu
   for (const name of unlisted) differences.push({ profile: name, kind: 'unlisted', detail: `${name} was written by apply and the file no longer lists it${argv.prune ? '' : ' (--prune removes it)'}` });
   for (const s of plan.summary) if (/\[model_providers\.|oss_provider/.test(s)) differences.push({ kind: 'config', detail: s });
   const notes = [...new Set(profiles.flatMap((p) => p.hints.map((h) => `${p.name} (${p.model}): ${h.message}`)))];
-  for (const m of missingModels) ctx.out.warn(`${m.profile}: model ${m.model} ${m.reason}${m.url ? ` at ${m.url}` : ''}; codex-profiles never downloads it${m.server === 'ollama' ? ` (ollama pull ${shellWord(m.model)})` : m.server === 'lmstudio' ? ` (lms get ${shellWord(m.model)})` : ''}.`);
+  for (const m of missingModels) ctx.out.warn(`${m.profile}: model ${m.model} ${m.reason}${m.url ? ` at ${m.url}` : ''}; codex-profiles never downloads it (${serverKind(m.server).getModel(m.model)}).`);
   for (const n of notes) ctx.out.warn(n);
 
   if (argv.check) {
