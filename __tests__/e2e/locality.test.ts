@@ -9,7 +9,7 @@ import { parse } from 'smol-toml';
 import { parseJson, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { writeCodexStub } from '../helpers/codex-stub.js';
 import { CODEX_BINS, decoyBaseConfig, LAYOUT_OF } from '../helpers/codex-bins.js';
-import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
+import { CLOUD_MIX, startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
 import { startResponsesServer, type ResponsesServer } from '../helpers/responses-sse.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
 
@@ -18,14 +18,7 @@ let decoy: ResponsesServer;
 let sb: Sandbox;
 
 beforeAll(async () => {
-  ollama = await startFakeOllama({
-    models: [
-      { name: 'gpt-oss:20b', contextLength: 131072 },
-      { name: 'gpt-oss:120b-cloud', remoteHost: 'https://ollama.com:443' },
-      // An older server: the tag alone says it is a cloud model.
-      { name: 'kimi-k2.6:cloud' },
-    ],
-  });
+  ollama = await startFakeOllama({ models: [...CLOUD_MIX] });
   decoy = await startResponsesServer({ text: 'DECOY' });
 });
 afterAll(async () => {

@@ -66,6 +66,16 @@ function details(m: FakeOllamaModel, withContext: boolean) {
 
 const caps = (m: FakeOllamaModel) => m.capabilities ?? ['completion', 'tools'];
 
+/**
+ * One local model and the two shapes of an Ollama cloud model (issue 13): `-cloud` with the
+ * `remote_host` newer servers add, and `:cloud` from an older server where the tag alone says so.
+ */
+export const CLOUD_MIX: readonly FakeOllamaModel[] = [
+  { name: 'gpt-oss:20b', contextLength: 131072 },
+  { name: 'gpt-oss:120b-cloud', remoteHost: 'https://ollama.com:443' },
+  { name: 'kimi-k2.6:cloud' },
+];
+
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const shape = options.shape ?? 'new';
   const models = () => options.models ?? [];

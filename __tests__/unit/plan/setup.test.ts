@@ -9,7 +9,7 @@ import { type SetupArgs } from '../../../src/plan/setup.js';
 import { runSetup, EXIT_CANCELLED } from '../../../src/run/setup.js';
 import type { Choice, Prompter } from '../../../src/ui/prompter.js';
 import { startFakeLmStudio, type FakeLmStudio } from '../../helpers/fake-lmstudio.js';
-import { startFakeOllama, type FakeOllama } from '../../helpers/fake-ollama.js';
+import { CLOUD_MIX, startFakeOllama, type FakeOllama } from '../../helpers/fake-ollama.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../../helpers/tmp.js';
 
 /** Answers the wizard's questions from a script, and records what it was asked. */
@@ -235,13 +235,7 @@ describe('issue 13: where prompts go', () => {
   let cloudy: FakeOllama;
   const stdout = captureStdout();
   beforeAll(async () => {
-    cloudy = await startFakeOllama({
-      models: [
-        { name: 'gpt-oss:20b', contextLength: 131072 },
-        { name: 'gpt-oss:120b-cloud', remoteHost: 'https://ollama.com:443' },
-        { name: 'kimi-k2.6:cloud' },
-      ],
-    });
+    cloudy = await startFakeOllama({ models: [...CLOUD_MIX] });
   });
   afterAll(async () => cloudy.close());
   const cloudArgs = (over: Partial<SetupArgs> = {}) => args({ provider: ['ollama'], ollamaUrl: cloudy.url, ...over });
