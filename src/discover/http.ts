@@ -191,10 +191,19 @@ async function send(url: string, opts: RequestOptions, elapsed: () => number): P
   });
 }
 
+/**
+ * Whole milliseconds since it was made. process.hrtime, not the global `performance`: in Node 20
+ * the first use of `performance` loads node:perf_hooks (~0.5 ms), which held back every
+ * command's first request (issue 16).
+ */
+function stopwatch(): () => number {
+  const started = process.hrtime.bigint();
+  return () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+}
+
 /** GET or POST a URL and parse a JSON answer, never throwing. */
 export async function requestJson(url: string, opts: RequestOptions): Promise<JsonResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  const elapsed = stopwatch();
   const read = await send(url, opts, elapsed);
   if ('failed' in read) return read.failed;
   const { status, statusText, contentType } = read;
@@ -238,8 +247,7 @@ export type TextResult =
  * For probes that learn from an error body (which route exists), not for model lists.
  */
 export async function requestText(url: string, opts: RequestOptions): Promise<TextResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  const elapsed = stopwatch();
   const read = await send(url, opts, elapsed);
   if ('failed' in read) return read.failed as Extract<JsonResult, { ok: false }>;
   return { ok: true, status: read.status, contentType: read.contentType, text: read.text, elapsedMs: elapsed() };
