@@ -1,8 +1,6 @@
-import { detectCodex, type CodexInfo } from '../codex/detect.js';
-import { userCacheDir } from '../codex/detect-cache.js';
+import type { CodexInfo } from '../codex/detect.js';
 import type { CommandContext } from '../context.js';
-import { loadHome, type HomeState } from '../config/profiles.js';
-import { discover } from '../codex/discovery.js';
+import type { HomeState } from '../config/profiles.js';
 import { refuseInvalidConfig } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { DiscoveryResult, ProviderId } from '../discover/types.js';
@@ -35,15 +33,22 @@ export interface Preflight {
 /**
  * What every writing command needs before it can plan, gathered in parallel: the Codex home as
  * it is, the installed Codex (which layout `-p` reads) and, when asked, what the providers have.
+ *
+ * The requests go first (issue 16). A server's answer is a round trip of waiting; reading the
+ * home is work on this thread (loading the TOML code, parsing every file). Started together, the
+ * requests were created only after that work and sat unsent until it ended (~10 ms for `add`);
+ * so discovery starts, the event loop gets one turn to send its requests, and the home is read
+ * and parsed while the servers answer.
  */
 export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & LayoutFlags & { discover: boolean }): Promise<Preflight> {
-  const gathering = Promise.all([
-    loadHome(ctx.opts.codexHome),
-    detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) }),
-    flags.discover
-      ? discover({ providers: flags.providers, urls: flags.urls, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, apiKeyEnv: flags.apiKeyEnv, timeoutMs: flags.timeoutMs, detailsFor: flags.detailsFor, env: ctx.env })
-      : Promise.resolve(undefined),
-  ]);
+  const discovering = flags.discover
+    ? import('../codex/discovery.js').then(({ discover }) =>
+        discover({ providers: flags.providers, urls: flags.urls, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, apiKeyEnv: flags.apiKeyEnv, timeoutMs: flags.timeoutMs, detailsFor: flags.detailsFor, env: ctx.env }),
+      )
+    : Promise.resolve(undefined);
+  if (flags.discover) await new Promise((resolve) => setImmediate(resolve));
+  const [{ loadHome }, { detectCodex }, { userCacheDir }] = await Promise.all([import('../config/profiles.js'), import('../codex/detect.js'), import('../codex/detect-cache.js')]);
+  const gathering = Promise.all([loadHome(ctx.opts.codexHome), detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) }), discovering]);
   // Said once the reads, requests and codex are under way, before any of them can answer: asking
   // whether stderr is a terminal makes the stream (~0.7 ms), which the first request need not wait for.
   if (flags.discover && process.stderr.isTTY && !ctx.opts.json) ctx.out.note('Looking at Codex and the local model servers…');

@@ -4,10 +4,9 @@ import { serverKind } from '../discover/registry.js';
 import { parseDiscoveryTimeout } from '../duration.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { preflight } from '../plan/preflight.js';
-import { homeAfter, type HomeState } from '../config/profiles.js';
-import { plannedDocument } from '../config/profile-writer.js';
+import type { HomeState } from '../config/profiles.js';
 import type { Plan } from '../write/plan.js';
-import { NO_DOWNLOAD_NOTE, profileEquivalent, type Equivalent } from '../codex/equivalent.js';
+import type { Equivalent } from '../codex/equivalent.js';
 
 /** `add`'s flags as yargs parses them (commands/add.ts). */
 export interface AddArgs extends DiscoveryArgs, LayoutArgs {
@@ -53,9 +52,8 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
     layout: argv.layout,
     force: argv.force,
   });
-  // What plans, shows and writes loads once preflight's reads, requests and codex are under way
-  // (issue 16): loaded before, it held back the first request by ~3 ms.
-  const [{ planProfiles }, { hintSummaryLines }, { showAndApply }] = await Promise.all([import('../plan/add.js'), import('../discover/render.js'), import('../ui/confirm.js')]);
+  // What plans, shows and writes loads once preflight's requests are under way (issue 16).
+  const [{ planProfiles }, { hintSummaryLines }, { showAndApply }, { NO_DOWNLOAD_NOTE }] = await Promise.all([import('../plan/add.js'), import('../discover/render.js'), import('../ui/confirm.js'), import('../codex/equivalent.js')]);
   const { plan, profiles } = planProfiles(
     state,
     codex,
@@ -84,6 +82,7 @@ export async function runAdd(ctx: CommandContext, argv: AddArgs): Promise<number
  * from reading and parsing config.toml a second time.
  */
 async function writtenEquivalent(state: HomeState, plan: Plan, name: string, layout: 'file' | 'table', env: NodeJS.ProcessEnv): Promise<Equivalent | undefined> {
+  const [{ homeAfter }, { plannedDocument }, { profileEquivalent }] = await Promise.all([import('../config/profiles.js'), import('../config/profile-writer.js'), import('../codex/equivalent.js')]);
   const after = await homeAfter(state, plan.changes, (file, text) => plannedDocument(plan, file, text));
   const written = after.profiles.find((x) => x.name === name && x.layout === layout) ?? after.profiles.find((x) => x.name === name);
   return written ? profileEquivalent(after, written, env) : undefined;
