@@ -11,7 +11,9 @@
  * - lib/: src/ file by file, not bundled (bench/ imports single modules from it); not shipped.
  *
  * No type checking here (`npm run typecheck`). Templates and the version are baked into the
- * bundle (src/version.ts BUILD). buildBundle() is also used by scripts/build-sea.mjs.
+ * bundle (src/version.ts BUILD). buildBundle() is also used by scripts/build-sea.mjs, and by
+ * bench/startup.mjs for its floor (bench/floor/main.mjs: the same yargs, edits and loader, no
+ * command of ours). `--metafile FILE` writes esbuild's account of what went into each piece.
  *
  * `--if-stale` (npm's `prepare`, `npm test`): skip when dist/ and lib/ were built from exactly the
  * current inputs and have not been touched since, so that a second `npm install` does not
@@ -118,14 +120,16 @@ const YARGS_EDITS = [
     // start, strace). src/cli.ts gives .version(VERSION) at once, which replaces it: the guess
     // was never shown.
     file: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
+    imports: [{ name: 'writeStdout as __cpWriteStdout', from: 'system/stdout.ts' }],
     swaps: [
       ['yargs.version();', "yargs.version('unknown');"],
       // console.log's first call asks whether stderr is a terminal (Node's internal/util/colors),
-      // which makes the stderr stream (~0.7 ms of --help and --version). One string, the only
-      // thing yargs prints (help, version, completion script), is written as console.log writes it.
+      // which makes the stderr stream (~0.7 ms of --help and --version), and it writes through
+      // process.stdout, a stream made on first use (~1.5-2 ms). One string, the only thing yargs
+      // prints (help, version, completion script), goes to src/system/stdout.ts instead.
       [
         '                if (!this[kHasParseCallback]())\n                    console.log(...args);',
-        "                if (!this[kHasParseCallback]())\n                    if (args.length === 1 && typeof args[0] === 'string') process.stdout.write(args[0] + '\\n');\n                    else console.log(...args);",
+        "                if (!this[kHasParseCallback]())\n                    if (args.length === 1 && typeof args[0] === 'string') __cpWriteStdout(args[0] + '\\n');\n                    else console.log(...args);",
       ],
       ["argsert('<number|null|undefined>', [cols], arguments.length);", "argsert('<number|function|null|undefined>', [cols], arguments.length);"],
     ],
@@ -165,6 +169,8 @@ const YARGS_EDITS = [
     file: /[\\/]chalk[\\/]source[\\/]vendor[\\/]supports-color[\\/]index\.js$/,
     swaps: [
       ["import tty from 'node:tty';\n", ''],
+      // The global process: a first require of a built-in module from a file costs ~0.3-0.6 ms.
+      ["import process from 'node:process';\n", ''],
       [
         '\tstdout: createSupportsColor({isTTY: tty.isatty(1)}),\n\tstderr: createSupportsColor({isTTY: tty.isatty(2)}),\n',
         "\tget stdout() { const v = createSupportsColor({isTTY: process.getBuiltinModule('node:tty').isatty(1)}); Object.defineProperty(this, 'stdout', {value: v}); return v; },\n" +
@@ -191,13 +197,15 @@ const YARGS_EDITS = [
 const yargsEdits = {
   name: 'yargs-edits',
   setup(build) {
-    for (const { file, swaps } of YARGS_EDITS) {
+    for (const { file, swaps, imports = [] } of YARGS_EDITS) {
       build.onLoad({ filter: file }, async (args) => {
         let text = await fs.promises.readFile(args.path, 'utf8');
         for (const [from, to] of swaps) {
           if (!text.includes(from)) throw new Error(`scripts/build.mjs: yargs' ${args.path} changed; no "${from}"`);
           text = text.replace(from, to === 'ASSERTS' ? ASSERTS : to);
         }
+        // Our own modules an edit calls: `name` from src/`from`, bundled like any other import.
+        for (const { name, from } of imports) text = `import { ${name} } from ${JSON.stringify(path.join(ROOT, 'src', from))};\n${text}`;
         return { contents: text, loader: 'js' };
       });
     }
@@ -209,9 +217,9 @@ const yargsEdits = {
  * `outfile` (a single executable runs one CommonJS script; the lazy pieces are then functions
  * inside it, still evaluated only when their command runs).
  */
-export async function buildBundle({ layout, outdir, outfile, minify = true }) {
+export async function buildBundle({ layout, outdir, outfile, minify = true, metafile = false, entry = path.join(ROOT, 'src', 'main.ts') }) {
   const common = {
-    entryPoints: { main: path.join(ROOT, 'src', 'main.ts') },
+    entryPoints: { main: entry },
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -237,7 +245,7 @@ export async function buildBundle({ layout, outdir, outfile, minify = true }) {
       // A single executable has no dynamic import() callback: every import() must be a require().
       supported: { 'dynamic-import': false },
       outfile,
-      entryPoints: [path.join(ROOT, 'src', 'main.ts')],
+      entryPoints: [entry],
       define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
       banner: { js: "var __cpMetaUrl=require('node:url').pathToFileURL(process.execPath).href;" },
     });
@@ -253,6 +261,8 @@ export async function buildBundle({ layout, outdir, outfile, minify = true }) {
     outdir,
     write: false,
     chunkNames: '[name]-[hash]',
+    // What went into each piece (`--metafile FILE`: esbuild's own JSON, for a look at what a command loads).
+    metafile,
     define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
   });
   fs.mkdirSync(outdir, { recursive: true });
@@ -289,7 +299,9 @@ async function build() {
   fs.rmSync(DIST, { recursive: true, force: true });
   fs.rmSync(LIB, { recursive: true, force: true });
   const inputs = inputHash();
-  await Promise.all([buildBundle({ layout: 'npm', outdir: DIST }), buildModules()]);
+  const at = process.argv.indexOf('--metafile');
+  const [bundle] = await Promise.all([buildBundle({ layout: 'npm', outdir: DIST, metafile: at > 0 }), buildModules()]);
+  if (at > 0) fs.writeFileSync(path.resolve(process.argv[at + 1]), JSON.stringify(bundle.metafile));
   // The inputs as they were when the build started: an edit during the build rebuilds next time.
   fs.writeFileSync(STAMP, JSON.stringify({ inputs, outputs: outputHash() }) + '\n');
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import type { GlobalArgs } from './context.js';
@@ -6,8 +7,22 @@ import { takeExitCode } from './exit-code.js';
 import { VERSION } from './version.js';
 
 /** Help is wrapped at the terminal's width, at most 110 columns; 100 when stdout is not a terminal. */
-export function helpWidth(columns: number | undefined = process.stdout.columns): number {
+export function helpWidth(columns: number | undefined = terminalColumns()): number {
   return Math.min(110, columns || 100);
+}
+
+/**
+ * The width of the terminal stdout is, if it is one. Asking process.stdout makes the stream
+ * (~2 ms, issue 16), and help piped into a pager or a file has no width to ask for: a pipe or a
+ * file is told apart by its descriptor first (a terminal is a character device).
+ */
+function terminalColumns(): number | undefined {
+  try {
+    if (!fs.fstatSync(1).isCharacterDevice()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return process.stdout.columns;
 }
 
 const HELP_HINT = "Run 'codex-profiles --help' for usage.";

@@ -3,7 +3,7 @@
  * logs every invocation (__tests__/helpers/codex-stub.ts) where no real run is needed, the real
  * codex 0.169 where it is (Ctrl-C while a prompt is in flight); fake servers on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, parseJson, REPO_ROOT, runCli } from '../helpers/cli.js';
@@ -11,6 +11,7 @@ import { CODEX_BINS } from '../helpers/codex-bins.js';
 import { writeCodexStub, type CodexStubConfig } from '../helpers/codex-stub.js';
 import { providerToml } from '../helpers/checks-home.js';
 import { isAlive, listProcesses, waitFor } from '../helpers/process-tree.js';
+import { PtySession } from '../helpers/pty.js';
 import { startResponsesServer, type ResponsesServer } from '../helpers/responses-sse.js';
 import { makeSandbox, sandboxEnv, type Sandbox } from '../helpers/tmp.js';
 
@@ -70,6 +71,22 @@ describe('bare command and -v', () => {
   });
 });
 
+describe('help width', () => {
+  const widest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
+
+  // Piped, the CLI does not make the stdout stream to ask for a width (src/cli.ts terminalColumns).
+  test('in a 60-column terminal help wraps at 60; piped, at 100', async () => {
+    const pty = new PtySession([process.execPath, CLI, 'add', '--help'], env, undefined, 60);
+    expect(await pty.exitCode).toBe(0);
+    expect(pty.plain).toContain('codex-profiles add <model>');
+    expect(widest(pty.plain)).toBeLessThanOrEqual(60);
+    const piped = await runCli(['add', '--help'], { env });
+    expect(piped.code).toBe(0);
+    expect(widest(piped.stdout)).toBeGreaterThan(60);
+    expect(widest(piped.stdout)).toBeLessThanOrEqual(100);
+  });
+});
+
 describe('a reader that closes the pipe early (| head -1)', () => {
   /** stdout is a real pipe; after the first chunk our end is destroyed, as `head -1` does. */
   function closeAfterFirstChunk(args: string[], e: NodeJS.ProcessEnv = env): Promise<{ code: number | null; signal: string | null; stderr: string; got: string }> {
@@ -104,6 +121,23 @@ describe('a reader that closes the pipe early (| head -1)', () => {
     expect(r.got.length).toBeGreaterThan(0);
     expect(r.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
     expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+  });
+
+  // yargs' own output (help, version) is written straight to the descriptor (src/system/stdout.ts):
+  // a reader gone before the first byte makes that write fail with EPIPE at once. A FIFO whose
+  // read end is closed before the CLI starts makes that certain, with no race.
+  test.each(['--help', '--version', 'add --help'])('%s with the reader already gone: exit 0, nothing on stderr', async (line) => {
+    const fifo = path.join(sb.root, 'gone.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writer = fs.openSync(fifo, fs.constants.O_WRONLY);
+    fs.closeSync(reader);
+    const child = spawn(process.execPath, [CLI, ...line.split(' ')], { env, stdio: ['ignore', writer, 'pipe'] });
+    fs.closeSync(writer);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
   });
 
   test('classify: ends quietly, exit 0', async () => {

@@ -9,9 +9,9 @@ export class PtySession {
   output = '';
   exitCode: Promise<number | null>;
 
-  constructor(argv: string[], env: NodeJS.ProcessEnv, cwd?: string) {
+  constructor(argv: string[], env: NodeJS.ProcessEnv, cwd?: string, cols = 120) {
     const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    this.child = spawn('script', ['-qefc', `stty cols 120 rows 40; ${quoted}`, '/dev/null'], { env: { ...env, TERM: 'xterm' }, cwd });
+    this.child = spawn('script', ['-qefc', `stty cols ${cols} rows 40; ${quoted}`, '/dev/null'], { env: { ...env, TERM: 'xterm' }, cwd });
     this.child.stdout.on('data', (d) => (this.output += d.toString()));
     this.child.stderr.on('data', (d) => (this.output += d.toString()));
     this.exitCode = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
