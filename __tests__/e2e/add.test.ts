@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'smol-toml';
 import { detectCodex } from '../../src/codex/detect.js';
 import { runCodexExec } from '../../src/codex/exec.js';
-import { CLI, parseJson, runCli } from '../helpers/cli.js';
+import { parseJson, runCli } from '../helpers/cli.js';
 import { CODEX_BINS, LAYOUT_OF, decoyBaseConfig, type CodexVersion } from '../helpers/codex-bins.js';
 import { startFakeLmStudio, type FakeLmStudio } from '../helpers/fake-lmstudio.js';
 import { startFakeOllama, type FakeOllama } from '../helpers/fake-ollama.js';
@@ -48,22 +48,6 @@ const cfg = () => fs.readFileSync(path.join(sb.codexHome, 'config.toml'), 'utf8'
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   return runCli(args, { env: sandboxEnv(sb, extraEnv) });
 }
-
-// Issue 16: a server's answer is a round trip of waiting, reading the home is work on the CLI's
-// one thread; the requests are made first, and the home is read while the server answers.
-test('add sends its requests before it reads the Codex home', async () => {
-  const log = path.join(sb.root, 'order.log');
-  const preload = path.join(path.dirname(CLI), '..', '__tests__', 'helpers', 'order-preload.cjs');
-  const r = await cli(['add', 'gpt-oss:20b', '--provider', 'ollama', '--ollama-url', ollama.url, '--codex-bin', CODEX_BINS['0.169'], '--dry-run'], { NODE_OPTIONS: `--require ${preload}`, CP_ORDER_LOG: log });
-  expect(r.code).toBe(0);
-  const events = fs.readFileSync(log, 'utf8').trim().split('\n');
-  const firstRequest = events.findIndex((e) => e.startsWith('request '));
-  const firstRead = events.findIndex((e) => e.startsWith('read '));
-  expect(events).toContain('request /api/tags');
-  expect(events).toContain('read config.toml');
-  expect(firstRequest).toBeGreaterThanOrEqual(0);
-  expect(firstRequest).toBeLessThan(firstRead);
-});
 
 describe.each(Object.keys(CODEX_BINS) as CodexVersion[])('codex %s', (version) => {
   test('a profile written by add answers OK through the real codex, for Ollama and LM Studio', async () => {
