@@ -172,6 +172,10 @@ function summaryRows() {
   for (const r of get('startup')?.rows.filter((x) => x.name.startsWith('codex-profiles ') && !x.name.endsWith(', to exit')) ?? []) {
     add(`\`${r.name.replace('codex-profiles ', '')}\` at most 1.5x \`node -e 0\``, `${fmtRatio(r.ratio)} (${fmtMs(r.median)} ms)`, r.ratio <= 1.5);
   }
+  // Not targets: what the parts every command starts with cost alone (bench/floor/main.mjs), for scale.
+  for (const r of get('startup')?.rows.filter((x) => x.name.startsWith('floor: ')) ?? []) {
+    add(`${r.name.replace('floor: ', 'for scale, ')}`, `${fmtRatio(r.ratio)} (${fmtMs(r.median)} ms)`, undefined);
+  }
   const whole10 = findRow('editing', (x) => x.name.startsWith('whole `add`, 10 KB, against'));
   if (whole10) add('a whole `add` on a 10 KB config within 2x the editor + `node -e 0`', `${fmtRatio(whole10.ratio)} (${fmtMs(whole10.median)} ms)`, whole10.ratio <= 1);
   const e1 = findRow('editing', (x) => x.name === 'editor, 1 MB');

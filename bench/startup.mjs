@@ -26,6 +26,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, emit, fakeOllama, interleave, machine, makeSandbox, parseArgs, REPO_ROOT, requireBuilt, row, runNode, stats, writeCodexStub, writeListHome } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2), { runs: 21 });
@@ -33,6 +34,25 @@ const root = args.root ?? REPO_ROOT;
 const { bin } = requireBuilt(root);
 const m = machine();
 const MODEL = 'bench-model:8b';
+/** Rows that are not ours: what Node and the parts every command starts with cost by themselves. */
+const FLOOR = {
+  http: 'floor: node -e "http.get(...)", to its first request',
+  version: 'floor: yargs alone (bench/floor/main.mjs) --version',
+  request: 'floor: yargs alone, one command sending one request, to its first request',
+};
+
+/**
+ * The floor (bench/floor/main.mjs), built for this run the way the CLI is: its bundle in
+ * DIR/dist/ by scripts/build.mjs's buildBundle, started by a copy of bin/codex-profiles.js (the
+ * same V8 code cache). Returns the path of its bin file.
+ */
+async function buildFloor(dir) {
+  const { buildBundle } = await import(pathToFileURL(path.join(root, 'scripts', 'build.mjs')).href);
+  await buildBundle({ layout: 'npm', outdir: path.join(dir, 'dist'), entry: path.join(BENCH_DIR, 'floor', 'main.mjs') });
+  fs.mkdirSync(path.join(dir, 'bin'));
+  for (const f of ['codex-profiles.js', 'package.json']) fs.copyFileSync(path.join(root, 'bin', f), path.join(dir, 'bin', f));
+  return path.join(dir, 'bin', 'codex-profiles.js');
+}
 
 /** The standalone executable, built for this run; undefined with --no-sea. */
 function buildSea(dir) {
@@ -45,21 +65,23 @@ const sb = makeSandbox('cp-bench-startup-');
 const markDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bench-mark-'));
 let marks = 0;
 const seaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bench-sea-'));
+const floorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bench-floor-'));
 const ollama = await fakeOllama({ models: [MODEL] });
 try {
   writeListHome(sb.codexHome);
   const stub = writeCodexStub(sb.bin, 'file');
   const sea = buildSea(seaDir);
+  const floor = await buildFloor(floorDir);
   const checkList = (r) => {
     const n = JSON.parse(r.stdout).profiles.length;
     if (n !== 20) throw new Error(`list --json saw ${n} profiles`);
     return r.ms;
   };
   /** Spawn to the first request at the fake Ollama (the command's own work), or to exit if none came. */
-  const toFirstRequest = async (argv) => {
+  const toFirstRequest = async (argv, program = bin) => {
     ollama.firstRequest.at = undefined;
     const t0 = performance.now();
-    const r = await run([bin, ...argv]);
+    const r = await run(program === null ? argv : [program, ...argv]);
     if (ollama.firstRequest.at === undefined) throw new Error(`${argv.join(' ')}: no request reached the fake Ollama\n${r.stderr}`);
     return ollama.firstRequest.at - t0;
   };
@@ -79,9 +101,12 @@ try {
     }
     return Number(BigInt(text.trim().split(' ').pop()) - t0) / 1e6;
   };
-  const node = (argv, check = (r) => r.ms) => () => run([bin, ...argv]).then(check);
+  const node = (argv, check = (r) => r.ms, program = bin) => () => run([program, ...argv]).then(check);
   const scenarios = [
     { name: 'node -e 0', run: () => run(['-e', '0']).then((r) => r.ms) },
+    { name: FLOOR.http, run: () => toFirstRequest(['-e', `require('node:http').get(${JSON.stringify(`${ollama.url}/api/tags`)}, (r) => r.resume())`], null) },
+    { name: FLOOR.version, run: node(['--version'], undefined, floor) },
+    { name: FLOOR.request, run: () => toFirstRequest(['models', '--url', ollama.url], floor) },
     { name: 'codex-profiles --help', target: 1.5, run: node(['--help']) },
     { name: 'codex-profiles add --help', target: 1.5, run: node(['add', '--help']) },
     { name: 'codex-profiles --version', target: 1.5, run: node(['--version']) },
@@ -143,5 +168,6 @@ try {
   await ollama.close();
   sb.cleanup();
   fs.rmSync(seaDir, { recursive: true, force: true });
+  fs.rmSync(floorDir, { recursive: true, force: true });
   fs.rmSync(markDir, { recursive: true, force: true });
 }
