@@ -205,7 +205,10 @@ const PROSE = {
     '`test --all --dry-run` to their first read of a file in the temporary CODEX_HOME or their first child ' +
     'process (codex, a shell stand-in), as bench/mark.cjs records it: a preload (`node --require`) that ' +
     'every Node process of this bench loads, `node -e 0` included, so nothing in the product is instrumented. ' +
-    'The `, to exit` rows are the same commands start to exit, for reference. The standalone executable ' +
+    'The `, to exit` rows are the same commands start to exit, for reference. The `floor:` rows are not ours: ' +
+    'Node alone sending one request, and yargs alone (bench/floor/main.mjs, built by the CLI\'s own build and ' +
+    'started by a copy of bin/) printing its version or sending one request: what every command starts with. ' +
+    'The standalone executable ' +
     '(scripts/build-sea.mjs, built for the run; no preload) is timed start to exit; its size is in the notes.',
   editing:
     'Adding a profile to generated config.toml files (`node bench/editing.mjs`; bench/gen-config.mjs: ' +
