@@ -166,6 +166,9 @@ describe('codex 0.169', () => {
       // Without --include-hosted (and no terminal to ask on), the hosted target would not run.
       ['--hosted gpt-fake', 'not-run', null],
     ]);
+    // Where the hosted run would go is where Codex sends it: config.toml's openai_base_url.
+    const port = new URL(hosted.baseUrl).port;
+    expect(doc.runs[1].destination).toMatchObject({ kind: 'hosted', place: `127.0.0.1:${port}`, label: `gpt-fake via openai (hosted: 127.0.0.1:${port})` });
     expect(posts(ollama)).toEqual([]);
     expect(hosted.requests).toEqual([]);
   });

@@ -205,6 +205,13 @@ export function providerTable(state: HomeState, profile: Profile, id: string): R
   return { ...(base ?? {}), ...own };
 }
 
+/** `openai_base_url` as Codex reads it for this profile: a profile file's own over config.toml's. */
+export function openaiBaseUrl(state: HomeState, profile: Profile): string | undefined {
+  const own = profile.layout === 'file' ? str(profile.values.openai_base_url) : undefined;
+  const url = (own ?? str(state.config?.data.openai_base_url))?.trim();
+  return url ? cleanBaseUrl(url) : undefined;
+}
+
 /** The provider id and model a profile resolves to, with config.toml as the layer below. */
 export function resolveProfile(state: HomeState, profile: Profile): { provider: string; providerSource: ProfileDestination['providerSource']; model?: string } {
   const base = state.config?.data ?? {};
@@ -279,7 +286,13 @@ export function profileDestination(state: HomeState, profile: Profile, env: Node
   const hostedPlace = BUILTIN_HOSTED_PROVIDERS[provider];
   if (hostedPlace !== undefined) {
     const why = providerSource === 'default' ? ` (neither the profile nor config.toml sets model_provider, so Codex uses \`${DEFAULT_PROVIDER}\`)` : '';
-    return out({ locality: 'cloud', reason: `built-in provider \`${provider}\` is a hosted service${why}`, place: hostedPlace });
+    const reason = `built-in provider \`${provider}\` is a hosted service${why}`;
+    // Codex sends the built-in openai provider's requests to `openai_base_url` when it is set
+    // (docs/routing.md). Still cloud: by its id this is the hosted service, and whatever listens
+    // there (a proxy, a gateway) may pass the prompt on; but the place is where it really goes.
+    const redirected = provider === DEFAULT_PROVIDER ? openaiBaseUrl(state, profile) : undefined;
+    if (redirected !== undefined) return out({ locality: 'cloud', reason: `${reason}, sent to ${redirected} (openai_base_url)`, place: redirected }, redirected);
+    return out({ locality: 'cloud', reason, place: hostedPlace });
   }
 
   if (table === undefined) {

@@ -4,6 +4,7 @@
  * question that names the destination. Without either the target is not run, with the flag to
  * pass; a command left with nothing to run exits 2 (the caller decides).
  */
+import { BUILTIN_HOSTED_PROVIDERS } from '../codex/destination.js';
 import { endpointOf } from '../discover/address.js';
 
 /** The one spelling, for `test` and `compare` (compare keeps `--allow-hosted` as an alias). */
@@ -19,9 +20,12 @@ export interface Destination {
 /** Where the prompt goes, in words: `this machine (URL)`, `another host (HOST)`, `hosted (HOST)`. */
 export function whereTo(d: Destination): { kind: 'this machine' | 'another host' | 'hosted'; place: string } {
   if (!d.hosted) return { kind: 'this machine', place: d.baseUrl ?? d.provider };
-  if (d.provider === 'openai') return { kind: 'hosted', place: 'api.openai.com' };
-  if (d.provider === 'amazon-bedrock') return { kind: 'hosted', place: 'AWS Bedrock' };
-  const host = d.baseUrl ? endpointOf(d.baseUrl)?.host : undefined;
+  const ep = d.baseUrl ? endpointOf(d.baseUrl) : undefined;
+  // A built-in hosted provider goes to its service, or where `openai_base_url` sends it (the
+  // destination's baseUrl, src/codex/destination.ts).
+  const service = BUILTIN_HOSTED_PROVIDERS[d.provider];
+  if (service !== undefined) return { kind: 'hosted', place: ep ? `${ep.host.includes(':') ? `[${ep.host}]` : ep.host}:${ep.port}` : service };
+  const host = ep?.host;
   // An address, a single-label name or a private suffix is a machine on the network (a GPU box);
   // a public DNS name is a service.
   if (host && (/^[\d.]+$|:/.test(host) || !host.includes('.') || /\.(local|lan|internal|home\.arpa|corp)$/i.test(host))) {

@@ -96,6 +96,17 @@ describe('profiles', () => {
     expect(d.reason).toContain('Ollama cloud model');
   });
 
+  test('openai with openai_base_url: still cloud, but the place is where Codex sends it (a profile file over config.toml)', async () => {
+    fs.writeFileSync(path.join(sb.codexHome, 'config.toml'), 'openai_base_url = "https://gateway.example.com/v1/"\n');
+    const viaConfig = await dest('h', 'model = "gpt-5"\n');
+    expect(viaConfig).toMatchObject({ provider: 'openai', providerSource: 'default', locality: 'cloud', hosted: true, place: 'https://gateway.example.com/v1/', baseUrl: 'https://gateway.example.com/v1/' });
+    expect(viaConfig.reason).toContain('sent to https://gateway.example.com/v1/ (openai_base_url)');
+    const own = await dest('p', 'model_provider = "openai"\nmodel = "gpt-5"\nopenai_base_url = "http://127.0.0.1:4000/v1"\n');
+    expect(own).toMatchObject({ locality: 'cloud', place: 'http://127.0.0.1:4000/v1' });
+    fs.rmSync(path.join(sb.codexHome, 'config.toml'));
+    expect(await dest('q', 'model_provider = "openai"\nmodel = "gpt-5"\n')).toMatchObject({ locality: 'cloud', place: 'api.openai.com' });
+  });
+
   test('a custom provider on another host (never contacted): network', async () => {
     const d = await dest('g', 'model_provider = "ollama-gpu-box"\nmodel = "qwen3:8b"\n\n[model_providers.ollama-gpu-box]\nname = "Ollama on gpu-box"\nbase_url = "http://gpu-box:11434/v1"\nwire_api = "responses"\n');
     expect(d).toMatchObject({ locality: 'network', hosted: true, place: 'gpu-box', kind: 'ollama' });
