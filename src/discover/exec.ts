@@ -27,7 +27,7 @@ export type CliResult =
 export async function runCli(
   file: string,
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; timeoutMs: number },
+  opts: { env: NodeJS.ProcessEnv; timeoutMs: number; signal?: AbortSignal },
 ): Promise<CliResult> {
   const { execa } = await import('execa');
   const label = `${path.basename(file)} ${args.join(' ')}`;
@@ -38,6 +38,7 @@ export async function runCli(
       stdin: 'ignore',
       timeout: opts.timeoutMs,
       forceKillAfterDelay: 500,
+      ...(opts.signal ? { cancelSignal: opts.signal } : {}),
       maxBuffer: 8 * 1024 * 1024,
       reject: false,
       windowsHide: true,

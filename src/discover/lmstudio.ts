@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { hostOf, isLoopbackHost, stripV1 } from './address.js';
-import { findLmsCli, runCli } from './exec.js';
+import { findLmsCli, runCli, type CliResult } from './exec.js';
 import { judgeModel } from './hints.js';
 import { oneLine, requestJson, type JsonResult } from './http.js';
 import type { ProbeOptions } from './types.js';
@@ -176,6 +176,32 @@ function exposure(base: string, reachable: boolean): { exposed: boolean; notes: 
  */
 export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeOptions): Promise<ProviderReport> {
   const lms = opts.useCli ? findLmsCli(opts.env, opts.platform) : undefined;
+  // For a server on this machine `lms ls --json` is wanted whichever way the HTTP probe goes (the
+  // devices of the models the server lists when it is up, the listing itself when it is down),
+  // and lms takes a while to start: one run, started alongside the probe, stopped if unused.
+  const onThisMachine = flagUrl === undefined || isLoopbackHost(hostOf(normalizeLmStudioUrl(flagUrl)) ?? '');
+  const listing = lms && onThisMachine ? lmsListing(lms, opts) : undefined;
+  try {
+    return await discoverWith(flagUrl, opts, lms, listing);
+  } finally {
+    listing?.stopIfUnused();
+  }
+}
+
+/** One `lms ls --json`, run at once; `stopIfUnused` ends it when nobody asked for its result. */
+function lmsListing(lms: string, opts: ProbeOptions): { result: () => Promise<CliResult>; stopIfUnused: () => void } {
+  const stop = new AbortController();
+  const running = runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs, signal: stop.signal });
+  let used = false;
+  return {
+    result: () => ((used = true), running),
+    stopIfUnused: () => {
+      if (!used) stop.abort();
+    },
+  };
+}
+
+async function discoverWith(flagUrl: string | undefined, opts: ProbeOptions, lms: string | undefined, listing: ReturnType<typeof lmsListing> | undefined): Promise<ProviderReport> {
   const notes: Hint[] = [];
   let target: LmStudioTarget;
   let outcome: HttpOutcome;
@@ -241,7 +267,9 @@ export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeO
       notes.push({ level: 'warn', code: 'ENTRIES_SKIPPED', message: `${outcome.skipped} model entr${outcome.skipped === 1 ? 'y was' : 'ies were'} skipped (no usable id)` });
     }
     report.models = dedupe(outcome.models);
-    if (lms && report.models.length > 0 && isLoopbackHost(hostOf(target.url) ?? '')) await linkDevicesFromLms(lms, opts, report.models);
+    if (lms && report.models.length > 0 && isLoopbackHost(hostOf(target.url) ?? '')) {
+      await linkDevicesFromLms(lms, opts, report.models, listing?.result() ?? runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs }));
+    }
     for (const m of report.models) m.hints = judgeModel(m, opts.env);
     if (report.models.length === 0) {
       notes.push({
@@ -263,7 +291,7 @@ export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeO
         fix: 'install LM Studio from https://lmstudio.ai if you want to use it',
       });
     } else {
-      const r = await runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs });
+      const r = await (listing?.result() ?? runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs }));
       const parsed = r.ok ? recordsFromLmsLs(r.stdout) : undefined;
       if (parsed) {
         report.models = dedupe(parsed.models);
@@ -303,8 +331,8 @@ async function linkStatus(lms: string, opts: ProbeOptions) {
  * `lms link status --json` names the devices. Asked only for a loopback server that lists models;
  * a failing `lms` leaves the models as the server listed them.
  */
-async function linkDevicesFromLms(lms: string, opts: ProbeOptions, models: ModelRecord[]): Promise<void> {
-  const r = await runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs });
+async function linkDevicesFromLms(lms: string, opts: ProbeOptions, models: ModelRecord[], listing: Promise<CliResult>): Promise<void> {
+  const r = await listing;
   const listed = r.ok ? recordsFromLmsLs(r.stdout)?.models.filter((m) => m.device) : undefined;
   if (!listed?.length) return;
   const status = await linkStatus(lms, opts);

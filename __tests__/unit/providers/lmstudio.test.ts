@@ -1,3 +1,4 @@
+import { listProcesses, waitFor } from '../../helpers/process-tree.js';
 import path from 'node:path';
 import { discover } from '../../../src/codex/discovery.js';
 import { findModel, resolveLmStudioUrl, normalizeLmStudioUrl } from '../../../src/discover/discover.js';
@@ -236,7 +237,8 @@ describe('which port: flag, then `lms server status --json`, then 1234', () => {
     });
     const r = await lmstudio(undefined);
     expect(r).toMatchObject({ status: 'down', url: `http://127.0.0.1:${port}`, via: 'cli' });
-    expect(box.cli.calls().map((c) => c.args.join(' '))).toEqual(['server status --json', 'ls --json']);
+    // Both at once (`lms ls` starts alongside the probe), so in either order; each once.
+    expect(box.cli.calls().map((c) => c.args.join(' ')).sort()).toEqual(['ls --json', 'server status --json']);
   });
 
   it('lms failing: the default port, and a note', async () => {
@@ -307,6 +309,17 @@ describe('LM Link: a model this server runs on another device', () => {
     expect(r.models.find((m) => m.id === CODER.key)!.device).toEqual({ identifier: 'dev-this-machine', name: 'This Laptop', local: true });
     const ls = recordsFromLmsLs(lmsSpec([REMOTE]).commands['ls --json']!.stdout!)!;
     expect(ls.models[0]!.device).toEqual({ identifier: 'dev-gpu-box', local: false });
+  });
+
+  it('`lms ls` starts with the probe and is stopped when nothing needs it (the server lists no model)', async () => {
+    const s = await fake({ models: [] });
+    box.cli.add('lms', { commands: { 'ls --json': { hang: true } } });
+    const r = await lmstudio(s.url);
+    expect(r).toMatchObject({ status: 'up', models: [] });
+    // Left running it would hang until the 10 s CLI timeout; stopped, it is gone at once (or was
+    // stopped before it even logged its start).
+    const fakeLms = () => listProcesses().filter((p) => p.args.includes(box.cli.dir) && !p.stat.startsWith('Z'));
+    expect(await waitFor(() => fakeLms().length === 0, 5000)).toBe(true);
   });
 
   it('lms failing: the models stay as the server listed them, with no warning', async () => {
