@@ -47,6 +47,9 @@ export async function preflight(ctx: CommandContext, flags: DiscoveryFlags & Lay
         discover({ providers: flags.providers, urls: flags.urls, ollamaUrl: flags.ollamaUrl, lmstudioUrl: flags.lmstudioUrl, apiKeyEnv: flags.apiKeyEnv, timeoutMs: flags.timeoutMs, detailsFor: flags.detailsFor, env: ctx.env }),
       )
     : Promise.resolve(undefined);
+  // Awaited below with the rest; marked handled now, so that a refusal (a bad --ollama-url) that
+  // comes while the TOML code is still loading is not reported as an unhandled rejection.
+  discovering.catch(() => undefined);
   const [{ loadHome }, { detectCodex }, { userCacheDir }] = await Promise.all([import('../config/profiles.js'), import('../codex/detect.js'), import('../codex/detect-cache.js')]);
   const gathering = Promise.all([loadHome(ctx.opts.codexHome), detectCodex({ codexBin: ctx.opts.codexBin, env: ctx.env, cacheDir: userCacheDir(ctx.env) }), discovering]);
   // Said once the reads, requests and codex are under way, before any of them can answer: asking
