@@ -26,8 +26,8 @@ export type CodexLocalBuiltInId = keyof typeof CODEX_LOCAL_BUILT_IN_PORTS;
 /** The servers those ids are for, by name (Codex's own names for them). */
 const LOCAL_BUILT_IN_SERVER_NAMES: Record<CodexLocalBuiltInId, string> = { ollama: 'Ollama', lmstudio: 'LM Studio' };
 
-/** The built-ins that are hosted services. */
-export const CODEX_HOSTED_BUILT_IN_IDS: readonly string[] = ['openai', 'amazon-bedrock'];
+/** The built-ins that are hosted services, and what they reach (unless `openai_base_url` moves openai). */
+export const CODEX_HOSTED_BUILT_IN_PLACES: Readonly<Record<string, string>> = { openai: 'api.openai.com', 'amazon-bedrock': 'AWS Bedrock' };
 
 /** Codex's provider when neither a profile nor config.toml names one. */
 export const CODEX_DEFAULT_PROVIDER_ID = 'openai';

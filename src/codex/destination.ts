@@ -25,7 +25,7 @@
  *    cloud (we cannot show that the prompt stays here); then the model, as in 3.
  */
 import { cleanBaseUrl, endpointOf, isLoopbackHost, isIPv6Text } from '../discover/address.js';
-import { codexOssUrls } from './builtins.js';
+import { CODEX_DEFAULT_PROVIDER_ID, CODEX_HOSTED_BUILT_IN_PLACES, codexOssUrls } from './builtins.js';
 import { displayNameOf, SERVER_KIND_IDS, serverKind, type ServerKindId } from '../discover/registry.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
@@ -160,10 +160,7 @@ export function farthest(...verdicts: LocalityVerdict[]): LocalityVerdict {
 export const HOSTED_PROVIDERS_ENV = 'CODEX_PROFILES_HOSTED_PROVIDERS';
 
 /** Codex's provider when neither the profile nor config.toml names one. */
-export const DEFAULT_PROVIDER = 'openai';
-
-/** Codex built-ins that are hosted services, and what they reach. */
-export const BUILTIN_HOSTED_PROVIDERS: Readonly<Record<string, string>> = { openai: 'api.openai.com', 'amazon-bedrock': 'AWS Bedrock' };
+export const DEFAULT_PROVIDER = CODEX_DEFAULT_PROVIDER_ID;
 
 /** Codex built-ins that talk to a local server, and that server's kind (data, not a branch). */
 export const BUILTIN_LOCAL_KINDS: Readonly<Record<string, string>> = { ollama: 'ollama', lmstudio: 'lmstudio' };
@@ -283,7 +280,7 @@ export function profileDestination(state: HomeState, profile: Profile, env: Node
     return out(withModel(server, builtInKind), url, builtInKind);
   }
 
-  const hostedPlace = BUILTIN_HOSTED_PROVIDERS[provider];
+  const hostedPlace = CODEX_HOSTED_BUILT_IN_PLACES[provider];
   if (hostedPlace !== undefined) {
     const why = providerSource === 'default' ? ` (neither the profile nor config.toml sets model_provider, so Codex uses \`${DEFAULT_PROVIDER}\`)` : '';
     const reason = `built-in provider \`${provider}\` is a hosted service${why}`;

@@ -9,17 +9,10 @@
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { profileDestination, type Locality } from '../codex/destination.js';
-import { codexOssUrls, localBuiltInUrl } from '../codex/builtins.js';
 
 // The rules live in src/codex/destination.ts (one answer for every command); these names stay
 // for the callers that import them from here.
 export { HOSTED_PROVIDERS_ENV, DEFAULT_PROVIDER, hostedProviderOverrides, providerTable, resolveProfile } from '../codex/destination.js';
-
-/** Built-in local providers and their default base URLs, with no CODEX_OSS_* set (src/codex/builtins.ts). */
-export const BUILTIN_LOCAL_PROVIDERS: Readonly<Record<string, string>> = codexOssUrls({}).effective;
-
-/** Built-in providers that are hosted services. */
-export const BUILTIN_HOSTED_PROVIDERS: readonly string[] = ['openai', 'amazon-bedrock'];
 
 export interface ProviderJudgement {
   /** The provider id Codex will use for this profile. */
