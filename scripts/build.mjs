@@ -217,7 +217,7 @@ const yargsEdits = {
  * `outfile` (a single executable runs one CommonJS script; the lazy pieces are then functions
  * inside it, still evaluated only when their command runs).
  */
-export async function buildBundle({ layout, outdir, outfile, minify = true, metafile = false, entry = path.join(ROOT, 'src', 'main.ts') }) {
+export async function buildBundle({ layout, outdir, outfile, minify = true, entry = path.join(ROOT, 'src', 'main.ts') }) {
   const common = {
     entryPoints: { main: entry },
     bundle: true,
@@ -261,11 +261,18 @@ export async function buildBundle({ layout, outdir, outfile, minify = true, meta
     outdir,
     write: false,
     chunkNames: '[name]-[hash]',
-    // What went into each piece (`--metafile FILE`: esbuild's own JSON, for a look at what a command loads).
-    metafile,
+    // What went into each piece: dist/.pieces.json (below), and `--metafile FILE`, esbuild's own.
+    metafile: true,
     define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
   });
   fs.mkdirSync(outdir, { recursive: true });
+  // Which source files each piece holds (not shipped): __tests__/e2e/startup-path.test.ts reads it
+  // to keep what a command loads before its work from growing unnoticed (issue 16).
+  const pieces = {};
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    pieces[path.basename(file)] = Object.keys(out.inputs).map((i) => i.replace(/^.*node_modules\//, 'node_modules/'));
+  }
+  fs.writeFileSync(path.join(outdir, '.pieces.json'), JSON.stringify(pieces, null, 1) + '\n');
   const build = createHash('sha256');
   for (const out of result.outputFiles) {
     const cjs = await esbuild.transform(out.text, { format: 'cjs', platform: 'node', target: 'node20', minify, supported: { 'dynamic-import': false }, logLevel: 'warning' });
@@ -300,7 +307,7 @@ async function build() {
   fs.rmSync(LIB, { recursive: true, force: true });
   const inputs = inputHash();
   const at = process.argv.indexOf('--metafile');
-  const [bundle] = await Promise.all([buildBundle({ layout: 'npm', outdir: DIST, metafile: at > 0 }), buildModules()]);
+  const [bundle] = await Promise.all([buildBundle({ layout: 'npm', outdir: DIST }), buildModules()]);
   if (at > 0) fs.writeFileSync(path.resolve(process.argv[at + 1]), JSON.stringify(bundle.metafile));
   // The inputs as they were when the build started: an edit during the build rebuilds next time.
   fs.writeFileSync(STAMP, JSON.stringify({ inputs, outputs: outputHash() }) + '\n');
