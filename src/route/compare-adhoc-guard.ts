@@ -6,16 +6,14 @@
  * CODEX_OSS_PORT as Codex reads them). A server that does not answer, or a model it does not
  * list, stops the whole comparison: nothing is run, no prompt is sent.
  */
-import { ossServerUrl } from '../codex/builtins.js';
-import { discoverServers, findServerModel, type ServerReport } from '../discover/registry.js';
+import { displayNameOf } from '../discover/registry.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
+import { describeStatus, lookupOssModel, probeServer, type OssLookup } from '../verify/probe.js';
 import type { AdhocTarget } from './compare-adhoc.js';
 
 export interface GuardOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
-  /** Seam for unit tests (default: discoverServers). */
-  discover?: typeof discoverServers;
 }
 
 export interface LocalCheck {
@@ -34,47 +32,41 @@ export interface LocalCheck {
 export async function guardLocalTargets(targets: readonly AdhocTarget[], opts: GuardOptions): Promise<{ targets: AdhocTarget[]; checks: LocalCheck[] }> {
   const local = targets.filter((t): t is Extract<AdhocTarget, { type: 'local' }> => t.type === 'local');
   if (local.length === 0) return { targets: [...targets], checks: [] };
-  const kinds = [...new Set(local.map((t) => t.kind))];
-  const discover = opts.discover ?? discoverServers;
-  const reports: ServerReport[] = await discover({
-    kinds,
-    urls: Object.fromEntries(kinds.map((k) => [k, ossServerUrl(k, opts.env)])),
-    env: opts.env,
-    timeoutMs: opts.timeoutMs,
-    cliTimeoutMs: opts.timeoutMs,
-    // Only the server Codex will call counts: a CLI listing could describe another one.
-    useCli: false,
-  });
+  // Only the server Codex will call counts (no CLI listing, which could describe another one);
+  // one probe per server, however many targets name it.
+  const probes = new Map<string, ReturnType<typeof probeServer>>();
+  const probe = (url: string, kind: Parameters<typeof probeServer>[1]) => {
+    if (!probes.has(url)) probes.set(url, probeServer(url, kind, { env: opts.env, timeoutMs: opts.timeoutMs, useCli: false }));
+    return probes.get(url)!;
+  };
+  const lookups = await Promise.all(local.map((t) => lookupOssModel(t.kind, t.model, { env: opts.env, probe })));
   const checks: LocalCheck[] = [];
   const resolved = new Map<string, string>();
-  for (const t of local) {
-    const report = reports.find((r) => r.kind === t.kind);
-    const server = report?.url ?? ossServerUrl(t.kind, opts.env);
-    if (!report || report.status !== 'up') {
-      checks.push({ spec: t.spec, server, status: 'server-down' });
-      continue;
+  for (const [i, t] of local.entries()) {
+    const { serverUrl: server, probe: p, found } = lookups[i]!;
+    if (p.status !== 'up' || p.kind !== t.kind) checks.push({ spec: t.spec, server, status: 'server-down' });
+    else if (!found) checks.push({ spec: t.spec, server, status: 'missing' });
+    else {
+      checks.push({ spec: t.spec, server, status: 'installed', resolved: found.id });
+      resolved.set(t.name, found.id);
     }
-    const found = findServerModel(reports, t.kind, t.model);
-    if (!found) {
-      checks.push({ spec: t.spec, server, status: 'missing' });
-      continue;
-    }
-    checks.push({ spec: t.spec, server, status: 'installed', resolved: found.id });
-    resolved.set(t.name, found.id);
   }
   const bad = checks.filter((c) => c.status !== 'installed');
-  if (bad.length > 0) throw guardError(bad, local, reports);
+  if (bad.length > 0) throw guardError(bad, local, lookups);
   return { targets: targets.map((t) => (t.type === 'local' ? { ...t, model: resolved.get(t.name) ?? t.model } : t)), checks };
 }
 
-function guardError(bad: readonly LocalCheck[], local: readonly Extract<AdhocTarget, { type: 'local' }>[], reports: readonly ServerReport[]): CliError {
+function guardError(bad: readonly LocalCheck[], local: readonly Extract<AdhocTarget, { type: 'local' }>[], lookups: readonly OssLookup[]): CliError {
   const lines = bad.map((c) => {
-    const t = local.find((x) => x.spec === c.spec)!;
+    const i = local.findIndex((x) => x.spec === c.spec);
+    const t = local[i]!;
+    const p = lookups[i]!.probe;
     if (c.status === 'server-down') {
-      const why = reports.find((r) => r.kind === t.kind)?.reason;
-      return `${c.spec}: no ${t.kind} server answers at ${c.server}${why ? ` (${why})` : ''}.`;
+      const other = p.status === 'up' ? (p.kind === 'unknown' ? 'a server that is neither Ollama nor LM Studio' : displayNameOf(p.kind)) : undefined;
+      if (other) return `${c.spec}: ${other} answers at ${c.server}, not ${displayNameOf(t.kind)}.`;
+      return `${c.spec}: no ${t.kind} server answers at ${c.server} (${describeStatus(p)}).`;
     }
-    const listed = reports.find((r) => r.kind === t.kind)?.models.map((m) => m.id) ?? [];
+    const listed = p.models.map((m) => m.id);
     return `${c.spec}: ${c.server} does not have \`${t.model}\`${listed.length > 0 ? ` (it has: ${listed.slice(0, 8).join(', ')}${listed.length > 8 ? ', ...' : ''})` : ' (it lists no model)'}.`;
   });
   const down = bad.some((c) => c.status === 'server-down');

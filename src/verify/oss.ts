@@ -27,7 +27,7 @@ import { startFix } from '../discover/fixes.js';
 import { cleanBaseUrl } from '../discover/address.js';
 import { displayNameOf, serverKind } from '../discover/registry.js';
 import type { ModelRecord } from '../discover/types.js';
-import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, type ProbeFn } from './probe.js';
+import { describeStatus, lookupOssModel, OLLAMA_MIN_VERSION, ollamaTooOld, type ProbeFn } from './probe.js';
 import { judgeRun } from './smoke-explain.js';
 import { base } from './smoke-preflight.js';
 import { SMOKE_PROMPT, type SmokeResult } from './smoke-types.js';
@@ -95,7 +95,7 @@ export async function checkOss(opts: Omit<OssOptions, 'timeoutMs'>): Promise<{ r
   const id = target.id;
   Object.assign(result, { provider: id, providerUrl: target.baseUrl, serverUrl: target.serverUrl });
   const name = displayNameOf(id);
-  const probe = await opts.probe(target.serverUrl, id);
+  const { probe, found } = await lookupOssModel(id, opts.model, { env: opts.env, probe: opts.probe });
   if (probe.status !== 'up') {
     return { result: skip(result, 'provider_down', `Nothing usable answers at ${target.serverUrl} (${describeStatus(probe)}), where \`--oss\` sends prompts for oss_provider \`${id}\`.`, startFix(id, opts.env.CODEX_OSS_BASE_URL?.trim() || opts.env.CODEX_OSS_PORT?.trim() ? 'CODEX_OSS_BASE_URL / CODEX_OSS_PORT' : undefined)) };
   }
@@ -108,7 +108,7 @@ export async function checkOss(opts: Omit<OssOptions, 'timeoutMs'>): Promise<{ r
   }
   let chosen: ModelRecord | undefined;
   if (opts.model !== undefined) {
-    chosen = findInstalled(probe, opts.model);
+    chosen = found;
     if (!chosen) {
       const has = probe.models.length === 0 ? 'no models' : probe.models.slice(0, 5).map((m) => `\`${m.id}\``).join(', ') + (probe.models.length > 5 ? ', ...' : '');
       return { result: skip({ ...result, model: opts.model }, 'model_missing', `${name} at ${target.serverUrl} does not have \`${opts.model}\` (it has ${has}); \`codex exec --oss -m ${opts.model}\` would download it.`, `Get it yourself if you want it: \`${serverKind(id).getModel(opts.model)}\`; or pass --model with an installed one (\`codex-profiles models\`).`) };

@@ -3,7 +3,9 @@
  * (read-only: never pulls, downloads or loads a model). Used by the smoke test's pre-checks, the
  * audit and doctor. Probes are shared per URL within one command (`ProbeCache`).
  */
+import { ossServerUrl, type CodexLocalBuiltInId } from '../codex/builtins.js';
 import { statusWords } from '../diagnostics.js';
+import { cleanBaseUrl } from '../discover/address.js';
 import { discoverProviders, resolveModel } from '../discover/discover.js';
 import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import { compareVersions } from '../version-order.js';
@@ -101,6 +103,28 @@ export async function probeServer(url: string, kind: ServerKind, opts: ProbeOpti
     first ??= probe;
   }
   return { ...(first ?? { url, status: 'error', exposed: false, models: [], notes: [] }), kind: 'unknown' };
+}
+
+/** Where `codex --oss` goes for a built-in id, what answers there, and the model as it lists it. */
+export interface OssLookup {
+  /** The server Codex's built-in provider calls (CODEX_OSS_BASE_URL / CODEX_OSS_PORT applied; no /v1). */
+  serverUrl: string;
+  probe: ServerProbe;
+  /** `model` as that server lists it; undefined when it is not up, is another kind, or lacks it. */
+  found?: ModelRecord;
+}
+
+/**
+ * Is `model` installed where `codex --oss --local-provider KIND` sends prompts, and under which
+ * exact id? Read-only; the one lookup behind `test --oss` (src/verify/oss.ts) and the no-download
+ * guard of `compare --local` (src/route/compare-adhoc-guard.ts): Codex compares names exactly and
+ * pulls a model it does not see listed (`-m llama3.2` pulls beside `llama3.2:latest`).
+ */
+export async function lookupOssModel(kind: CodexLocalBuiltInId, model: string | undefined, opts: { env: NodeJS.ProcessEnv; probe: ProbeFn }): Promise<OssLookup> {
+  const serverUrl = cleanBaseUrl(ossServerUrl(kind, opts.env));
+  const probe = await opts.probe(serverUrl, kind);
+  const found = model !== undefined && probe.status === 'up' && probe.kind === kind ? findInstalled(probe, model) : undefined;
+  return found ? { serverUrl, probe, found } : { serverUrl, probe };
 }
 
 /** One probe per URL per command, started once and shared. */

@@ -10,6 +10,7 @@ import { CliError } from '../../../src/errors.js';
 import { adhocExecArgs, adhocProfile, parseAdhocTargets, parseLocalTarget, tooFewTargets } from '../../../src/route/compare-adhoc.js';
 import { guardLocalTargets } from '../../../src/route/compare-adhoc-guard.js';
 import { judgeProfile } from '../../../src/route/hosted.js';
+import { startFakeLmStudio } from '../../helpers/fake-lmstudio.js';
 import { startFakeOllama, type FakeOllama } from '../../helpers/fake-ollama.js';
 import { makeSandbox, type Sandbox } from '../../helpers/tmp.js';
 
@@ -125,6 +126,18 @@ describe('guardLocalTargets (no-download guard)', () => {
     const err = await guardLocalTargets(parseAdhocTargets(['ollama:llama3.2'], ['gpt-5']), { env: { CODEX_OSS_BASE_URL: `${url}/v1` }, timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'PROVIDER_DOWN', exitCode: 2 });
     expect((err as CliError).message).toContain(`--local ollama:llama3.2: no ollama server answers at ${url}`);
+  });
+
+  test('another kind of server where --oss goes: PROVIDER_DOWN naming what answers (the lookup test --oss makes)', async () => {
+    const lm = await startFakeLmStudio({ models: [{ key: 'llama3.2' }] });
+    try {
+      const err = await guardLocalTargets(parseAdhocTargets(['ollama:llama3.2'], ['gpt-5']), { env: { CODEX_OSS_BASE_URL: `${lm.url}/v1` }, timeoutMs: 2000 }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'PROVIDER_DOWN', exitCode: 2 });
+      expect((err as CliError).message).toContain(`--local ollama:llama3.2: LM Studio answers at ${lm.url}, not Ollama.`);
+      expect(lm.requests.some((q) => q.method !== 'GET' && q.path !== '/api/v0/models')).toBe(false);
+    } finally {
+      await lm.close();
+    }
   });
 
   test('no --local target: nothing is asked', async () => {
