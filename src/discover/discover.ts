@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { isEmbeddingOnly } from './hints.js';
 import type { ProbeOptions } from './types.js';
-import { SERVER_KINDS, kindsToProbe } from './registry.js';
+import { SERVER_KINDS, discoverServers, kindsToProbe } from './registry.js';
 import type { ServerReport } from './server-kind.js';
 import type { ModelRecord, ProviderId, ProviderReport } from './types.js';
 
@@ -96,11 +96,8 @@ export async function discoverProviders(opts: DiscoverOptions = {}): Promise<Pro
     signal: opts.signal,
     ...(opts.detailsFor ? { detailsFor: opts.detailsFor } : {}),
   };
-  // Resolve (and validate) every target before any request goes out: bad flags fail fast.
-  for (const k of wanted) SERVER_KINDS[k].resolveTarget(urls[k], env);
-  const reports = await Promise.all(
-    wanted.map((k) => SERVER_KINDS[k].discover({ ...probe, flagUrl: urls[k], apiKeyEnv: opts.apiKeyEnv })),
-  );
+  // discoverServers validates every target before any request goes out: bad flags fail fast.
+  const reports = wanted.length === 0 ? [] : await discoverServers({ ...probe, kinds: wanted, urls, apiKeyEnv: opts.apiKeyEnv });
   // A kind probed only because it has a default port (nobody named it) is reported when it
   // answers: most people run none of these servers, and "vLLM: down" on every run is noise.
   const named = (k: ProviderId) => asked !== undefined || urls[k] !== undefined || SERVER_KINDS[k].reportWhenDown;

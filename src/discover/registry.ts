@@ -75,8 +75,3 @@ export async function discoverServers(opts: DiscoverServersOptions): Promise<Ser
   );
 }
 
-/** The model `id` on the report of `kind`, exactly as the server names it. */
-export function findServerModel(reports: ServerReport[], kind: ServerKindId, id: string): ReturnType<ServerKind['findModel']> {
-  const report = reports.find((r) => r.kind === kind);
-  return report ? SERVER_KINDS[kind].findModel(report, id) : undefined;
-}

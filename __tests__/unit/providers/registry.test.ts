@@ -1,5 +1,5 @@
 import { CODEX_RESERVED_PROVIDER_IDS as CODEX_BUILT_IN_IDS } from '../../../src/codex/builtins.js';
-import { SERVER_KINDS, SERVER_KIND_IDS, discoverServers, findServerModel, kindsToProbe, parseServerKind } from '../../../src/discover/registry.js';
+import { SERVER_KINDS, SERVER_KIND_IDS, discoverServers, kindsToProbe, parseServerKind } from '../../../src/discover/registry.js';
 import { refusedPort, type FakeServer } from '../../helpers/fake-http.js';
 import { startFakeVllm } from '../../helpers/fake-vllm.js';
 import { startFakeLlamaCpp } from '../../helpers/fake-llamacpp.js';
@@ -65,8 +65,8 @@ describe('provider registry', () => {
       ['vllm', 'up'],
       ['llamacpp', 'up'],
     ]);
-    expect(findServerModel(reports, 'ollama', 'gpt-oss:20b')?.kind).toBe('ollama');
-    expect(findServerModel(reports, 'vllm', 'Qwen/Qwen3-Coder')?.runtimeContextLength).toBe(65536);
+    expect(SERVER_KINDS.ollama.findModel(reports[0]!, 'gpt-oss:20b')?.kind).toBe('ollama');
+    expect(SERVER_KINDS.vllm.findModel(reports[2]!, 'Qwen/Qwen3-Coder')?.runtimeContextLength).toBe(65536);
     expect(reports[0]!.responses.state).toBe('yes');
 
     const before = vllm.requests.length;
