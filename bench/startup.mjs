@@ -19,6 +19,9 @@
  *   rows are kept for reference.
  * Every Node process here, `node -e 0` included, loads bench/mark.cjs (`--require`), so the ratio
  * is fair.
+ * The floor rows are not ours (bench/floor/main.mjs, built for the run by the same build and
+ * started by a copy of bin/): yargs alone printing its version or sending one request, and node
+ * alone sending one request; every command starts with these parts.
  * The standalone executable (scripts/build-sea.mjs, built into a temporary folder unless
  * --no-sea) is measured the same way for `--version` and `list --json`, with its size.
  */
@@ -77,7 +80,7 @@ try {
     if (n !== 20) throw new Error(`list --json saw ${n} profiles`);
     return r.ms;
   };
-  /** Spawn to the first request at the fake Ollama (the command's own work), or to exit if none came. */
+  /** Spawn to the first request at the fake Ollama (the command's own work); `program` null: argv is node's own (`-e ...`). */
   const toFirstRequest = async (argv, program = bin) => {
     ollama.firstRequest.at = undefined;
     const t0 = performance.now();
