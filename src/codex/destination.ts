@@ -202,9 +202,9 @@ export function providerTable(state: HomeState, profile: Profile, id: string): R
   return { ...(base ?? {}), ...own };
 }
 
-/** `openai_base_url` as Codex reads it for this profile: a profile file's own over config.toml's. */
-export function openaiBaseUrl(state: HomeState, profile: Profile): string | undefined {
-  const own = profile.layout === 'file' ? str(profile.values.openai_base_url) : undefined;
+/** `openai_base_url` as Codex reads it for this profile (none: a new one): a profile file's own over config.toml's. */
+export function openaiBaseUrl(state: HomeState, profile?: Profile): string | undefined {
+  const own = profile?.layout === 'file' ? str(profile.values.openai_base_url) : undefined;
   const url = (own ?? str(state.config?.data.openai_base_url))?.trim();
   return url ? cleanBaseUrl(url) : undefined;
 }
@@ -237,6 +237,18 @@ export function guessKindOf(id: string, name: string | undefined, url: string | 
   if (named) return named;
   const port = url ? endpointOf(url)?.port : undefined;
   return port === undefined ? undefined : SERVER_KIND_IDS.find((k) => serverKind(k).defaultPort === port);
+}
+
+/**
+ * A Codex built-in hosted provider's verdict: cloud, at its service, or where `openai_base_url`
+ * sends the built-in openai provider (Codex honours it; docs/routing.md). Still cloud then: by its
+ * id this is the hosted service, and whatever listens there (a proxy, a gateway) may pass the
+ * prompt on; but the place is where it really goes. `profile` absent: a profile not written yet.
+ */
+export function hostedBuiltInVerdict(provider: string, reason: string, state: HomeState, profile?: Profile): LocalityVerdict {
+  const redirected = provider === DEFAULT_PROVIDER ? openaiBaseUrl(state, profile) : undefined;
+  if (redirected !== undefined) return { locality: 'cloud', reason: `${reason}, sent to ${redirected} (openai_base_url)`, place: redirected };
+  return { locality: 'cloud', reason, place: CODEX_HOSTED_BUILT_IN_PLACES[provider] ?? `provider ${provider}` };
 }
 
 /** Where a profile's prompts go: see the rules at the top of this file. */
@@ -283,13 +295,8 @@ export function profileDestination(state: HomeState, profile: Profile, env: Node
   const hostedPlace = CODEX_HOSTED_BUILT_IN_PLACES[provider];
   if (hostedPlace !== undefined) {
     const why = providerSource === 'default' ? ` (neither the profile nor config.toml sets model_provider, so Codex uses \`${DEFAULT_PROVIDER}\`)` : '';
-    const reason = `built-in provider \`${provider}\` is a hosted service${why}`;
-    // Codex sends the built-in openai provider's requests to `openai_base_url` when it is set
-    // (docs/routing.md). Still cloud: by its id this is the hosted service, and whatever listens
-    // there (a proxy, a gateway) may pass the prompt on; but the place is where it really goes.
-    const redirected = provider === DEFAULT_PROVIDER ? openaiBaseUrl(state, profile) : undefined;
-    if (redirected !== undefined) return out({ locality: 'cloud', reason: `${reason}, sent to ${redirected} (openai_base_url)`, place: redirected }, redirected);
-    return out({ locality: 'cloud', reason, place: hostedPlace });
+    const verdict = hostedBuiltInVerdict(provider, `built-in provider \`${provider}\` is a hosted service${why}`, state, profile);
+    return out(verdict, verdict.place === hostedPlace ? undefined : verdict.place);
   }
 
   if (table === undefined) {

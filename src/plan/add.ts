@@ -9,7 +9,7 @@ import type { DiscoveryResult, Hint, ModelRecord, ProviderId, ProviderReport } f
 import { SERVER_KIND_IDS, displayNameOf, serverKind } from '../discover/registry.js';
 import { suggestProfileName } from '../config/naming.js';
 import { providerTargetFor } from './provider-target.js';
-import { localityOfModel, LOCALITY_WORDS, type LocalityVerdict } from '../codex/destination.js';
+import { DEFAULT_PROVIDER, hostedBuiltInVerdict, localityOfModel, LOCALITY_WORDS, type LocalityVerdict } from '../codex/destination.js';
 import { webSearchPlan, WEB_SEARCH_KEY } from '../codex/web-search.js';
 
 /** One profile to add, as the wizard or `add` flags describe it. */
@@ -109,7 +109,7 @@ export function planProfiles(state: HomeState, codex: CodexInfo, discovery: Disc
 
   const locality = (name: string) => {
     const l = localityOf.get(name);
-    return { locality: l ?? { locality: 'cloud' as const, reason: 'a hosted profile', place: 'api.openai.com' } };
+    return { locality: l ?? hostedBuiltInVerdict(DEFAULT_PROVIDER, 'a hosted profile', state) };
   };
   for (const req of requests) {
     let spec: ProfileSpec;

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'smol-toml';
 import type { CodexInfo } from '../../../src/codex/detect.js';
 import { profileNameProblem, suggestProfileName } from '../../../src/config/naming.js';
@@ -88,6 +90,22 @@ describe('planning a remote profile (no network: discovery is given)', () => {
     });
     expect(files['gpt-oss-120b.config.toml']).toContain('on http://gpu-box:11434');
     expect(parse(files['gpt-oss-120b.config.toml']!)).toEqual({ model_provider: 'ollama-gpu-box', model: 'gpt-oss:120b', model_context_window: 65536, web_search: 'disabled' });
+  });
+});
+
+describe('a hosted profile: where its prompts go', () => {
+  let home: string;
+  beforeEach(() => (home = makeTempDir()));
+  afterEach(() => removeDir(home));
+  const codex: CodexInfo = codexInfo('0.169.0', { bin: undefined });
+
+  test('api.openai.com, or where config.toml\'s openai_base_url sends the openai provider (as doctor and test say)', async () => {
+    const plain = planProfiles(await loadHome(home), codex, undefined, [{ model: 'gpt-5', hosted: true, name: 'hosted' }], { env: {} });
+    expect(plain.profiles[0]!.locality).toMatchObject({ locality: 'cloud', place: 'api.openai.com' });
+    writeFileSync(path.join(home, 'config.toml'), 'openai_base_url = "https://gateway.example.com/v1"\n');
+    const moved = planProfiles(await loadHome(home), codex, undefined, [{ model: 'gpt-5', hosted: true, name: 'hosted' }], { env: {} });
+    expect(moved.profiles[0]!.locality).toMatchObject({ locality: 'cloud', place: 'https://gateway.example.com/v1' });
+    expect(moved.profiles[0]!.locality!.reason).toContain('(openai_base_url)');
   });
 });
 
