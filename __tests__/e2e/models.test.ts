@@ -3,13 +3,12 @@
  * fake Ollama / LM Studio servers on 127.0.0.1 and fake `ollama` / `lms` on a temporary PATH,
  * with HOME pointed at a temporary folder.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { runCli, parseJson } from '../helpers/cli.js';
 import { sandboxEnv } from '../helpers/tmp.js';
-import { codexBinPath } from '../helpers/codex-bins.js';
+import { runCodexBin } from '../helpers/codex-bins.js';
 import { refusedPort, SIDE_EFFECT_PATHS } from '../helpers/fake-http.js';
 import { startFakeOllama } from '../helpers/fake-ollama.js';
 import { lmsSpec, startFakeLmStudio, type FakeLmModel } from '../helpers/fake-lmstudio.js';
@@ -242,7 +241,6 @@ describe('the fake providers also drive the real Codex (smoke tests build on the
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
     const args = [
-      codexBinPath('0.171'),
       'exec',
       '--skip-git-repo-check',
       '--ephemeral',
@@ -257,18 +255,9 @@ describe('the fake providers also drive the real Codex (smoke tests build on the
       'Reply with exactly OK',
     ];
     const childEnv = sandboxEnv(box.sb, { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, ALL_PROXY: proxyUrl, NO_PROXY: '127.0.0.1,localhost,::1' });
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const c = spawn(process.execPath, args, { env: childEnv, cwd: box.sb.root, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      c.stderr.on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => c.kill('SIGKILL'), 45_000);
-      c.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stderr });
-      });
-    });
+    const { status: code, stderr } = await runCodexBin('0.171', args, { env: childEnv, cwd: box.sb.root });
     await new Promise<void>((resolve) => proxy.close(() => resolve()));
-    return { ...result, last: fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined, proxyHits };
+    return { code, stderr, last: fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined, proxyHits };
   }
 
   it.each([
