@@ -5,7 +5,7 @@ const net = (): typeof import('node:net') => process.getBuiltinModule('node:net'
 /** node:net's isIPv4, the same expression (Node's lib/internal/net.js), without loading node:net. */
 const V4_SEG = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
 const IPV4 = new RegExp(`^(?:${V4_SEG}\\.){3}${V4_SEG}$`);
-function isIPv4(h: string): boolean {
+export function isIPv4(h: string): boolean {
   return IPV4.test(h);
 }
 

@@ -1,5 +1,4 @@
-import net from 'node:net';
-import { isIPv6Text, isUnspecifiedHost, normalizeIPv6 } from './address.js';
+import { isIPv4, isIPv6Text, isUnspecifiedHost, normalizeIPv6 } from './address.js';
 
 export const OLLAMA_DEFAULT_PORT = '11434';
 
@@ -77,7 +76,7 @@ function validPort(port: string): boolean {
 
 /** net.ParseIP(s).String(): canonical text for an IP, undefined when `s` is not one. */
 function parseIP(s: string): string | undefined {
-  if (net.isIPv4(s)) return s;
+  if (isIPv4(s)) return s;
   if (isIPv6Text(s)) {
     const n = normalizeIPv6(s);
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(n);
