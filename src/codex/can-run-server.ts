@@ -6,7 +6,7 @@
  */
 import { startFix } from '../discover/fixes.js';
 import { displayNameOf, serverKind } from '../discover/registry.js';
-import { describeStatus, findInstalled, OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from '../verify/probe.js';
+import { describeStatus, findInstalled, installedList, OLLAMA_MIN_VERSION, ollamaTooOld, type ServerProbe } from '../verify/probe.js';
 import type { EffectiveProvider } from '../verify/provider-of.js';
 import { localBuiltInUrl } from './builtins.js';
 import type { CanRunDiagnostic } from './can-run.js';
@@ -62,7 +62,7 @@ export function serverProblems(provider: EffectiveProvider, probe: ServerProbe):
   if (provider.model === undefined) return out;
   const model = findInstalled(probe, provider.model);
   if (!model) {
-    const has = probe.models.length === 0 ? 'no models' : probe.models.slice(0, 5).map((m) => `\`${m.id}\``).join(', ') + (probe.models.length > 5 ? ', ...' : '');
+    const has = installedList(probe);
     out.push({ code: 'model-not-installed', severity: 'error', message: `${name} at ${url} does not have \`${provider.model}\` (it has ${has}).`, fix: `Get it yourself: \`${serverKind(kind).getModel(provider.model)}\` (codex-profiles never downloads), or set \`model\` to an installed one.`, place: { url } });
     return out;
   }

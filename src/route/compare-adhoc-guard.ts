@@ -8,7 +8,7 @@
  */
 import { displayNameOf } from '../discover/registry.js';
 import { CliError, EXIT_USAGE } from '../errors.js';
-import { describeStatus, lookupOssModel, probeServer, type OssLookup } from '../verify/probe.js';
+import { answeredBy, describeStatus, lookupOssModel, ProbeCache, probeServer } from '../verify/probe.js';
 import type { AdhocTarget } from './compare-adhoc.js';
 
 export interface GuardOptions {
@@ -34,42 +34,30 @@ export async function guardLocalTargets(targets: readonly AdhocTarget[], opts: G
   if (local.length === 0) return { targets: [...targets], checks: [] };
   // Only the server Codex will call counts (no CLI listing, which could describe another one);
   // one probe per server, however many targets name it.
-  const probes = new Map<string, ReturnType<typeof probeServer>>();
-  const probe = (url: string, kind: Parameters<typeof probeServer>[1]) => {
-    if (!probes.has(url)) probes.set(url, probeServer(url, kind, { env: opts.env, timeoutMs: opts.timeoutMs, useCli: false }));
-    return probes.get(url)!;
-  };
-  const lookups = await Promise.all(local.map((t) => lookupOssModel(t.kind, t.model, { env: opts.env, probe })));
+  const cache = new ProbeCache((url, kind) => probeServer(url, kind, { env: opts.env, timeoutMs: opts.timeoutMs }));
+  const lookups = await Promise.all(local.map((t) => lookupOssModel(t.kind, t.model, { env: opts.env, probe: (url, kind) => cache.get(url, kind) })));
   const checks: LocalCheck[] = [];
+  const bad: string[] = [];
   const resolved = new Map<string, string>();
   for (const [i, t] of local.entries()) {
     const { serverUrl: server, probe: p, found } = lookups[i]!;
-    if (p.status !== 'up' || p.kind !== t.kind) checks.push({ spec: t.spec, server, status: 'server-down' });
-    else if (!found) checks.push({ spec: t.spec, server, status: 'missing' });
-    else {
+    if (p.status !== 'up' || p.kind !== t.kind) {
+      checks.push({ spec: t.spec, server, status: 'server-down' });
+      bad.push(p.status === 'up' ? `${t.spec}: ${answeredBy(p.kind)} answers at ${server}, not ${displayNameOf(t.kind)}.` : `${t.spec}: no ${t.kind} server answers at ${server} (${describeStatus(p)}).`);
+    } else if (!found) {
+      checks.push({ spec: t.spec, server, status: 'missing' });
+      const listed = p.models.map((m) => m.id);
+      bad.push(`${t.spec}: ${server} does not have \`${t.model}\`${listed.length > 0 ? ` (it has: ${listed.slice(0, 8).join(', ')}${listed.length > 8 ? ', ...' : ''})` : ' (it lists no model)'}.`);
+    } else {
       checks.push({ spec: t.spec, server, status: 'installed', resolved: found.id });
       resolved.set(t.name, found.id);
     }
   }
-  const bad = checks.filter((c) => c.status !== 'installed');
-  if (bad.length > 0) throw guardError(bad, local, lookups);
+  if (bad.length > 0) throw guardError(bad, checks.some((c) => c.status === 'server-down'));
   return { targets: targets.map((t) => (t.type === 'local' ? { ...t, model: resolved.get(t.name) ?? t.model } : t)), checks };
 }
 
-function guardError(bad: readonly LocalCheck[], local: readonly Extract<AdhocTarget, { type: 'local' }>[], lookups: readonly OssLookup[]): CliError {
-  const lines = bad.map((c) => {
-    const i = local.findIndex((x) => x.spec === c.spec);
-    const t = local[i]!;
-    const p = lookups[i]!.probe;
-    if (c.status === 'server-down') {
-      const other = p.status === 'up' ? (p.kind === 'unknown' ? 'a server that is neither Ollama nor LM Studio' : displayNameOf(p.kind)) : undefined;
-      if (other) return `${c.spec}: ${other} answers at ${c.server}, not ${displayNameOf(t.kind)}.`;
-      return `${c.spec}: no ${t.kind} server answers at ${c.server} (${describeStatus(p)}).`;
-    }
-    const listed = p.models.map((m) => m.id);
-    return `${c.spec}: ${c.server} does not have \`${t.model}\`${listed.length > 0 ? ` (it has: ${listed.slice(0, 8).join(', ')}${listed.length > 8 ? ', ...' : ''})` : ' (it lists no model)'}.`;
-  });
-  const down = bad.some((c) => c.status === 'server-down');
+function guardError(lines: readonly string[], down: boolean): CliError {
   return new CliError(
     `Not comparing, nothing was run:\n  ${lines.join('\n  ')}\n` +
       '`codex exec --oss -m MODEL` would download a missing model (gigabytes), so Codex was not started.',

@@ -27,7 +27,7 @@ import { startFix } from '../discover/fixes.js';
 import { cleanBaseUrl } from '../discover/address.js';
 import { displayNameOf, serverKind } from '../discover/registry.js';
 import type { ModelRecord } from '../discover/types.js';
-import { describeStatus, lookupOssModel, OLLAMA_MIN_VERSION, ollamaTooOld, type ProbeFn } from './probe.js';
+import { answeredBy, describeStatus, installedList, lookupOssModel, OLLAMA_MIN_VERSION, ollamaTooOld, type ProbeFn } from './probe.js';
 import { judgeRun } from './smoke-explain.js';
 import { base } from './smoke-preflight.js';
 import { SMOKE_PROMPT, type SmokeResult } from './smoke-types.js';
@@ -100,7 +100,7 @@ export async function checkOss(opts: Omit<OssOptions, 'timeoutMs'>): Promise<{ r
     return { result: skip(result, 'provider_down', `Nothing usable answers at ${target.serverUrl} (${describeStatus(probe)}), where \`--oss\` sends prompts for oss_provider \`${id}\`.`, startFix(id, opts.env.CODEX_OSS_BASE_URL?.trim() || opts.env.CODEX_OSS_PORT?.trim() ? 'CODEX_OSS_BASE_URL / CODEX_OSS_PORT' : undefined)) };
   }
   if (probe.kind !== id) {
-    const found = probe.kind === 'unknown' ? 'a server that is neither Ollama nor LM Studio' : displayNameOf(probe.kind);
+    const found = answeredBy(probe.kind);
     return { result: skip(result, 'wrong_server', `${found} answers at ${target.serverUrl}, but oss_provider is \`${id}\` (${name}): codex would speak ${name}'s API to it.`, `Point oss_provider at the server that runs there (\`codex-profiles default ${probe.kind === 'unknown' ? 'ollama' : probe.kind}\`), or fix CODEX_OSS_BASE_URL / CODEX_OSS_PORT.`) };
   }
   if (id === 'ollama' && ollamaTooOld(probe.version)) {
@@ -110,7 +110,7 @@ export async function checkOss(opts: Omit<OssOptions, 'timeoutMs'>): Promise<{ r
   if (opts.model !== undefined) {
     chosen = found;
     if (!chosen) {
-      const has = probe.models.length === 0 ? 'no models' : probe.models.slice(0, 5).map((m) => `\`${m.id}\``).join(', ') + (probe.models.length > 5 ? ', ...' : '');
+      const has = installedList(probe);
       return { result: skip({ ...result, model: opts.model }, 'model_missing', `${name} at ${target.serverUrl} does not have \`${opts.model}\` (it has ${has}); \`codex exec --oss -m ${opts.model}\` would download it.`, `Get it yourself if you want it: \`${serverKind(id).getModel(opts.model)}\`; or pass --model with an installed one (\`codex-profiles models\`).`) };
     }
     if (!runsHere(id, target.serverUrl, chosen)) {

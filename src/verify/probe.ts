@@ -7,7 +7,7 @@ import { ossServerUrl, type CodexLocalBuiltInId } from '../codex/builtins.js';
 import { statusWords } from '../diagnostics.js';
 import { cleanBaseUrl } from '../discover/address.js';
 import { discoverProviders, resolveModel } from '../discover/discover.js';
-import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
+import { displayNameOf, SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import { compareVersions } from '../version-order.js';
 import type { Hint, ModelRecord, ProviderReport, ProviderStatus, ServerKindId } from '../discover/types.js';
 import type { ServerKind } from './provider-of.js';
@@ -141,6 +141,17 @@ export class ProbeCache {
     }
     return p;
   }
+}
+
+/** What a server lists, for "does not have X (it has ...)": the first five ids, or `no models`. */
+export function installedList(probe: Pick<ServerProbe, 'models'>): string {
+  if (probe.models.length === 0) return 'no models';
+  return probe.models.slice(0, 5).map((m) => `\`${m.id}\``).join(', ') + (probe.models.length > 5 ? ', ...' : '');
+}
+
+/** What answered, in words, for "X answers at URL, not Y". */
+export function answeredBy(kind: ServerKind): string {
+  return kind === 'unknown' ? 'a server that is neither Ollama nor LM Studio' : displayNameOf(kind);
 }
 
 /** The model record Codex's `model = "ID"` names there, resolved as the server does (resolveModel). */
