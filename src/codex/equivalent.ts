@@ -30,8 +30,13 @@ export interface Equivalent {
 const AUTH_KEYS = ['env_key', 'experimental_bearer_token', 'http_headers', 'env_http_headers', 'query_params'];
 
 
+/** The flags that send one `codex exec` to a local built-in server and model, without a profile. */
+export function ossRouteArgs(provider: CodexLocalBuiltInId, model: string): string[] {
+  return ['--oss', '--local-provider', provider, '-m', model];
+}
+
 export function equivalentArgs(provider: CodexLocalBuiltInId, model: string): string[] {
-  return ['exec', '--oss', '--local-provider', provider, '-m', model];
+  return ['exec', ...ossRouteArgs(provider, model)];
 }
 
 function some(provider: CodexLocalBuiltInId, model: string, note: string): Equivalent {

@@ -8,7 +8,8 @@
  * stand-in profile holding just the keys the flags set, so the hosted rule and classify apply
  * unchanged: an Ollama cloud tag behind `--local` is hosted too.
  */
-import { CODEX_LOCAL_BUILT_IN_PORTS, type CodexLocalBuiltInId } from '../codex/builtins.js';
+import { CODEX_LOCAL_BUILT_IN_PORTS, isLocalBuiltInId, type CodexLocalBuiltInId } from '../codex/builtins.js';
+import { ossRouteArgs } from '../codex/equivalent.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 
@@ -37,13 +38,13 @@ export function parseLocalTarget(text: string): { kind: CodexLocalBuiltInId; mod
   const t = text.trim();
   const at = t.indexOf(':');
   const kind = (at < 0 ? t : t.slice(0, at)).toLowerCase();
-  if (at < 0 || !(LOCAL_TARGET_KINDS as string[]).includes(kind)) {
+  if (at < 0 || !isLocalBuiltInId(kind)) {
     const why = at < 0 ? 'it has no `KIND:` in front of the model' : `\`${t.slice(0, at)}\` is not a kind Codex's --local-provider takes`;
     throw new UsageError(`\`--local ${text}\`: ${why}; write --local ${LOCAL_TARGET_KINDS.join('|')}:MODEL.`, ACCEPTED);
   }
   const model = t.slice(at + 1);
   checkModel(model, `--local ${text}`);
-  return { kind: kind as CodexLocalBuiltInId, model };
+  return { kind, model };
 }
 
 /** A file-safe run name from a model id: `ollama-gpt-oss-20b`, `hosted-gpt-5.2-codex`. */
@@ -93,7 +94,7 @@ export function tooFewTargets(count: number): UsageError {
 
 /** The `codex exec` flags that route one run the guide's way (placed before `-o` and the prompt). */
 export function adhocExecArgs(target: AdhocTarget): string[] {
-  return target.type === 'local' ? ['--oss', '--local-provider', target.kind, '-m', target.model] : ['-m', target.model];
+  return target.type === 'local' ? ossRouteArgs(target.kind, target.model) : ['-m', target.model];
 }
 
 /**
