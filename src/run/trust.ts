@@ -11,8 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { planMergeTable } from '../config/profile-writer.js';
-import { loadHome } from '../config/profiles.js';
+import { planMergeTable, plannedDocument } from '../config/profile-writer.js';
+import { homeAfter, loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';
 import { refuseInvalidConfig } from '../diagnostics.js';
 import { EXIT_OK, UsageError } from '../errors.js';
@@ -43,7 +43,9 @@ export async function runTrust(ctx: CommandContext, args: TrustArgs): Promise<nu
   if (!before.trusted) planMergeTable(plan, state, ['projects', key], { trust_level: 'trusted' });
   if (before.trusted && !ctx.opts.json) ctx.out.line(`Already trusted: [projects."${before.entry!.key}"] trust_level = "trusted".`);
   const outcome = await showAndApply(ctx, plan);
-  const after = outcome.applied ? trustOf(await loadHome(ctx.opts.codexHome), dir) : before;
+  // From the texts just written (each read back and compared before it replaced its file), not
+  // by reading and parsing the home again; as `add` does for its one-off equivalent.
+  const after = outcome.applied ? trustOf(await homeAfter(state, plan.changes, (file, text) => plannedDocument(plan, file, text)), dir) : before;
   if (ctx.opts.json) ctx.out.json({ ok: true, dir, key, before, after, ...outcome });
   else if (outcome.applied || before.trusted) ctx.out.line(after.message);
   return EXIT_OK;
