@@ -2,12 +2,11 @@
  * `codex-profiles setup`: the wizard (or `setup --yes` with flags) over plan/setup.ts's flow, then
  * the optional smoke test of what was written (the `test` runner, run/test.ts).
  */
-import { makeContext, canPrompt, type CommandContext } from '../context.js';
+import { canPrompt, type CommandContext } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { setupFlow, type SetupArgs, type SetupResult } from '../plan/setup.js';
-import { reportError } from '../report-error.js';
 import { isPromptCancel, type Prompter } from '../ui/prompter.js';
-import { runTest } from './test.js';
+import { handOverToTest, runTest } from './test.js';
 import { LOCALITY_WORDS } from '../codex/destination.js';
 import { offerOssTest } from './test-oss.js';
 
@@ -61,17 +60,8 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
   }
 }
 
-/**
- * Hand over to `codex-profiles test` in this process: the test runner with the context `test`
- * would get from the same global flags (no --json, no --dry-run), its errors reported as main()
- * reports them.
- */
-async function smokeTest(ctx: CommandContext, names: string[]): Promise<number> {
-  const testCtx = makeContext({ codexHome: ctx.opts.codexHome, codexBin: ctx.opts.codexBin, json: false, color: ctx.opts.color }, ctx.env);
-  try {
-    // Both checks: a new profile is only useful if its model can make Codex run commands.
-    return await runTest({ names, all: false, includeHosted: false, tools: true }, testCtx);
-  } catch (err) {
-    return reportError(err, []);
-  }
+/** setup's smoke test of what it wrote, as `codex-profiles test NAMES --tools` runs it. */
+function smokeTest(ctx: CommandContext, names: string[]): Promise<number> {
+  // Both checks: a new profile is only useful if its model can make Codex run commands.
+  return handOverToTest(ctx, (testCtx) => runTest({ names, all: false, includeHosted: false, tools: true }, testCtx));
 }

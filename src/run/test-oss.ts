@@ -17,7 +17,7 @@ import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
 import { confirmOss, ossArgs, ossTarget, type OssResult } from '../verify/oss.js';
 import { probeServer } from '../verify/probe.js';
 import { SMOKE_PROMPT } from '../verify/smoke-types.js';
-import { codeWords, eraLabel, parseTimeoutSeconds, requireCodex, throwOnSyntaxErrors, type TestArgs } from './test.js';
+import { codeWords, eraLabel, handOverToTest, parseTimeoutSeconds, requireCodex, statusCell, throwOnSyntaxErrors, type TestArgs } from './test.js';
 
 export interface TestOssArgs {
   model?: string;
@@ -32,7 +32,7 @@ function commandLine(codex: { profileFlag: string; ephemeral: boolean }, model: 
 
 function render(r: OssResult): string {
   const lines: string[] = [];
-  const status = r.status === 'pass' ? chalk.green('pass') : r.status === 'not-run' ? chalk.dim('not run') : chalk.red(r.status === 'skipped' ? 'SKIPPED' : 'FAIL');
+  const status = statusCell(r);
   const where = r.serverUrl ? ` at ${r.serverUrl}` : '';
   lines.push(`oss_provider ${r.ossProvider ?? '(not set)'}${where}, model ${r.model ?? '-'}: ${status}${r.durationMs !== undefined ? ` in ${formatDuration(r.durationMs)}` : ''}`);
   if (r.status === 'pass') lines.push(`codex reported provider ${r.reportedProvider} and model ${r.reportedModel ?? '?'}, and answered ${JSON.stringify(r.answer?.trim() ?? '')}.`);
@@ -126,12 +126,5 @@ export async function offerOssTest(ctx: CommandContext, opts: { test: boolean; a
     ctx.out.line(`Confirm it any time: ${OSS_TEST_COMMAND}`);
     return undefined;
   }
-  const { makeContext } = await import('../context.js');
-  const { reportError } = await import('../report-error.js');
-  const testCtx = makeContext({ codexHome: ctx.opts.codexHome, codexBin: ctx.opts.codexBin, json: false, color: ctx.opts.color }, ctx.env);
-  try {
-    return await runTestOss({ timeoutMs: parseTimeoutSeconds(undefined) }, testCtx);
-  } catch (err) {
-    return reportError(err, []);
-  }
+  return handOverToTest(ctx, (testCtx) => runTestOss({ timeoutMs: parseTimeoutSeconds(undefined) }, testCtx));
 }

@@ -10,7 +10,7 @@ import type { CommandContext } from '../context.js';
 import type { HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, codexMissingReason, formatDuration } from '../diagnostics.js';
 import { parseRunTimeout } from '../duration.js';
-import { canPrompt } from '../context.js';
+import { canPrompt, makeContext } from '../context.js';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.js';
 import { HOSTED_FLAG, hostedConsent } from '../route/hosted-consent.js';
 import { catchInterrupt, EXIT_INTERRUPTED } from '../ui/interrupt.js';
@@ -73,7 +73,7 @@ const seconds = formatDuration;
 
 const STATUS_TEXT: Record<SmokeResult['status'], string> = { pass: 'pass', fail: 'FAIL', skipped: 'SKIPPED', 'not-run': 'not run' };
 
-function statusCell(r: SmokeResult): string {
+export function statusCell(r: Pick<SmokeResult, 'status'>): string {
   const t = STATUS_TEXT[r.status];
   if (r.status === 'pass') return chalk.green(t);
   if (r.status === 'not-run') return chalk.dim(t);
@@ -275,4 +275,19 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
 async function confirmer(): Promise<(message: string) => Promise<boolean>> {
   const { confirm } = await import('@inquirer/prompts');
   return (message) => confirm({ message, default: false });
+}
+
+/**
+ * Hand over to `codex-profiles test` in this process (setup's smoke test, the --oss check after
+ * setup or default): `run` gets the context `test` would get from the same global flags (no
+ * --json, no --dry-run), and its errors are reported as main() reports them.
+ */
+export async function handOverToTest(ctx: CommandContext, run: (testCtx: CommandContext) => Promise<number>): Promise<number> {
+  const testCtx = makeContext({ codexHome: ctx.opts.codexHome, codexBin: ctx.opts.codexBin, json: false, color: ctx.opts.color }, ctx.env);
+  try {
+    return await run(testCtx);
+  } catch (err) {
+    const { reportError } = await import('../report-error.js');
+    return reportError(err, []);
+  }
 }
