@@ -53,6 +53,16 @@ export const LOCALITY_WORDS: Readonly<Record<Locality, string>> = {
   cloud: 'cloud',
 };
 
+/** Just the verdict (the `locality` field of every `--json`) of a fuller answer such as ProfileDestination. */
+export function verdictOf(d: LocalityVerdict): LocalityVerdict {
+  return { locality: d.locality, reason: d.reason, ...(d.place !== undefined ? { place: d.place } : {}) };
+}
+
+/** `this machine (why)`: a verdict in words, for every "where prompts go" line. */
+export function localityText(v: LocalityVerdict): string {
+  return `${LOCALITY_WORDS[v.locality]} (${v.reason})`;
+}
+
 /** Private DNS suffixes: a name under one of them is a machine on the network, not a service. */
 const PRIVATE_SUFFIX = /\.(local|lan|internal|intranet|localdomain|home\.arpa|corp)$/i;
 
@@ -330,7 +340,7 @@ export function annotateModels(reports: readonly ModelsReportLike[]): string[] {
   for (const r of reports) {
     for (const m of r.models) {
       m.locality = localityOfModel(r.provider, r.url, m);
-      if (leavesMachine(m.locality)) lines.push(`${m.id}: ${LOCALITY_WORDS[m.locality.locality]} (${m.locality.reason})`);
+      if (leavesMachine(m.locality)) lines.push(`${m.id}: ${localityText(m.locality)}`);
     }
   }
   return lines;

@@ -48,8 +48,7 @@ function some(provider: CodexLocalBuiltInId, model: string, note: string): Equiv
 export const NO_DOWNLOAD_NOTE = 'unlike -p, --oss downloads the model when the server does not have it';
 
 /** The one-off equivalent of `profile` in this environment (see the header). */
-export function profileEquivalent(state: HomeState, profile: Profile, env: NodeJS.ProcessEnv = process.env): Equivalent {
-  const dest = profileDestination(state, profile, env);
+export function profileEquivalent(state: HomeState, profile: Profile, env: NodeJS.ProcessEnv = process.env, dest = profileDestination(state, profile, env)): Equivalent {
   if (leavesMachine(dest)) return { command: null, note: `not a local profile (${dest.reason})` };
   if (dest.model === undefined) return { command: null, note: 'the profile sets no model' };
   const table = providerTable(state, profile, dest.provider);

@@ -8,7 +8,7 @@ import { loadHome } from '../config/profiles.js';
 import type { CommandContext } from '../context.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { readAdminPins } from '../codex/admin-pins.js';
-import { LOCALITY_WORDS, profileDestination } from '../codex/destination.js';
+import { localityText, profileDestination, verdictOf } from '../codex/destination.js';
 import { buildAuditContext, renderFindings, runRules, smokeFindings, summarizeFindings, type AuditReport, type Finding, type Severity } from '../verify/audit.js';
 import { ProbeCache, probeServer, type ProbeFn } from '../verify/probe.js';
 import { runSmoke, selectNames, type SmokeReport } from '../verify/smoke.js';
@@ -32,10 +32,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
   const actx = await buildAuditContext(state, codex, ctx.env, probe);
   actx.adminPins = readAdminPins(ctx.env);
   // Where each profile's prompts go (issue 13): in --json and above the findings.
-  const localities = actx.profiles.map(({ profile }) => {
-    const d = profileDestination(state, profile, ctx.env);
-    return { name: profile.name, locality: { locality: d.locality, reason: d.reason, ...(d.place !== undefined ? { place: d.place } : {}) } };
-  });
+  const localities = actx.profiles.map(({ profile }) => ({ name: profile.name, locality: verdictOf(profileDestination(state, profile, ctx.env)) }));
   const statics = runRules(actx);
 
   let smoke: SmokeReport | null = null;
@@ -93,7 +90,7 @@ export async function runAudit(args: AuditArgs, ctx: CommandContext, deps: { pro
     });
   } else {
     ctx.out.line(`Audit of ${state.home} with ${codex.found ? eraLabel(codex) : 'no codex found (assuming profile files)'}`);
-    for (const p of localities) ctx.out.line(`  ${p.name}: prompts go to ${LOCALITY_WORDS[p.locality.locality]} (${p.locality.reason})`);
+    for (const p of localities) ctx.out.line(`  ${p.name}: prompts go to ${localityText(p.locality)}`);
     ctx.out.line('');
     ctx.out.line(renderFindings(findings));
     if (smoke) {

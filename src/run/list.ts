@@ -7,16 +7,15 @@ export async function runList(ctx: CommandContext): Promise<number> {
   // Reading only: the syntax tree is built only where a line is listed (see LoadOptions). The
   // first read goes out before the code that places and shows profiles loads (the server
   // registry with it), so loading that overlaps the I/O.
-  const [state, { LOCALITY_WORDS, profileDestination }, { equivalentLines, profileEquivalent }, { renderTable }] = await Promise.all([
+  const [state, { LOCALITY_WORDS, profileDestination, verdictOf }, { equivalentLines, profileEquivalent }, { renderTable }] = await Promise.all([
     loadHome(ctx.opts.codexHome, { index: 'lazy' }),
     import('../codex/destination.js'),
     import('../codex/equivalent.js'),
     import('../ui/table.js'),
   ]);
-  const where = new Map(state.profiles.map((p) => {
-    const d = profileDestination(state, p, ctx.env);
-    return [p, { locality: d.locality, reason: d.reason, ...(d.place !== undefined ? { place: d.place } : {}) }] as const;
-  }));
+  // Once per profile: where it sends its prompts, which its one-off equivalent also needs.
+  const dests = new Map(state.profiles.map((p) => [p, profileDestination(state, p, ctx.env)] as const));
+  const where = new Map([...dests].map(([p, d]) => [p, verdictOf(d)] as const));
   const report = {
     codexHome: state.home,
     configPath: state.configPath,
@@ -31,7 +30,7 @@ export async function runList(ctx: CommandContext): Promise<number> {
       path: p.path,
       line: p.line ?? null,
       locality: where.get(p)!,
-      equivalent: profileEquivalent(state, p, ctx.env),
+      equivalent: profileEquivalent(state, p, ctx.env, dests.get(p)),
     })),
     errors: state.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
   };

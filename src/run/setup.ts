@@ -7,7 +7,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { setupFlow, type SetupArgs, type SetupResult } from '../plan/setup.js';
 import { isPromptCancel, type Prompter } from '../ui/prompter.js';
 import { handOverToTest, runTest } from './test.js';
-import { LOCALITY_WORDS } from '../codex/destination.js';
+import { localityText } from '../codex/destination.js';
 import { offerOssTest } from './test-oss.js';
 
 export type { SetupArgs } from '../plan/setup.js';
@@ -25,7 +25,7 @@ export async function runSetup(ctx: CommandContext, args: SetupArgs, prompter?: 
     // Where each new profile sends its prompts, said once more before any test (issue 13).
     if (!ctx.opts.json && result.profiles.length > 0) {
       ctx.out.line('Where prompts go:');
-      for (const x of result.profiles) if (x.locality) ctx.out.line(`  ${x.name}: ${LOCALITY_WORDS[x.locality.locality]} (${x.locality.reason})`);
+      for (const x of result.profiles) if (x.locality) ctx.out.line(`  ${x.name}: ${localityText(x.locality)}`);
     }
     // In JSON mode stdout holds one document: the smoke test is a separate `test --json` run.
     let runTest = args.test && !ctx.opts.json;

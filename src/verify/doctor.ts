@@ -12,7 +12,7 @@
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import { pinWarnings, type AdminPins } from '../codex/admin-pins.js';
-import { LOCALITY_WORDS, localityOfUrl, profileDestination, type LocalityVerdict } from '../codex/destination.js';
+import { localityOfUrl, localityText, profileDestination, verdictOf, type LocalityVerdict } from '../codex/destination.js';
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
@@ -248,8 +248,7 @@ function profileLocalities(state: HomeState, codex: CodexInfo, env: NodeJS.Proce
     if (!seen || (seen.layout !== preferred && p.layout === preferred)) byName.set(p.name, p);
   }
   return [...byName.values()].map((p) => {
-    const d = profileDestination(state, p, env);
-    return { name: p.name, layout: p.layout, locality: { locality: d.locality, reason: d.reason, ...(d.place !== undefined ? { place: d.place } : {}) } };
+    return { name: p.name, layout: p.layout, locality: verdictOf(profileDestination(state, p, env)) };
   });
 }
 
@@ -358,7 +357,7 @@ export function renderDoctor(r: DoctorReport): string {
   );
   if (r.profiles.length > 0) {
     lines.push('', 'Profiles (where prompts go):');
-    for (const p of r.profiles) lines.push(`  ${p.name}: ${LOCALITY_WORDS[p.locality.locality]} (${p.locality.reason})`);
+    for (const p of r.profiles) lines.push(`  ${p.name}: ${localityText(p.locality)}`);
   }
   lines.push('');
   if (r.problems.length === 0) {
