@@ -40,6 +40,11 @@ export function isLocalBuiltInId(id: string): id is CodexLocalBuiltInId {
   return Object.prototype.hasOwnProperty.call(CODEX_LOCAL_BUILT_IN_PORTS, id);
 }
 
+/** What a hosted built-in id reaches (`api.openai.com`); undefined for any other id. */
+export function hostedBuiltInPlace(id: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(CODEX_HOSTED_BUILT_IN_PLACES, id) ? CODEX_HOSTED_BUILT_IN_PLACES[id] : undefined;
+}
+
 export interface CodexOssUrls {
   /** Base URL (with `/v1`) each local built-in id uses in Codex with this environment. */
   effective: Record<CodexLocalBuiltInId, string>;
@@ -55,14 +60,6 @@ export interface CodexOssUrls {
  * CODEX_OSS_BASE_URL (not blank) for both; else `http://localhost:PORT/v1` with CODEX_OSS_PORT
  * when it parses as a port, else the provider's default port.
  */
-/**
- * The server `codex --oss` reaches for a built-in id (no `/v1`): what must list a model before
- * anything runs it with `--oss -m`, the one place test --oss, compare --local and the audit ask.
- */
-export function ossServerUrl(id: CodexLocalBuiltInId, env: NodeJS.ProcessEnv): string {
-  return stripV1(codexOssUrls(env).effective[id]);
-}
-
 export function codexOssUrls(env: NodeJS.ProcessEnv): CodexOssUrls {
   const baseRaw = env.CODEX_OSS_BASE_URL;
   const baseUrl = baseRaw !== undefined && baseRaw.trim() !== '' ? baseRaw : undefined;
@@ -72,6 +69,14 @@ export function codexOssUrls(env: NodeJS.ProcessEnv): CodexOssUrls {
   const portValid = port !== undefined && /^\+?\d+$/.test(port) && Number(port) <= 65535;
   const urlFor = (p: CodexLocalBuiltInId) => baseUrl ?? `http://localhost:${portValid ? Number(port) : CODEX_LOCAL_BUILT_IN_PORTS[p]}/v1`;
   return { effective: { ollama: urlFor('ollama'), lmstudio: urlFor('lmstudio') }, baseUrl, port, portValid };
+}
+
+/**
+ * The server `codex --oss` reaches for a built-in id (no `/v1`): what must list a model before
+ * anything runs it with `--oss -m`, the one place test --oss, compare --local and the audit ask.
+ */
+export function ossServerUrl(id: CodexLocalBuiltInId, env: NodeJS.ProcessEnv): string {
+  return stripV1(codexOssUrls(env).effective[id]);
 }
 
 /** The URL (with `/v1`) a local built-in id points at in this environment; undefined for other ids. */

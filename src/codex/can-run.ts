@@ -13,7 +13,7 @@ import type { Diagnostic, Place, Severity } from '../diagnostic.js';
 import { isValidProfileName, profileFilePath, type HomeState, type Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
 import { effectiveProvider, type EffectiveProvider } from '../verify/provider-of.js';
-import { CODEX_RESERVED_PROVIDER_IDS } from './builtins.js';
+import { isReservedProviderId } from './builtins.js';
 import { codexLabel, type CodexInfo } from './detect.js';
 
 /** Each reason a profile cannot run -> the code of a smoke test skipped for it. */
@@ -49,7 +49,6 @@ export function runCodeOf(code: string): string | undefined {
 
 export const MIGRATE_FIX = 'Run `codex-profiles migrate` (it moves [profiles.NAME] tables into NAME.config.toml files and removes the legacy selector).';
 const CREATE_FIX = 'Create it first (`codex-profiles add`), or check the name (`codex-profiles list`).';
-const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 
 function fact(code: CanRunCode, severity: Severity, message: string, fix: string, place?: Place): CanRunDiagnostic {
   const d: CanRunDiagnostic = { code, severity, message, fix };
@@ -129,7 +128,7 @@ function profileNotFound(state: HomeState, codex: CodexInfo, name: string, reads
 
 /** `[model_providers.ID]` tables Codex refuses to load the whole config for. */
 export function providerTableProblem(id: string, table: Record<string, unknown>, place: Place & { file: string }): CanRunDiagnostic | undefined {
-  if (BUILT_IN.has(id)) {
+  if (isReservedProviderId(id)) {
     return fact(
       'builtin-provider-redefined',
       'error',

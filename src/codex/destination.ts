@@ -25,7 +25,7 @@
  *    cloud (we cannot show that the prompt stays here); then the model, as in 3.
  */
 import { cleanBaseUrl, endpointOf, isLoopbackHost, isIPv6Text } from '../discover/address.js';
-import { CODEX_DEFAULT_PROVIDER_ID, CODEX_HOSTED_BUILT_IN_PLACES, codexOssUrls } from './builtins.js';
+import { CODEX_DEFAULT_PROVIDER_ID, codexOssUrls, hostedBuiltInPlace, isLocalBuiltInId } from './builtins.js';
 import { displayNameOf, SERVER_KIND_IDS, serverKind, type ServerKindId } from '../discover/registry.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
@@ -172,8 +172,6 @@ export const HOSTED_PROVIDERS_ENV = 'CODEX_PROFILES_HOSTED_PROVIDERS';
 /** Codex's provider when neither the profile nor config.toml names one. */
 export const DEFAULT_PROVIDER = CODEX_DEFAULT_PROVIDER_ID;
 
-/** Codex built-ins that talk to a local server, and that server's kind (data, not a branch). */
-export const BUILTIN_LOCAL_KINDS: Readonly<Record<string, string>> = { ollama: 'ollama', lmstudio: 'lmstudio' };
 
 export interface ProfileDestination extends LocalityVerdict {
   /** The provider id Codex will use for this profile. */
@@ -258,7 +256,7 @@ export function guessKindOf(id: string, name: string | undefined, url: string | 
 export function hostedBuiltInVerdict(provider: string, reason: string, state: HomeState, profile?: Profile): LocalityVerdict {
   const redirected = provider === DEFAULT_PROVIDER ? openaiBaseUrl(state, profile) : undefined;
   if (redirected !== undefined) return { locality: 'cloud', reason: `${reason}, sent to ${redirected} (openai_base_url)`, place: redirected };
-  return { locality: 'cloud', reason, place: CODEX_HOSTED_BUILT_IN_PLACES[provider] ?? `provider ${provider}` };
+  return { locality: 'cloud', reason, place: hostedBuiltInPlace(provider) ?? `provider ${provider}` };
 }
 
 /** Where a profile's prompts go: see the rules at the top of this file. */
@@ -267,7 +265,8 @@ export function profileDestination(state: HomeState, profile: Profile, env: Node
   const table = providerTable(state, profile, provider);
   const rawUrl = str(table?.base_url);
   const tableUrl = rawUrl === undefined ? undefined : cleanBaseUrl(rawUrl);
-  const builtInKind = BUILTIN_LOCAL_KINDS[provider];
+  // A local built-in's server kind is its own id (ollama, lmstudio).
+  const builtInKind = isLocalBuiltInId(provider) ? provider : undefined;
   const out = (v: LocalityVerdict, baseUrl?: string, kind?: string): ProfileDestination => ({
     provider,
     providerSource,
@@ -283,13 +282,13 @@ export function profileDestination(state: HomeState, profile: Profile, env: Node
   };
 
   if (hostedProviderOverrides(env).has(provider)) {
-    const url = tableUrl ?? (builtInKind ? codexOssUrls(env).effective[builtInKind as 'ollama'] : undefined);
+    const url = tableUrl ?? (builtInKind ? codexOssUrls(env).effective[builtInKind] : undefined);
     return out({ locality: 'cloud', reason: `provider \`${provider}\` is listed in ${HOSTED_PROVIDERS_ENV}`, place: url ?? provider }, url, builtInKind);
   }
 
   if (builtInKind !== undefined) {
     // The URL Codex itself calls: CODEX_OSS_BASE_URL, else CODEX_OSS_PORT, else the default.
-    const url = codexOssUrls(env).effective[builtInKind as 'ollama'];
+    const url = codexOssUrls(env).effective[builtInKind];
     const viaEnv = env.CODEX_OSS_BASE_URL?.trim() ? ' (CODEX_OSS_BASE_URL)' : env.CODEX_OSS_PORT?.trim() ? ' (CODEX_OSS_PORT)' : '';
     let server = localityOfUrl(url);
     server = server.locality === 'this-machine'
@@ -302,7 +301,7 @@ export function profileDestination(state: HomeState, profile: Profile, env: Node
     return out(withModel(server, builtInKind), url, builtInKind);
   }
 
-  const hostedPlace = CODEX_HOSTED_BUILT_IN_PLACES[provider];
+  const hostedPlace = hostedBuiltInPlace(provider);
   if (hostedPlace !== undefined) {
     const why = providerSource === 'default' ? ` (neither the profile nor config.toml sets model_provider, so Codex uses \`${DEFAULT_PROVIDER}\`)` : '';
     const verdict = hostedBuiltInVerdict(provider, `built-in provider \`${provider}\` is a hosted service${why}`, state, profile);

@@ -4,7 +4,7 @@
  * question that names the destination. Without either the target is not run, with the flag to
  * pass; a command left with nothing to run exits 2 (the caller decides).
  */
-import { CODEX_HOSTED_BUILT_IN_PLACES } from '../codex/builtins.js';
+import { hostedBuiltInPlace } from '../codex/builtins.js';
 import { endpointOf } from '../discover/address.js';
 
 /** The one spelling, for `test` and `compare` (compare keeps `--allow-hosted` as an alias). */
@@ -23,7 +23,7 @@ export function whereTo(d: Destination): { kind: 'this machine' | 'another host'
   const ep = d.baseUrl ? endpointOf(d.baseUrl) : undefined;
   // A built-in hosted provider goes to its service, or where `openai_base_url` sends it (the
   // destination's baseUrl, src/codex/destination.ts).
-  const service = CODEX_HOSTED_BUILT_IN_PLACES[d.provider];
+  const service = hostedBuiltInPlace(d.provider);
   if (service !== undefined) return { kind: 'hosted', place: ep ? `${ep.host.includes(':') ? `[${ep.host}]` : ep.host}:${ep.port}` : service };
   const host = ep?.host;
   // An address, a single-label name or a private suffix is a machine on the network (a GPU box);

@@ -2,14 +2,12 @@
  * What the audit rules share: where a profile's setting is written (file and line), every
  * provider table in the home, and can-run diagnostics (src/codex/can-run.ts) as findings.
  */
-import { CODEX_RESERVED_PROVIDER_IDS } from '../codex/builtins.js';
 import type { HomeState, Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { providerTableProblem, type CanRunCode } from '../codex/can-run.js';
 import type { Draft } from './audit-types.js';
 
-export const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 
 /** The line of `key` in a profile (its file, or its `[profiles.NAME]` table), else of the profile. */
 export function keyLine(state: HomeState, profile: Profile, key: string): number | undefined {

@@ -9,7 +9,8 @@ import { displayNameOf, serverKind } from '../discover/registry.js';
 import type { AuditRule, Draft } from './audit-types.js';
 import { isTable } from '../config/toml.js';
 import { invalidProfileName, legacySelector, legacyTable, modelUnset, profileFileUnsupported, unknownProvider } from '../codex/can-run.js';
-import { allProviderTables, BUILT_IN, draftOf, providerTableFindings, settingAt } from './audit-rule-helpers.js';
+import { isReservedProviderId } from '../codex/builtins.js';
+import { allProviderTables, draftOf, providerTableFindings, settingAt } from './audit-rule-helpers.js';
 import { SERVER_RULES } from './audit-rules-server.js';
 import { LOCALITY_RULES } from './audit-rules-locality.js';
 
@@ -89,7 +90,7 @@ export const AUDIT_RULES: AuditRule[] = [
       // config.toml's own provider, when no profile covers it.
       const baseId = state.config?.data.model_provider;
       const mp = state.config?.data.model_providers;
-      if (typeof baseId === 'string' && !BUILT_IN.has(baseId) && !(isTable(mp) && isTable(mp[baseId])) && !out.some((f) => f.file === state.configPath)) {
+      if (typeof baseId === 'string' && !isReservedProviderId(baseId) && !(isTable(mp) && isTable(mp[baseId])) && !out.some((f) => f.file === state.configPath)) {
         out.push(draftOf(unknownProvider(baseId, { file: state.configPath, line: state.config?.lineOf(['model_provider']) })));
       }
       return out;
@@ -112,7 +113,7 @@ export const AUDIT_RULES: AuditRule[] = [
     summary: 'A provider on a non-loopback address: prompts (code, files) cross the network',
     check: ({ state, env, profiles }) => {
       const out: Draft[] = allProviderTables(state)
-        .filter((t) => !BUILT_IN.has(t.id) && typeof t.table.base_url === 'string')
+        .filter((t) => !isReservedProviderId(t.id) && typeof t.table.base_url === 'string')
         .flatMap((t) => {
           const ep = endpointOf(t.table.base_url as string);
           if (!ep || isLoopbackHost(ep.host)) return [];

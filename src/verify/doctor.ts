@@ -18,7 +18,7 @@ import type { CodexInfo } from '../codex/detect.js';
 import type { HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, FACT_SEVERITY, statusWords } from '../diagnostics.js';
 import { startFix } from '../discover/fixes.js';
-import { CODEX_RESERVED_PROVIDER_IDS, codexOssReport, codexOssUrls, isLocalBuiltInId, type CodexLocalBuiltInId } from '../codex/builtins.js';
+import { codexOssReport, codexOssUrls, isLocalBuiltInId, isReservedProviderId, type CodexLocalBuiltInId } from '../codex/builtins.js';
 import { isTable } from '../config/toml.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import { displayNameOf, SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
@@ -274,14 +274,13 @@ export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Targe
   for (const id of Object.keys(oss.effective) as CodexLocalBuiltInId[]) {
     out.push({ id, kind: id, url: oss.effective[id], source: ossSource, usedBy: usedBy.get(id) ?? [] });
   }
-  const builtIn = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
   const docs = [{ file: state.configPath, doc: state.config }, ...[...state.profileFiles.values()].map((e) => ({ file: e.path, doc: e.doc }))];
   const listed = new Set<string>();
   for (const { file, doc } of docs) {
     const mp = doc?.data.model_providers;
     if (!isTable(mp)) continue;
     for (const [id, t] of Object.entries(mp)) {
-      if (builtIn.has(id) || !isTable(t) || typeof t.base_url !== 'string') continue;
+      if (isReservedProviderId(id) || !isTable(t) || typeof t.base_url !== 'string') continue;
       const url = cleanBaseUrl(t.base_url);
       const key = `${id} ${t.base_url}`;
       if (listed.has(key)) continue;

@@ -13,7 +13,7 @@
  */
 import type { HomeState, Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml.js';
-import { CODEX_RESERVED_PROVIDER_IDS, codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
+import { codexOssUrls, isLocalBuiltInId, isReservedProviderId } from '../codex/builtins.js';
 import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import type { ServerKindId } from '../discover/types.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
@@ -52,7 +52,6 @@ export interface EffectiveProvider {
   queueKey: string;
 }
 
-const BUILT_IN = new Set<string>(CODEX_RESERVED_PROVIDER_IDS);
 
 
 /** The server kind a custom table points at, as far as its id, name and port say (codex/destination.ts). */
@@ -83,7 +82,7 @@ function tableLocation(state: HomeState, profile: Profile, id: string): { file: 
 export function effectiveProvider(state: HomeState, profile: Profile, env: NodeJS.ProcessEnv): EffectiveProvider {
   const { provider: id, providerSource: source, model } = resolveProfile(state, profile);
   const judgement = judgeProfile(state, profile, env);
-  const builtIn = BUILT_IN.has(id);
+  const builtIn = isReservedProviderId(id);
   const table = providerTable(state, profile, id);
   const definedAt = builtIn ? undefined : tableLocation(state, profile, id);
   const out: EffectiveProvider = {

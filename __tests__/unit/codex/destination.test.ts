@@ -107,6 +107,14 @@ describe('profiles', () => {
     expect(await dest('q', 'model_provider = "openai"\nmodel = "gpt-5"\n')).toMatchObject({ locality: 'cloud', place: 'api.openai.com' });
   });
 
+  test('a provider id that is a property of every object is just an unknown id', async () => {
+    for (const id of ['constructor', 'toString', '__proto__']) {
+      const d = await dest(`x-${id.replace(/_/g, '')}`, `model_provider = "${id}"\nmodel = "m"\n`);
+      expect(d).toMatchObject({ provider: id, locality: 'cloud', place: `provider ${id}` });
+      expect(d.kind).toBeUndefined();
+    }
+  });
+
   test('a custom provider on another host (never contacted): network', async () => {
     const d = await dest('g', 'model_provider = "ollama-gpu-box"\nmodel = "qwen3:8b"\n\n[model_providers.ollama-gpu-box]\nname = "Ollama on gpu-box"\nbase_url = "http://gpu-box:11434/v1"\nwire_api = "responses"\n');
     expect(d).toMatchObject({ locality: 'network', hosted: true, place: 'gpu-box', kind: 'ollama' });
