@@ -97,7 +97,7 @@ export async function discoverProviders(opts: DiscoverOptions = {}): Promise<Pro
     ...(opts.detailsFor ? { detailsFor: opts.detailsFor } : {}),
   };
   // discoverServers validates every target before any request goes out: bad flags fail fast.
-  const reports = wanted.length === 0 ? [] : await discoverServers({ ...probe, kinds: wanted, urls, apiKeyEnv: opts.apiKeyEnv });
+  const reports = await discoverServers({ ...probe, kinds: wanted, urls, apiKeyEnv: opts.apiKeyEnv });
   // A kind probed only because it has a default port (nobody named it) is reported when it
   // answers: most people run none of these servers, and "vLLM: down" on every run is noise.
   const named = (k: ProviderId) => asked !== undefined || urls[k] !== undefined || SERVER_KINDS[k].reportWhenDown;

@@ -180,7 +180,7 @@ export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeO
   // devices of the models the server lists when it is up, the listing itself when it is down),
   // and lms takes a while to start: one run, started alongside the probe, stopped if unused.
   const onThisMachine = flagUrl === undefined || isLoopbackHost(hostOf(normalizeLmStudioUrl(flagUrl)) ?? '');
-  const listing = lms && onThisMachine ? lmsListing(lms, opts) : undefined;
+  const listing = lms ? lmsListing(lms, opts, onThisMachine) : undefined;
   try {
     return await discoverWith(flagUrl, opts, lms, listing);
   } finally {
@@ -188,13 +188,18 @@ export async function discoverLmStudio(flagUrl: string | undefined, opts: ProbeO
   }
 }
 
-/** One `lms ls --json`, run at once; `stopIfUnused` ends it when nobody asked for its result. */
-function lmsListing(lms: string, opts: ProbeOptions): { result: () => Promise<CliResult>; stopIfUnused: () => void } {
+/**
+ * One `lms ls --json` per discovery: started at once when `now`, else when first asked for;
+ * `stopIfUnused` ends a run nobody asked for.
+ */
+function lmsListing(lms: string, opts: ProbeOptions, now: boolean): { result: () => Promise<CliResult>; stopIfUnused: () => void } {
   const stop = new AbortController();
-  const running = runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs, signal: stop.signal });
+  let running: Promise<CliResult> | undefined;
+  const start = () => (running ??= runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs, signal: stop.signal }));
+  if (now) start();
   let used = false;
   return {
-    result: () => ((used = true), running),
+    result: () => ((used = true), start()),
     stopIfUnused: () => {
       if (!used) stop.abort();
     },
@@ -268,7 +273,7 @@ async function discoverWith(flagUrl: string | undefined, opts: ProbeOptions, lms
     }
     report.models = dedupe(outcome.models);
     if (lms && report.models.length > 0 && isLoopbackHost(hostOf(target.url) ?? '')) {
-      await linkDevicesFromLms(lms, opts, report.models, listing?.result() ?? runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs }));
+      await linkDevicesFromLms(lms, opts, report.models, listing!.result());
     }
     for (const m of report.models) m.hints = judgeModel(m, opts.env);
     if (report.models.length === 0) {
@@ -291,7 +296,7 @@ async function discoverWith(flagUrl: string | undefined, opts: ProbeOptions, lms
         fix: 'install LM Studio from https://lmstudio.ai if you want to use it',
       });
     } else {
-      const r = await (listing?.result() ?? runCli(lms, ['ls', '--json'], { env: opts.env, timeoutMs: opts.cliTimeoutMs }));
+      const r = await listing!.result();
       const parsed = r.ok ? recordsFromLmsLs(r.stdout) : undefined;
       if (parsed) {
         report.models = dedupe(parsed.models);
