@@ -57,9 +57,6 @@ export function makeContext(argv: GlobalArgs, env: NodeJS.ProcessEnv = process.e
   return { opts, out: new Output(opts.json), env };
 }
 
-// Kept in exit-code.ts so the CLI's start does not load this module's imports.
-export { recordExitCode, takeExitCode } from './exit-code.js';
-
 /** Where to look for the providers: shared by models, add, setup, default. */
 export interface DiscoveryArgs {
   ollamaUrl?: string;

@@ -8,6 +8,7 @@
  * - `action`: a list item that starts with an imperative verb (a next step).
  * The result depends only on the two texts; swapping them swaps `onlyInFrom` and `onlyInTo`.
  */
+import { plural } from '../diagnostics.js';
 
 export type UnitTag = 'risk' | 'number' | 'action';
 
@@ -104,10 +105,6 @@ export function summarizeAnswers(from: { name: string; answer: string }, to: { n
   const onlyInFrom = a.filter((u) => !keysB.has(normalizeUnit(u.text)));
   const onlyInTo = b.filter((u) => !keysA.has(normalizeUnit(u.text)));
   return { from: from.name, to: to.name, onlyInFrom, onlyInTo, counts: { from: countTags(onlyInFrom), to: countTags(onlyInTo) } };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The human lines: per side, the tag counts, then the tagged units first (at most `limit`). */

@@ -6,6 +6,7 @@
  */
 import { hostedBuiltInPlace } from '../codex/builtins.js';
 import { endpointOf } from '../discover/address.js';
+import { joinHostPort } from '../discover/ollama-host.js';
 
 /** The one spelling, for `test` and `compare` (compare keeps `--allow-hosted` as an alias). */
 export const HOSTED_FLAG = '--include-hosted';
@@ -24,7 +25,7 @@ export function whereTo(d: Destination): { kind: 'this machine' | 'another host'
   // A built-in hosted provider goes to its service, or where `openai_base_url` sends it (the
   // destination's baseUrl, src/codex/destination.ts).
   const service = hostedBuiltInPlace(d.provider);
-  if (service !== undefined) return { kind: 'hosted', place: ep ? `${ep.host.includes(':') ? `[${ep.host}]` : ep.host}:${ep.port}` : service };
+  if (service !== undefined) return { kind: 'hosted', place: ep ? joinHostPort(ep.host, String(ep.port)) : service };
   const host = ep?.host;
   // An address, a single-label name or a private suffix is a machine on the network (a GPU box);
   // a public DNS name is a service.

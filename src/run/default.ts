@@ -19,11 +19,12 @@ export async function runDefault(ctx: CommandContext, argv: DefaultArgs): Promis
   planSetTopLevel(plan, state, 'oss_provider', argv.provider);
   if (plan.changes.length === 0) ctx.out.line(`oss_provider is already ${argv.provider}.`);
   const outcome = await showAndApply(ctx, plan);
-  if (ctx.opts.json) ctx.out.json({ ok: true, ossProvider: argv.provider, ...outcome, next: `codex-profiles test --oss` });
+  const { offerOssTest, OSS_TEST_COMMAND } = await import('./test-oss.js');
+  if (ctx.opts.json) ctx.out.json({ ok: true, ossProvider: argv.provider, ...outcome, next: OSS_TEST_COMMAND });
   // Offered when it was set now (or already was): the value is in config.toml either way.
+  // (offerOssTest itself says nothing in --json mode and asks nothing in a dry run.)
   if (outcome.applied || plan.changes.length === 0 || ctx.opts.dryRun) {
-    const { offerOssTest } = await import('./test-oss.js');
-    const ask = !ctx.opts.yes && canPrompt() && !ctx.opts.json && !ctx.opts.dryRun ? async (message: string) => (await import('@inquirer/prompts')).confirm({ message, default: true }) : undefined;
+    const ask = !ctx.opts.yes && canPrompt() ? async (message: string) => (await import('@inquirer/prompts')).confirm({ message, default: true }) : undefined;
     const code = await offerOssTest(ctx, { test: Boolean(argv.test), ask });
     if (code !== undefined) return code;
   }
