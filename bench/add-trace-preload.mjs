@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import Module from 'node:module';
+import onBuiltin from './on-builtin.cjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,16 +84,8 @@ if (out && home) {
       };
     },
   };
-  const load = Module._load;
-  Module._load = function (request, ...rest) {
-    const exports = load.call(this, request, ...rest);
-    const name = request.replace(/^node:/, '');
-    if (Object.hasOwn(patch, name)) {
-      patch[name](exports);
-      delete patch[name];
-    }
-    return exports;
-  };
+  // By require or by process.getBuiltinModule (how the CLI takes node:child_process for codex).
+  onBuiltin(patch);
 
   process.on('exit', () => {
     trace.exit = now();

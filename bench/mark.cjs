@@ -16,7 +16,6 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const Module = require('node:module');
 
 const out = process.env.CP_BENCH_MARK_FILE;
 const home = process.env.CODEX_HOME ? path.resolve(process.env.CODEX_HOME) : undefined;
@@ -87,17 +86,5 @@ if (out) {
       return p;
     },
   });
-  const patchLoaded = (request, loaded) => {
-    const id = typeof request === 'string' && request.startsWith('node:') ? request.slice(5) : request;
-    if (id === 'fs/promises') patchPromises(loaded);
-    else if (id === 'child_process') patchChildProcess(loaded);
-    return loaded;
-  };
-  const load = Module._load;
-  Module._load = function (request, ...rest) {
-    return patchLoaded(request, load.call(this, request, ...rest));
-  };
-  // The CLI loads some built-in modules when first used, through process.getBuiltinModule.
-  const getBuiltin = process.getBuiltinModule;
-  if (typeof getBuiltin === 'function') process.getBuiltinModule = (id) => patchLoaded(id, getBuiltin.call(process, id));
+  require('./on-builtin.cjs')({ 'fs/promises': patchPromises, child_process: patchChildProcess });
 }

@@ -142,9 +142,11 @@ try {
   const notes = [];
   if (sea) {
     const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
-    // What npm packs: not bin/'s code cache (dist/.v8-cache/, made on the user's machine).
+    // What npm packs of dist/: package.json's `files` leaves out the `!dist/...` entries (bin/'s
+    // code cache, the build stamp, the pieces list).
+    const left = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).files.filter((f) => f.startsWith('!dist/')).map((f) => f.slice('!dist/'.length));
     const packed = fs.readdirSync(path.join(root, 'dist'), { recursive: true }).reduce((sum, f) => {
-      if (String(f).startsWith('.v8-cache')) return sum;
+      if (left.some((l) => String(f) === l || String(f).startsWith(l))) return sum;
       const st = fs.statSync(path.join(root, 'dist', String(f)));
       return st.isFile() ? sum + st.size : sum;
     }, 0);
