@@ -38,7 +38,7 @@ export function editHome(prefix, size) {
   const stub = writeCodexStub(sb.bin, 'table', { node: true });
   const reset = () => {
     fs.writeFileSync(cfg, text);
-    // The state folder (backups, lock, journal: src/write/backup.ts stateDir) grows a backup per run.
+    // The state folder (backups, lock, journal: src/write/state-dir.ts) grows a backup per run.
     fs.rmSync(path.join(sb.codexHome, 'codex-profiles'), { recursive: true, force: true });
   };
   return { sb, text, cfg, stub, reset };

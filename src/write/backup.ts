@@ -5,7 +5,6 @@ import { readRegularFile } from './read-file.js';
 import { stateDir } from './state-dir.js';
 
 /** Our own folder under CODEX_HOME: backups, the write lock and the journal. Codex ignores it. */
-export { stateDir };
 
 function backupsDir(codexHome: string): string {
   return path.join(stateDir(codexHome), 'backups');

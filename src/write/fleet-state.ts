@@ -10,7 +10,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileVerified } from './atomic-write.js';
-import { stateDir } from './backup.js';
+import { stateDir } from './state-dir.js';
 import { isValidProfileName } from '../config/profiles.js';
 
 export function fleetStatePath(codexHome: string): string {

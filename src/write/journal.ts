@@ -18,7 +18,6 @@ export interface Journal {
   files: { path: string; before: string | null; after: string | null }[];
 }
 
-export { journalPath };
 
 export function digest(text: string | null): string | null {
   return text === null ? null : crypto.createHash('sha256').update(text, 'utf8').digest('hex');

@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { putFile } from './atomic-write.js';
-import { backupContents, stateDir } from './backup.js';
-import { digest, hasJournal, journalPath, readJournal } from './journal.js';
+import { backupContents } from './backup.js';
+import { digest, hasJournal, readJournal } from './journal.js';
+import { journalPath, stateDir } from './state-dir.js';
 import { acquireLock } from './lock.js';
 import { readRegularFile } from './read-file.js';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { diskIo } from '../../../src/write/atomic-write.js';
-import { stateDir } from '../../../src/write/backup.js';
+import { stateDir } from '../../../src/write/state-dir.js';
 import { acquireLock } from '../../../src/write/lock.js';
 import { loadHome } from '../../../src/config/profiles.js';
 import { applyChanges } from '../../../src/write/safe-write.js';
