@@ -96,9 +96,7 @@ const YARGS_EDITS = [
   {
     file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
     swaps: [
-      ['const __dirname = fileURLToPath(import.meta.url);', "const __dirname = typeof import.meta.url === 'string' ? fileURLToPath(import.meta.url) : process.execPath;"],
       ["const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));", 'const mainFilename = dirname(dirname(__dirname));'],
-      ['createRequire(import.meta.url)', 'createRequire(__dirname)'],
       ["resolve(__dirname, '../../../locales')", "resolve(__dirname, '../locales')"],
       // node:assert (and what it loads) for two checks yargs makes: ~2 ms of every start.
       ["import { notStrictEqual, strictEqual } from 'assert'", 'ASSERTS'],
@@ -225,7 +223,9 @@ export async function buildBundle({ layout, outdir, outfile, minify = true, entr
     target: 'node20',
     minify,
     legalComments: 'none',
-    define: { __CODEX_PROFILES_BUILD__: JSON.stringify(buildInfo(layout)) },
+    // import.meta.url: CommonJS has none; each layout's banner sets __cpMetaUrl to its file's URL
+    // (the piece's own in dist/, the executable's in the standalone one).
+    define: { __CODEX_PROFILES_BUILD__: JSON.stringify(buildInfo(layout)), 'import.meta.url': '__cpMetaUrl' },
     plugins: [yargsEdits],
     // string-width (yargs' help layout) builds an Intl.Segmenter and an RGI_Emoji regular expression
     // as it loads and segments every string it measures: ~40 ms of `--help` (node --cpu-prof).
@@ -246,7 +246,6 @@ export async function buildBundle({ layout, outdir, outfile, minify = true, entr
       supported: { 'dynamic-import': false },
       outfile,
       entryPoints: [entry],
-      define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
       banner: { js: "var __cpMetaUrl=require('node:url').pathToFileURL(process.execPath).href;" },
     });
   }
@@ -263,7 +262,6 @@ export async function buildBundle({ layout, outdir, outfile, minify = true, entr
     chunkNames: '[name]-[hash]',
     // What went into each piece: dist/.pieces.json (below), and `--metafile FILE`, esbuild's own.
     metafile: true,
-    define: { ...common.define, 'import.meta.url': '__cpMetaUrl' },
   });
   fs.mkdirSync(outdir, { recursive: true });
   // Which source files each piece holds (not shipped): __tests__/e2e/startup-path.test.ts reads it
