@@ -171,6 +171,18 @@ describe('--dry-run runs no codex and sends nothing', () => {
     expect(codexRuns()).toEqual([]);
   });
 
+  test('test --dry-run and the consent question judge a profile as the run does (canRun): an unknown provider is skipped, not "would-run" or "hosted"', async () => {
+    writeProfile('broken', 'model_provider = "nowhere"\nmodel = "m"\n');
+    const bin = stub();
+    const dry = await runCli(['test', 'broken', '--dry-run', '--json', '--codex-bin', bin], { env });
+    expect(dry.code).toBe(0);
+    expect(parseJson(dry).results[0]).toMatchObject({ name: 'broken', status: 'skipped', code: 'unknown_provider' });
+    const run = await runCli(['test', 'broken', '--json', '--codex-bin', bin], { env });
+    expect(run.code).toBe(1);
+    expect(parseJson(run).results[0]).toMatchObject({ name: 'broken', status: 'skipped', code: 'unknown_provider' });
+    expect(codexRuns()).toEqual([]);
+  });
+
   test('compare --dry-run, also to a hosted profile: the plan, no codex, no request, no answers folder', async () => {
     const out = path.join(sb.root, 'answers');
     const r = await runCli(['compare', 'why is the sky blue', '--profiles', 'local,hosted', '--include-hosted', '--dry-run', '--out', out, '--json', '--codex-bin', stub()], { env });

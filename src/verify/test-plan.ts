@@ -11,9 +11,10 @@ import type { CodexInfo } from '../codex/detect.js';
 import { buildExecArgs } from '../codex/exec.js';
 import type { HomeState } from '../config/profiles.js';
 import { destinationLabel, HOSTED_FLAG, whereTo } from '../route/hosted-consent.js';
-import { effectiveProvider } from './provider-of.js';
+import { canRun } from '../codex/can-run.js';
 import { toolCallPrompt, TOOL_CALL_ARGS } from './tool-call.js';
-import { chooseProfile, configRejection, noRetryArgs, SMOKE_PROMPT } from './smoke.js';
+import { noRetryArgs, SMOKE_PROMPT } from './smoke.js';
+import { asSkip } from './smoke-preflight.js';
 import { showCommand } from '../system/shell-word.js';
 
 export interface DryRunEntry {
@@ -37,10 +38,11 @@ export interface DryRunEntry {
 export function hostedTargets(state: HomeState, codex: CodexInfo, names: readonly string[], env: NodeJS.ProcessEnv): Array<{ name: string; label: string }> {
   const out: Array<{ name: string; label: string }> = [];
   for (const name of names) {
-    const chosen = chooseProfile(state, codex, name);
-    if ('code' in chosen) continue;
-    const p = effectiveProvider(state, chosen.profile, env);
-    if (p.hosted) out.push({ name, label: destinationLabel({ provider: p.id, model: p.model, baseUrl: p.baseUrl, hosted: true }) });
+    // Only what would run: a profile the run skips anyway (no such profile, an unknown provider)
+    // is reported as skipped, not asked about.
+    const v = canRun(state, codex, name, env);
+    const p = v.provider;
+    if (p && v.problems.length === 0 && p.hosted) out.push({ name, label: destinationLabel({ provider: p.id, model: p.model, baseUrl: p.baseUrl, hosted: true }) });
   }
   return out;
 }
@@ -55,9 +57,14 @@ export function planDryRun(
 ): DryRunEntry[] {
   const outputFile = path.join(os.tmpdir(), 'codex-profiles-exec-XXXXXX', 'last-message.txt');
   return names.map((name): DryRunEntry => {
-    const chosen = chooseProfile(state, codex, name);
-    if ('code' in chosen) return { name, status: 'skipped', code: chosen.code, message: chosen.message };
-    const p = effectiveProvider(state, chosen.profile, env);
+    // The same verdict the run's pre-flight uses (prepare, smoke-preflight.ts): canRun.
+    const v = canRun(state, codex, name, env);
+    const chosen = v.selection;
+    if (!chosen) {
+      const s = asSkip(v.problems[0]!);
+      return { name, status: 'skipped', code: s.code, message: s.message };
+    }
+    const p = v.provider!;
     const w = whereTo({ provider: p.id, model: p.model, baseUrl: p.baseUrl, hosted: p.hosted });
     const entry: DryRunEntry = {
       name,
@@ -68,8 +75,11 @@ export function planDryRun(
       hosted: p.hosted,
       destination: { ...w, label: destinationLabel({ provider: p.id, model: p.model, baseUrl: p.baseUrl, hosted: p.hosted }) },
     };
-    const rejected = configRejection(state, chosen.profile);
-    if (rejected) return { ...entry, status: 'skipped', code: rejected.code, message: rejected.message };
+    const problem = v.problems[0];
+    if (problem) {
+      const s = asSkip(problem);
+      return { ...entry, status: 'skipped', code: s.code, message: s.message };
+    }
     if (p.hosted && !hostedOk(name)) {
       return { ...entry, status: 'not-run', code: 'hosted', message: `hosted: ${p.reason}; not run without ${HOSTED_FLAG}.` };
     }
