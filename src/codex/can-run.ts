@@ -11,7 +11,7 @@
  */
 import type { Diagnostic, Place, Severity } from '../diagnostic.js';
 import { isValidProfileName, profileFilePath, type HomeState, type Profile } from '../config/profiles.js';
-import { isTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 import { effectiveProvider, type EffectiveProvider } from '../verify/provider-of.js';
 import { isReservedProviderId } from './builtins.js';
 import { codexLabel, type CodexInfo } from './detect.js';

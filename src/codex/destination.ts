@@ -28,7 +28,7 @@ import { cleanBaseUrl, endpointOf, isLoopbackHost, isIPv6Text } from '../discove
 import { CODEX_DEFAULT_PROVIDER_ID, codexOssUrls, hostedBuiltInPlace, isLocalBuiltInId } from './builtins.js';
 import { displayNameOf, SERVER_KIND_IDS, serverKind, type ServerKindId } from '../discover/registry.js';
 import type { HomeState, Profile } from '../config/profiles.js';
-import { isTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 
 export type Locality = 'this-machine' | 'network' | 'cloud';
 

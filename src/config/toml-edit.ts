@@ -7,7 +7,6 @@ import {
   formatValue,
   getIn,
   copyAlong,
-  isTable,
   parseToml,
   sameData,
   setIn,
@@ -15,6 +14,7 @@ import {
   type KeyPath,
   type TomlTable,
 } from './toml.js';
+import { isTable } from './toml-table.js';
 import { TomlReadDocument } from './toml-read.js';
 import * as syntax from './toml-syntax.js';
 import { samePath, startsWith, writtenAt, type Index, type KeyValueInfo, type Origin, type Splice, type TableInfo } from './toml-syntax.js';

@@ -2,7 +2,9 @@ import { parse, stringify, TomlError } from 'smol-toml';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../errors.js';
 
-export type TomlTable = Record<string, unknown>;
+import { isTable, type TomlTable } from './toml-table.js';
+
+export type { TomlTable };
 export type KeyPath = readonly string[];
 
 /** Invalid TOML: the message always names file:line:col so the person can jump to it. */
@@ -80,10 +82,6 @@ export function formatKeyPath(path: KeyPath): string {
   return path.map(formatKey).join('.');
 }
 
-/** A TOML table as smol-toml returns it (dates are objects too, arrays are not tables). */
-export function isTable(value: unknown): value is TomlTable {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
 
 /** A value as TOML text for the right side of `key = ...`; tables become inline tables. */
 export function formatValue(value: unknown): string {

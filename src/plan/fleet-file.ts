@@ -16,7 +16,8 @@
  */
 import { ConfigError } from '../errors.js';
 import { isValidProfileName } from '../config/profiles.js';
-import { formatKey, formatValue, isTable, parseToml } from '../config/toml.js';
+import { formatKey, formatValue, parseToml } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 
 export const FLEET_VERSION = 1;
 export type FleetServer = 'ollama' | 'lmstudio' | 'hosted';

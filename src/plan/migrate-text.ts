@@ -1,7 +1,8 @@
 import { parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { ConfigError } from '../errors.js';
-import { formatKey, formatValue, isTable, parseToml, sameData, type TomlTable } from '../config/toml.js';
+import { formatKey, formatValue, parseToml, sameData, type TomlTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 
 /** The text transforms of a migration: a `[profiles.NAME]` table's text as a profile file's and back, carried byte for byte and checked to mean the same data. */
 

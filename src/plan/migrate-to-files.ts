@@ -4,7 +4,8 @@ import { TomlEditor } from '../config/toml-edit.js';
 import { emptyPlan, putChange } from '../write/plan.js';
 import { editableConfig } from '../config/home-edit.js';
 import { isValidProfileName, profileFilePath, type HomeState } from '../config/profiles.js';
-import { formatKey, formatValue, isTable, sameData } from '../config/toml.js';
+import { formatKey, formatValue, sameData } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 import { cfgLabel, checkRenames, decide, selectorAdvice, type MigratedProfile, type MigrateOptions, type MigrationReport, type MigrationResult } from './migrate-report.js';
 import { dataToFileText, refuseUnlessSame, tableTextToFileText } from './migrate-text.js';
 

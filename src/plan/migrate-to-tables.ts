@@ -4,7 +4,8 @@ import { TomlEditor } from '../config/toml-edit.js';
 import { emptyPlan, putChange } from '../write/plan.js';
 import { editableConfig } from '../config/home-edit.js';
 import { type HomeState } from '../config/profiles.js';
-import { formatKey, formatValue, isTable, sameData, type TomlTable } from '../config/toml.js';
+import { formatKey, formatValue, sameData, type TomlTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 import { cfgLabel, checkRenames, decide, type MigratedProfile, type MigrateOptions, type MigrationReport, type MigrationResult } from './migrate-report.js';
 import { fileTextToTableText, refuseUnlessSame } from './migrate-text.js';
 

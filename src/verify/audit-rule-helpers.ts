@@ -3,7 +3,7 @@
  * provider table in the home, and can-run diagnostics (src/codex/can-run.ts) as findings.
  */
 import type { HomeState, Profile } from '../config/profiles.js';
-import { isTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { providerTableProblem, type CanRunCode } from '../codex/can-run.js';
 import type { Draft } from './audit-types.js';

@@ -7,7 +7,7 @@ import { endpointOf, isLoopbackHost } from '../discover/address.js';
 import { codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
 import { displayNameOf, serverKind } from '../discover/registry.js';
 import type { AuditRule, Draft } from './audit-types.js';
-import { isTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 import { invalidProfileName, legacySelector, legacyTable, modelUnset, profileFileUnsupported, unknownProvider } from '../codex/can-run.js';
 import { isReservedProviderId } from '../codex/builtins.js';
 import { allProviderTables, draftOf, providerTableFindings, settingAt } from './audit-rule-helpers.js';

@@ -19,7 +19,7 @@ import type { HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, FACT_SEVERITY, statusWords } from '../diagnostics.js';
 import { startFix } from '../discover/fixes.js';
 import { codexOssReport, codexOssUrls, isLocalBuiltInId, isReservedProviderId, type CodexLocalBuiltInId } from '../codex/builtins.js';
-import { isTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import { displayNameOf, SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import type { ProviderStatus } from '../discover/types.js';

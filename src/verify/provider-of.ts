@@ -12,7 +12,7 @@
  *   (judgeProfile in src/route/hosted.ts decides, so every command agrees).
  */
 import type { HomeState, Profile } from '../config/profiles.js';
-import { isTable } from '../config/toml.js';
+import { isTable } from '../config/toml-table.js';
 import { codexOssUrls, isLocalBuiltInId, isReservedProviderId } from '../codex/builtins.js';
 import { SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import type { ServerKindId } from '../discover/types.js';
