@@ -118,27 +118,23 @@ function remember(plan: Plan, doc: TomlEditor): TomlEditor {
   return doc;
 }
 
-function known(plan: Plan, file: string, text: string): TomlEditor | undefined {
-  const doc = planned.get(plan)?.get(file);
-  return doc && doc.text === text ? doc : undefined;
-}
-
 /** The document `plan` produced for `file` when `text` is what it plans to write there. */
 export function plannedDocument(plan: Plan, file: string, text: string): TomlEditor | undefined {
-  return known(plan, file, text);
+  const doc = planned.get(plan)?.get(file);
+  return doc && doc.text === text ? doc : undefined;
 }
 
 function docFor(plan: Plan, file: string, current: string | null): TomlEditor {
   const text = plannedText(plan, file, current);
   if (text === null) return TomlEditor.empty(file);
-  return known(plan, file, text) ?? TomlEditor.parse(text, file);
+  return plannedDocument(plan, file, text) ?? TomlEditor.parse(text, file);
 }
 
 function configDoc(plan: Plan, state: HomeState): TomlEditor {
   const text = plannedText(plan, state.configPath, state.configText);
   if (text === state.configText) return editableConfig(state);
   if (text === null) return TomlEditor.empty(state.configPath);
-  return known(plan, state.configPath, text) ?? TomlEditor.parse(text, state.configPath);
+  return plannedDocument(plan, state.configPath, text) ?? TomlEditor.parse(text, state.configPath);
 }
 
 export function validateProfileName(name: string): void {

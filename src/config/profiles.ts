@@ -76,6 +76,11 @@ export interface LoadOptions {
   index?: 'eager' | 'lazy';
 }
 
+/** `NAME` of a `NAME.config.toml` file name (a profile file); undefined for any other name. */
+function profileNameOf(fileName: string): string | undefined {
+  return fileName.endsWith(PROFILE_FILE_SUFFIX) && fileName.length > PROFILE_FILE_SUFFIX.length ? fileName.slice(0, -PROFILE_FILE_SUFFIX.length) : undefined;
+}
+
 /**
  * Reads a TOML file; invalid UTF-8 or TOML is recorded in `errors` (text kept, doc null).
  * `needsIndex`: a lazily parsed document that will be asked for lines gets its index (and the
@@ -146,12 +151,12 @@ export async function loadHome(home: string, opts: LoadOptions = {}): Promise<Ho
   } catch {
     // No CODEX_HOME yet: nothing to list.
   }
-  const files = entries.sort().filter((entry) => entry.endsWith(PROFILE_FILE_SUFFIX) && entry.length > PROFILE_FILE_SUFFIX.length);
+  const files = entries.sort().filter((entry) => profileNameOf(entry) !== undefined);
   // Read every file at once; parse them in name order (so errors keep their order).
   const reads = await Promise.allSettled(files.map((entry) => readBytesOrNull(path.join(home, entry))));
   for (const [i, entry] of files.entries()) {
     const file = path.join(home, entry);
-    const name = entry.slice(0, -PROFILE_FILE_SUFFIX.length);
+    const name = profileNameOf(entry)!;
     const r = reads[i]!;
     if (r.status === 'rejected') throw r.reason;
     const read = await tomlFrom(r.value, file, errors, opts);
@@ -213,8 +218,8 @@ export async function homeAfter(
     if (c.path === state.configPath) {
       configText = c.after;
       config = c.after === null ? null : await doc(c.path, c.after);
-    } else if (path.dirname(c.path) === state.home && path.basename(c.path).endsWith(PROFILE_FILE_SUFFIX)) {
-      const name = path.basename(c.path).slice(0, -PROFILE_FILE_SUFFIX.length);
+    } else if (path.dirname(c.path) === state.home && profileNameOf(path.basename(c.path)) !== undefined) {
+      const name = profileNameOf(path.basename(c.path))!;
       if (c.after === null) profileFiles.delete(name);
       else profileFiles.set(name, { path: c.path, text: c.after, doc: await doc(c.path, c.after) });
     }

@@ -125,16 +125,20 @@ export function recordsFromOpenAi(json: unknown): ParsedList | undefined {
   });
 }
 
-/** `lms ls --json`: an array of downloaded models (LM Studio SDK ModelInfo). */
-export function recordsFromLmsLs(stdout: string): ParsedList | undefined {
-  let json: unknown;
-  const start = stdout.indexOf('[');
+/** lms may print a line before its JSON: the JSON from the first `opener` on, or undefined. */
+function jsonFrom(stdout: string, opener: '[' | '{'): unknown {
+  const start = stdout.indexOf(opener);
   if (start < 0) return undefined;
   try {
-    json = JSON.parse(stdout.slice(start));
+    return JSON.parse(stdout.slice(start));
   } catch {
     return undefined;
   }
+}
+
+/** `lms ls --json`: an array of downloaded models (LM Studio SDK ModelInfo). */
+export function recordsFromLmsLs(stdout: string): ParsedList | undefined {
+  const json = jsonFrom(stdout, '[');
   if (!Array.isArray(json)) return undefined;
   const src = '`lms ls --json`';
   return collect(json, src, (m) => [str(m.modelKey) ?? str(m.path), 'modelKey'], (m, rec) => {
@@ -171,14 +175,7 @@ export interface LmLinkStatus {
 }
 
 export function parseLmsLinkStatus(stdout: string): LmLinkStatus | undefined {
-  const start = stdout.indexOf('{');
-  if (start < 0) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout.slice(start));
-  } catch {
-    return undefined;
-  }
+  const json = jsonFrom(stdout, '{');
   if (!isRecord(json)) return undefined;
   const peers = new Map<string, string>();
   for (const p of Array.isArray(json.peers) ? json.peers : []) {
