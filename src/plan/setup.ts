@@ -136,13 +136,12 @@ async function askPicks(pre: Preflight, prompter: Prompter, env: NodeJS.ProcessE
       const existing = existingProfileFor(pre, pick, env);
       if (existing !== undefined) ticked.set(pick, existing);
       // Shown but not offered: picking it would only end in planProfiles' refusal after the names
-      // were asked for. --allow-no-tools offers it.
-      const noTools = m.capabilities.tools === false && !allowNoTools;
-      // A cloud model is shown, so that nobody wonders where it went, but only --allow-cloud offers it;
-      // its disabled note says where prompts would go, so the name does not say it again.
+      // were asked for. A cloud model is shown, so that nobody wonders where it went; its
+      // disabled note says where prompts would go, so the name does not say it again.
       const where = localityOf(r, m);
-      const cloud = where.locality === 'cloud' && !allowCloud;
-      const disabled = noTools ? 'no tool calling: cannot drive Codex (--allow-no-tools offers it)' : cloud ? `cloud: prompts would go to ${where.place ?? 'a hosted service'} (--allow-cloud offers it)` : undefined;
+      const held = notOffered(m, where, { allowNoTools, allowCloud });
+      const cloud = held === 'cloud';
+      const disabled = held === 'no-tools' ? 'no tool calling: cannot drive Codex (--allow-no-tools offers it)' : cloud ? `cloud: prompts would go to ${where.place ?? 'a hosted service'} (--allow-cloud offers it)` : undefined;
       choices.push({
         name: `${displayNameOf(r.provider)}: ${modelLine(m)}${markers(m)}${cloud ? '' : awayMarker(r, m)}${existing ? chalk.dim(` (profile ${existing} exists)`) : ''}`,
         value: pick,
@@ -252,12 +251,24 @@ export async function setupFlow(ctx: CommandContext, args: SetupArgs, prompter: 
   return { choices, outcome, profiles, ossProvider: oss };
 }
 
+/**
+ * Why setup shows a model but does not offer it, the first that applies; undefined: offered. A
+ * model without tool calling cannot drive Codex (--allow-no-tools); a cloud model's prompts leave
+ * the machine (--allow-cloud). The wizard and `setup --json` both ask this.
+ */
+function notOffered(m: ModelRecord, where: LocalityVerdict, allow: { allowNoTools: boolean; allowCloud: boolean }): 'no-tools' | 'cloud' | undefined {
+  if (m.capabilities.tools === false && !allow.allowNoTools) return 'no-tools';
+  if (where.locality === 'cloud' && !allow.allowCloud) return 'cloud';
+  return undefined;
+}
+
 /** Every model setup could write a profile for, with where it sends prompts (setup --json). */
 function modelChoices(pre: Preflight, args: SetupArgs): NonNullable<SetupResult['choices']> {
   return upProviders(pre.discovery).flatMap((r) =>
     r.models.filter(isUsableForProfiles).map((m) => {
       const locality = localityOf(r, m);
-      const why = m.capabilities.tools === false && !args.allowNoTools ? 'no tool calling (--allow-no-tools)' : locality.locality === 'cloud' && !args.allowCloud ? 'cloud model (--allow-cloud)' : undefined;
+      const held = notOffered(m, locality, { allowNoTools: Boolean(args.allowNoTools), allowCloud: Boolean(args.allowCloud) });
+      const why = held === 'no-tools' ? 'no tool calling (--allow-no-tools)' : held === 'cloud' ? 'cloud model (--allow-cloud)' : undefined;
       return { provider: r.provider, model: m.id, locality, offered: why === undefined, ...(why !== undefined ? { why } : {}) };
     }),
   );
