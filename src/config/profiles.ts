@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TomlReadDocument, loadTomlSyntax } from './toml-read.js';
 import { readRegularFile } from '../write/read-file.js';
 import { decodeToml, TomlSyntaxError, type TomlTable } from './toml.js';
+import { isTable } from './toml-table.js';
 
 /**
  * Where a profile lives. Codex >= 0.134 reads `$CODEX_HOME/NAME.config.toml` (`file`); older
@@ -227,4 +228,28 @@ export async function homeAfter(
   const profiles = [...(config ? tableProfiles(config, state.configPath, false) : [])];
   for (const [name, f] of profileFiles) profiles.push(fileProfile(name, f.path, f.doc));
   return homeState(state.home, configText, config, profileFiles, profiles, state.errors);
+}
+
+export interface ProviderTableRef {
+  id: string;
+  table: Record<string, unknown>;
+  file: string;
+  line?: number;
+  key(k: string): number | undefined;
+}
+
+/** Every `[model_providers.ID]` in config.toml and in the profile files (audit, doctor), with its place. */
+export function allProviderTables(state: HomeState): ProviderTableRef[] {
+  const out: ProviderTableRef[] = [];
+  const docs: Array<{ file: string; doc: HomeState['config'] }> = [{ file: state.configPath, doc: state.config }];
+  for (const [, entry] of state.profileFiles) docs.push({ file: entry.path, doc: entry.doc });
+  for (const { file, doc } of docs) {
+    const mp = doc?.data.model_providers;
+    if (!doc || !isTable(mp)) continue;
+    for (const [id, table] of Object.entries(mp)) {
+      if (!isTable(table)) continue;
+      out.push({ id, table, file, line: doc.lineOf(['model_providers', id]), key: (k) => doc.lineOf(['model_providers', id, k]) });
+    }
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
  * What the audit rules share: where a profile's setting is written (file and line), every
  * provider table in the home, and can-run diagnostics (src/codex/can-run.ts) as findings.
  */
-import type { HomeState, Profile } from '../config/profiles.js';
+import { allProviderTables, type HomeState, type Profile } from '../config/profiles.js';
 import { isTable } from '../config/toml-table.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { providerTableProblem, type CanRunCode } from '../codex/can-run.js';
@@ -20,30 +20,6 @@ export function settingAt(state: HomeState, profile: Profile, key: string): { fi
   if (profile.values[key] !== undefined) return { file: profile.path, line: keyLine(state, profile, key) };
   if (state.config?.data[key] !== undefined) return { file: state.configPath, line: state.config.lineOf([key]) };
   return { file: profile.path, line: profile.line };
-}
-
-export interface ProviderTableRef {
-  id: string;
-  table: Record<string, unknown>;
-  file: string;
-  line?: number;
-  key(k: string): number | undefined;
-}
-
-/** Every `[model_providers.ID]` in config.toml and in the profile files. */
-export function allProviderTables(state: HomeState): ProviderTableRef[] {
-  const out: ProviderTableRef[] = [];
-  const docs: Array<{ file: string; doc: HomeState['config'] }> = [{ file: state.configPath, doc: state.config }];
-  for (const [, entry] of state.profileFiles) docs.push({ file: entry.path, doc: entry.doc });
-  for (const { file, doc } of docs) {
-    const mp = doc?.data.model_providers;
-    if (!doc || !isTable(mp)) continue;
-    for (const [id, table] of Object.entries(mp)) {
-      if (!isTable(table)) continue;
-      out.push({ id, table, file, line: doc.lineOf(['model_providers', id]), key: (k) => doc.lineOf(['model_providers', id, k]) });
-    }
-  }
-  return out;
 }
 
 /** A can-run diagnostic as an audit finding's draft (the rule gives the id; the place gives file and line). */

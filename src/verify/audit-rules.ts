@@ -2,7 +2,7 @@
  * The audit rules, as data: an id, a severity, what it checks, and a function returning findings
  * with file, line and fix (docs/checks.md lists them).
  */
-import { isValidProfileName } from '../config/profiles.js';
+import { allProviderTables, isValidProfileName } from '../config/profiles.js';
 import { endpointOf, isLoopbackHost } from '../discover/address.js';
 import { codexOssUrls, isLocalBuiltInId } from '../codex/builtins.js';
 import { displayNameOf, serverKind } from '../discover/registry.js';
@@ -10,7 +10,7 @@ import type { AuditRule, Draft } from './audit-types.js';
 import { isTable } from '../config/toml-table.js';
 import { invalidProfileName, legacySelector, legacyTable, modelUnset, profileFileUnsupported, unknownProvider } from '../codex/can-run.js';
 import { isReservedProviderId } from '../codex/builtins.js';
-import { allProviderTables, draftOf, providerTableFindings, settingAt } from './audit-rule-helpers.js';
+import { draftOf, providerTableFindings, settingAt } from './audit-rule-helpers.js';
 import { SERVER_RULES } from './audit-rules-server.js';
 import { LOCALITY_RULES } from './audit-rules-locality.js';
 

@@ -15,11 +15,10 @@ import { pinWarnings, type AdminPins } from '../codex/admin-pins.js';
 import { localityOfUrl, localityText, profileDestination, verdictOf, type LocalityVerdict } from '../codex/destination.js';
 import chalk from 'chalk';
 import type { CodexInfo } from '../codex/detect.js';
-import type { HomeState } from '../config/profiles.js';
+import { allProviderTables, type HomeState } from '../config/profiles.js';
 import { CODEX_INSTALL_FIX, FACT_SEVERITY, statusWords } from '../diagnostics.js';
 import { startFix } from '../discover/fixes.js';
 import { codexOssReport, codexOssUrls, isLocalBuiltInId, isReservedProviderId, type CodexLocalBuiltInId } from '../codex/builtins.js';
-import { isTable } from '../config/toml-table.js';
 import { cleanBaseUrl, endpointOf, isLoopbackHost, stripV1 } from '../discover/address.js';
 import { displayNameOf, SERVER_KIND_IDS, serverKind } from '../discover/registry.js';
 import type { ProviderStatus } from '../discover/types.js';
@@ -274,20 +273,14 @@ export function providerTargets(state: HomeState, env: NodeJS.ProcessEnv): Targe
   for (const id of Object.keys(oss.effective) as CodexLocalBuiltInId[]) {
     out.push({ id, kind: id, url: oss.effective[id], source: ossSource, usedBy: usedBy.get(id) ?? [] });
   }
-  const docs = [{ file: state.configPath, doc: state.config }, ...[...state.profileFiles.values()].map((e) => ({ file: e.path, doc: e.doc }))];
   const listed = new Set<string>();
-  for (const { file, doc } of docs) {
-    const mp = doc?.data.model_providers;
-    if (!isTable(mp)) continue;
-    for (const [id, t] of Object.entries(mp)) {
-      if (isReservedProviderId(id) || !isTable(t) || typeof t.base_url !== 'string') continue;
-      const url = cleanBaseUrl(t.base_url);
-      const key = `${id} ${t.base_url}`;
-      if (listed.has(key)) continue;
-      listed.add(key);
-      const line = doc!.lineOf(['model_providers', id]);
-      out.push({ id, kind: guessKind(id, typeof t.name === 'string' ? t.name : undefined, url), url, source: `${file}${line ? `:${line}` : ''}`, usedBy: usedBy.get(id) ?? [] });
-    }
+  for (const { id, table: t, file, line } of allProviderTables(state)) {
+    if (isReservedProviderId(id) || typeof t.base_url !== 'string') continue;
+    const url = cleanBaseUrl(t.base_url);
+    const key = `${id} ${t.base_url}`;
+    if (listed.has(key)) continue;
+    listed.add(key);
+    out.push({ id, kind: guessKind(id, typeof t.name === 'string' ? t.name : undefined, url), url, source: `${file}${line ? `:${line}` : ''}`, usedBy: usedBy.get(id) ?? [] });
   }
   const covered = new Set(out.map((t) => serverQueueKey(stripV1(t.url))));
   for (const kind of SERVER_KIND_IDS.map(serverKind)) {
