@@ -39,6 +39,12 @@ export interface Pattern {
   group?: number;
   /** Reject a candidate (false) or narrow it (a Span). */
   accept?: Accept;
+  /**
+   * After an accepted candidate, look again from its next character rather than its end: a valid
+   * match may start inside it (digits run together: a card right after another number whose
+   * digits happen to form a valid card too). Overlapping findings are merged by classify.
+   */
+  overlapping?: boolean;
 }
 
 export function scan(text: string, patterns: readonly Pattern[]): Span[] {
@@ -70,7 +76,7 @@ export function scan(text: string, patterns: readonly Pattern[]): Span[] {
         re.lastIndex = Math.max(m.index + 1, Math.min(re.lastIndex, span.offset + span.length));
       }
       if (span.length > 0) out.push(span);
-      if (m[0].length === 0) re.lastIndex = m.index + 1;
+      if (m[0].length === 0 || p.overlapping) re.lastIndex = m.index + 1;
     }
   }
   return out;

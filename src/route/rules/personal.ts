@@ -107,6 +107,9 @@ export const creditCard: Rule = {
     scan(t, [
       {
         re: /(?<![\w.])\d(?:[ -]?\d){12,18}(?!\w|\.\d)/g,
+        // `SSN: 001-01-2456 4265 0784 5693 0005`: `2456 4265 0784 5693` may pass Luhn by chance,
+        // and the card after it must still be found (fast-check found this).
+        overlapping: true,
         accept: (m) => {
           const length = cardPrefixLength(m[0]);
           return length > 0 ? { offset: m.index, length } : false;
